@@ -1,0 +1,705 @@
+package io.saestreams.model;
+
+import io.saestreams.model.linalg.Gemm;
+import io.saestreams.model.linalg.SparseOps;
+import java.util.Arrays;
+
+/**
+ * Forward and backward passes of a sparse autoencoder over a mini-batch, on work arrays allocated
+ * once for a maximum batch size and reused (a hot step allocates nothing).
+ *
+ * <pre>
+ *   Xc = X̃ − b_dec                 (X̃: the possibly corrupted input)
+ *   Z  = Xc·W_encᵀ + b_enc
+ *   H  = act(Z)
+ *   X̂  = H·W_dec + b_dec
+ *   L  = (1/B)·Σ_b ‖x̂_b − x_b‖²  + sparsity + (λ/2)(‖W_enc‖² + ‖W_dec‖²) + α·AuxK
+ * </pre>
+ *
+ * TopK codes are kept sparse (k indices and values per row): the decoder's forward and backward
+ * products then touch only the k active decoder rows. Other activations use dense products.
+ *
+ * <p>Not thread-safe: one engine per thread.
+ */
+public final class SaeEngine {
+  private final SaeConfig cfg;
+  private final Gemm gemm;
+  private final int maxBatch;
+  private final int d;
+  private final int n;
+  private final boolean sparseCodes;
+  private final int kSparse;
+
+  // work arrays, row-major
+  private final float[] xc; // B×d
+  private final float[] z; // B×n
+  private final float[] h; // B×n (dense activations)
+  private final float[] xhat; // B×d, then reused for dL/dX̂
+  private final float[] dh; // B×n (dense) — dL/dH then dL/dZ in place
+  private final int[] idx; // B×k (TopK)
+  private final float[] val; // B×k
+  private final float[] dval; // B×k
+  private final float[] rowError; // B
+  private final float[] selectScratch; // B·n for BatchTopK selection
+  private final float[] heapVal;
+  private final int[] heapIdx;
+  private final float[] perLatent; // n: decoder norms (L1) or KL derivative coefficients
+  // AuxK work arrays, allocated on first use
+  private int[] auxIdx;
+  private float[] auxVal;
+  private float[] auxDval;
+  private float[] auxResidual;
+
+  private int rows;
+  private float lastBatchThreshold = Float.NaN;
+
+  public SaeEngine(SaeConfig cfg, Gemm gemm, int maxBatch) {
+    if (maxBatch < 1) {
+      throw new IllegalArgumentException("max batch must be >= 1, got " + maxBatch);
+    }
+    this.cfg = cfg;
+    this.gemm = gemm;
+    this.maxBatch = maxBatch;
+    this.d = cfg.inputDim();
+    this.n = cfg.latentDim();
+    this.sparseCodes = cfg.activation() == Activation.TOPK;
+    this.kSparse = sparseCodes ? cfg.k() : 0;
+    xc = new float[maxBatch * d];
+    z = new float[maxBatch * n];
+    h = sparseCodes ? new float[0] : new float[maxBatch * n];
+    dh = sparseCodes ? new float[0] : new float[maxBatch * n];
+    xhat = new float[maxBatch * d];
+    idx = new int[maxBatch * kSparse];
+    val = new float[maxBatch * kSparse];
+    dval = new float[maxBatch * kSparse];
+    rowError = new float[maxBatch];
+    selectScratch = cfg.activation() == Activation.BATCH_TOPK ? new float[maxBatch * n] : null;
+    int heap = Math.max(kSparse, cfg.auxKEnabled() ? Math.min(cfg.auxK(), n) : 0);
+    heapVal = new float[Math.max(heap, 1)];
+    heapIdx = new int[Math.max(heap, 1)];
+    perLatent = new float[n];
+  }
+
+  public SaeConfig config() {
+    return cfg;
+  }
+
+  public int maxBatch() {
+    return maxBatch;
+  }
+
+  public Gemm gemm() {
+    return gemm;
+  }
+
+  /** Rows of the last forward pass. */
+  public int rows() {
+    return rows;
+  }
+
+  /** The BatchTopK selection threshold of the last training forward pass (NaN otherwise). */
+  public float lastBatchThreshold() {
+    return lastBatchThreshold;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // forward
+
+  /**
+   * Encodes and reconstructs {@code rows} inputs. In training mode BatchTopK selects over the
+   * batch; otherwise it uses the running threshold.
+   *
+   * @param p parameters. Not modified.
+   * @param x input, rows×d. Not modified.
+   * @param target clean input the error is measured against (may be {@code x}). Not modified.
+   */
+  public void forward(SaeParameters p, float[] x, float[] target, int rows, boolean training) {
+    if (rows < 0 || rows > maxBatch) {
+      throw new IllegalArgumentException("rows must be in [0, " + maxBatch + "], got " + rows);
+    }
+    this.rows = rows;
+    if (rows == 0) {
+      return;
+    }
+    // Xc = X̃ − b_dec
+    for (int b = 0; b < rows; b++) {
+      int o = b * d;
+      for (int i = 0; i < d; i++) {
+        xc[o + i] = x[o + i] - p.bDec[i];
+      }
+    }
+    // Z = Xc·W_encᵀ + b_enc
+    gemm.gemm(false, true, rows, n, d, 1f, xc, 0, d, p.wEnc, 0, d, 0f, z, 0, n);
+    for (int b = 0; b < rows; b++) {
+      int o = b * n;
+      for (int j = 0; j < n; j++) {
+        z[o + j] += p.bEnc[j];
+      }
+    }
+    activate(p, training);
+    // X̂ = H·W_dec + b_dec
+    for (int b = 0; b < rows; b++) {
+      System.arraycopy(p.bDec, 0, xhat, b * d, d);
+    }
+    if (sparseCodes) {
+      SparseOps.decode(rows, kSparse, idx, val, p.wDec, d, xhat);
+    } else {
+      gemm.gemm(false, false, rows, d, n, 1f, h, 0, n, p.wDec, 0, d, 1f, xhat, 0, d);
+    }
+    for (int b = 0; b < rows; b++) {
+      int o = b * d;
+      double s = 0;
+      for (int i = 0; i < d; i++) {
+        float e = xhat[o + i] - target[o + i];
+        s += (double) e * e;
+      }
+      rowError[b] = (float) s;
+    }
+  }
+
+  private void activate(SaeParameters p, boolean training) {
+    int total = rows * n;
+    switch (cfg.activation()) {
+      case SIGMOID -> {
+        for (int i = 0; i < total; i++) {
+          h[i] = (float) (1.0 / (1.0 + Math.exp(-z[i])));
+        }
+      }
+      case RELU -> {
+        for (int i = 0; i < total; i++) {
+          h[i] = Math.max(z[i], 0f);
+        }
+      }
+      case JUMPRELU -> {
+        for (int b = 0; b < rows; b++) {
+          int o = b * n;
+          for (int j = 0; j < n; j++) {
+            float v = z[o + j];
+            h[o + j] = v > p.theta[j] && v > 0f ? v : 0f;
+          }
+        }
+      }
+      case TOPK -> {
+        for (int b = 0; b < rows; b++) {
+          selectTopK(z, b * n, n, null, kSparse, idx, val, b * kSparse);
+        }
+      }
+      case BATCH_TOPK -> {
+        float thr;
+        if (training) {
+          thr = batchThreshold(total);
+          lastBatchThreshold = thr;
+        } else {
+          thr = p.inferenceThreshold;
+        }
+        for (int i = 0; i < total; i++) {
+          float v = z[i];
+          h[i] = v > 0f && v >= thr ? v : 0f;
+        }
+      }
+      default -> throw new IllegalStateException("unhandled activation " + cfg.activation());
+    }
+  }
+
+  /** The (k·B)-th largest positive pre-activation of the batch (0 when fewer are positive). */
+  private float batchThreshold(int total) {
+    int m = 0;
+    for (int i = 0; i < total; i++) {
+      if (z[i] > 0f) {
+        selectScratch[m++] = z[i];
+      }
+    }
+    int want = Math.min(cfg.k() * rows, total);
+    if (m <= want) {
+      return Float.MIN_VALUE; // every positive value is kept
+    }
+    // the want-th largest = the (m − want)-th smallest (0-based)
+    return Selection.select(selectScratch, 0, m, m - want);
+  }
+
+  /**
+   * Keeps the k largest positive values of {@code src[off..off+len)} (restricted to {@code mask}
+   * when non-null) in descending order into idx/val at {@code outOff}; unused slots get index −1.
+   */
+  private void selectTopK(
+      float[] src, int off, int len, boolean[] mask, int k, int[] outIdx, float[] outVal, int outOff) {
+    int size = 0;
+    for (int j = 0; j < len; j++) {
+      if (mask != null && !mask[j]) {
+        continue;
+      }
+      float v = src[off + j];
+      if (!(v > 0f)) {
+        continue;
+      }
+      if (size < k) {
+        // sift up in a min-heap
+        int c = size++;
+        while (c > 0) {
+          int parent = (c - 1) >>> 1;
+          if (heapVal[parent] <= v) {
+            break;
+          }
+          heapVal[c] = heapVal[parent];
+          heapIdx[c] = heapIdx[parent];
+          c = parent;
+        }
+        heapVal[c] = v;
+        heapIdx[c] = j;
+      } else if (v > heapVal[0]) {
+        siftDown(v, j, size);
+      }
+    }
+    // pop ascending, fill from the back so the output is descending
+    for (int s = size; s < k; s++) {
+      outIdx[outOff + s] = -1;
+      outVal[outOff + s] = 0f;
+    }
+    for (int s = size - 1; s >= 0; s--) {
+      outIdx[outOff + s] = heapIdx[0];
+      outVal[outOff + s] = heapVal[0];
+      float lastV = heapVal[s];
+      int lastI = heapIdx[s];
+      if (s > 0) {
+        siftDown(lastV, lastI, s);
+      }
+    }
+  }
+
+  private void siftDown(float v, int j, int size) {
+    int c = 0;
+    while (true) {
+      int l = 2 * c + 1;
+      if (l >= size) {
+        break;
+      }
+      int r = l + 1;
+      int m = r < size && heapVal[r] < heapVal[l] ? r : l;
+      if (heapVal[m] >= v) {
+        break;
+      }
+      heapVal[c] = heapVal[m];
+      heapIdx[c] = heapIdx[m];
+      c = m;
+    }
+    heapVal[c] = v;
+    heapIdx[c] = j;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // backward
+
+  /**
+   * After {@link #forward} in training mode: the loss and its gradient.
+   *
+   * @param p parameters. Not modified.
+   * @param target the clean input, rows×d. Not modified.
+   * @param rhoHat running average activation per latent, already updated with this batch (KL
+   *     only; may be null otherwise). Not modified.
+   * @param dead dead-latent mask for AuxK (may be null). Not modified.
+   * @param grad receives the gradient. Modified.
+   * @param inputGrad when non-null, receives dL/dX̃ (rows×d, through the encoder) — the gradient
+   *     with respect to the clean target is {@code −(2/B)(x̂ − x)}. Modified.
+   * @return the loss by component
+   */
+  public LossParts backward(
+      SaeParameters p,
+      float[] target,
+      float[] rhoHat,
+      boolean[] dead,
+      SaeParameters grad,
+      float[] inputGrad) {
+    int rows = this.rows;
+    grad.zero();
+    if (rows == 0) {
+      return LossParts.ZERO;
+    }
+    float invB = 1f / rows;
+    double recon = 0;
+    for (int b = 0; b < rows; b++) {
+      recon += rowError[b];
+    }
+    recon *= invB;
+    // G = dL/dX̂ = (2/B)(X̂ − X), stored in xhat; db_dec = Σ_b G_b (encoder part added below)
+    for (int b = 0; b < rows; b++) {
+      int o = b * d;
+      for (int i = 0; i < d; i++) {
+        float g = 2f * invB * (xhat[o + i] - target[o + i]);
+        xhat[o + i] = g;
+        grad.bDec[i] += g;
+      }
+    }
+    if (cfg.sparsity() == Sparsity.L1 && cfg.l1DecoderNorm()) {
+      for (int j = 0; j < n; j++) {
+        perLatent[j] = (float) p.decoderNorm(j);
+      }
+    }
+    double sparsity;
+    double aux = 0;
+    if (sparseCodes) {
+      sparsity = backwardSparse(p, grad, invB);
+    } else {
+      sparsity = backwardDense(p, rhoHat, grad, invB);
+    }
+    if (cfg.auxKEnabled() && dead != null) {
+      aux = auxK(p, target, dead, grad, invB);
+    }
+    // encoder half of b_dec: Xc = X̃ − b_dec ⇒ db_dec −= Σ_b dZ_b·W_enc = (Σ_b dZ_b)·W_enc = db_enc·W_enc
+    for (int j = 0; j < n; j++) {
+      float gb = grad.bEnc[j];
+      if (gb == 0f) {
+        continue;
+      }
+      int o = j * d;
+      for (int i = 0; i < d; i++) {
+        grad.bDec[i] -= gb * p.wEnc[o + i];
+      }
+    }
+    double wd = 0;
+    if (cfg.weightDecay() > 0) {
+      float lambda = cfg.weightDecay();
+      double sq = 0;
+      for (int i = 0; i < p.wEnc.length; i++) {
+        sq += (double) p.wEnc[i] * p.wEnc[i] + (double) p.wDec[i] * p.wDec[i];
+        grad.wEnc[i] += lambda * p.wEnc[i];
+        grad.wDec[i] += lambda * p.wDec[i];
+      }
+      wd = 0.5 * lambda * sq;
+    }
+    if (inputGrad != null) {
+      inputGradient(p, inputGrad);
+    }
+    return new LossParts(recon, sparsity, wd, aux);
+  }
+
+  private double backwardDense(SaeParameters p, float[] rhoHat, SaeParameters grad, float invB) {
+    int total = rows * n;
+    // dW_dec = Hᵀ·G
+    gemm.gemm(true, false, n, d, rows, 1f, h, 0, n, xhat, 0, d, 0f, grad.wDec, 0, d);
+    // dH = G·W_decᵀ
+    gemm.gemm(false, true, rows, n, d, 1f, xhat, 0, d, p.wDec, 0, d, 0f, dh, 0, n);
+    double sparsity = 0;
+    if (cfg.sparsity() == Sparsity.L1) {
+      float lambda = cfg.l1Coefficient();
+      double s = 0;
+      if (cfg.l1DecoderNorm()) {
+        for (int b = 0; b < rows; b++) {
+          int o = b * n;
+          for (int j = 0; j < n; j++) {
+            float hv = h[o + j];
+            if (hv != 0f) {
+              s += (double) hv * perLatent[j];
+              dh[o + j] += lambda * invB * perLatent[j];
+            }
+          }
+        }
+        addDecoderNormGradient(p, grad, lambda * invB);
+      } else {
+        for (int i = 0; i < total; i++) {
+          float hv = h[i];
+          if (hv != 0f) {
+            s += hv;
+            dh[i] += lambda * invB;
+          }
+        }
+      }
+      sparsity = lambda * invB * s;
+    } else if (cfg.sparsity() == Sparsity.KL) {
+      float rho = cfg.klTarget();
+      float beta = cfg.klWeight();
+      double kl = 0;
+      for (int j = 0; j < n; j++) {
+        double r = clampRho(rhoHat[j]);
+        kl += rho * Math.log(rho / r) + (1 - rho) * Math.log((1 - rho) / (1 - r));
+        // d KL / d ρ̂_j, applied per sample with weight 1/B
+        perLatent[j] = (float) (beta * invB * (-rho / r + (1 - rho) / (1 - r)));
+      }
+      for (int b = 0; b < rows; b++) {
+        int o = b * n;
+        for (int j = 0; j < n; j++) {
+          dh[o + j] += perLatent[j];
+        }
+      }
+      sparsity = beta * kl;
+    }
+    // dZ = dH ⊙ act'(Z), in place in dh
+    switch (cfg.activation()) {
+      case SIGMOID -> {
+        for (int i = 0; i < total; i++) {
+          float hv = h[i];
+          dh[i] *= hv * (1f - hv);
+        }
+      }
+      case RELU, BATCH_TOPK -> {
+        for (int i = 0; i < total; i++) {
+          if (h[i] == 0f) {
+            dh[i] = 0f;
+          }
+        }
+      }
+      case JUMPRELU -> {
+        // straight-through estimator: ∂h/∂θ_j = −(θ_j/ε)·K((z − θ_j)/ε), K = 1 on |u| < 1/2
+        float eps = cfg.jumpBandwidth();
+        for (int b = 0; b < rows; b++) {
+          int o = b * n;
+          for (int j = 0; j < n; j++) {
+            float zv = z[o + j];
+            float th = p.theta[j];
+            if (Math.abs(zv - th) < 0.5f * eps) {
+              grad.theta[j] -= dh[o + j] * th / eps;
+            }
+            if (h[o + j] == 0f) {
+              dh[o + j] = 0f;
+            }
+          }
+        }
+      }
+      default -> throw new IllegalStateException("dense backward for " + cfg.activation());
+    }
+    // db_enc = Σ_b dZ_b ; dW_enc = dZᵀ·Xc
+    for (int b = 0; b < rows; b++) {
+      int o = b * n;
+      for (int j = 0; j < n; j++) {
+        grad.bEnc[j] += dh[o + j];
+      }
+    }
+    gemm.gemm(true, false, n, d, rows, 1f, dh, 0, n, xc, 0, d, 0f, grad.wEnc, 0, d);
+    return sparsity;
+  }
+
+  private double backwardSparse(SaeParameters p, SaeParameters grad, float invB) {
+    int k = kSparse;
+    // dW_dec[idx] += val·G ; dval = G·W_dec[idx]ᵀ
+    SparseOps.accumulateOuter(rows, k, idx, val, xhat, d, grad.wDec);
+    SparseOps.gatherDots(rows, k, idx, xhat, p.wDec, d, dval);
+    double sparsity = 0;
+    if (cfg.sparsity() == Sparsity.L1) {
+      float lambda = cfg.l1Coefficient();
+      double s = 0;
+      for (int t = 0; t < rows * k; t++) {
+        int j = idx[t];
+        if (j >= 0) {
+          float w = cfg.l1DecoderNorm() ? perLatent[j] : 1f;
+          s += (double) val[t] * w;
+          dval[t] += lambda * invB * w;
+        }
+      }
+      if (cfg.l1DecoderNorm()) {
+        addDecoderNormGradientSparse(p, grad, lambda * invB);
+      }
+      sparsity = lambda * invB * s;
+    }
+    // dZ at the selected entries (ReLU of the kept values: selected values are > 0)
+    for (int t = 0; t < rows * k; t++) {
+      int j = idx[t];
+      if (j >= 0) {
+        grad.bEnc[j] += dval[t];
+      } else {
+        dval[t] = 0f;
+      }
+    }
+    SparseOps.accumulateOuter(rows, k, idx, dval, xc, d, grad.wEnc);
+    return sparsity;
+  }
+
+  /** d/dW_dec of coef·Σ_b Σ_j h_bj·‖w_j‖ = coef·(Σ_b h_bj)·w_j/‖w_j‖ (dense codes). */
+  private void addDecoderNormGradient(SaeParameters p, SaeParameters grad, float coef) {
+    for (int j = 0; j < n; j++) {
+      double sum = 0;
+      for (int b = 0; b < rows; b++) {
+        sum += h[b * n + j];
+      }
+      addScaledDirection(p, grad, j, coef * sum);
+    }
+  }
+
+  private void addDecoderNormGradientSparse(SaeParameters p, SaeParameters grad, float coef) {
+    double[] sums = new double[n];
+    for (int t = 0; t < rows * kSparse; t++) {
+      if (idx[t] >= 0) {
+        sums[idx[t]] += val[t];
+      }
+    }
+    for (int j = 0; j < n; j++) {
+      addScaledDirection(p, grad, j, coef * sums[j]);
+    }
+  }
+
+  private void addScaledDirection(SaeParameters p, SaeParameters grad, int j, double scale) {
+    float norm = perLatent[j];
+    if (scale == 0 || norm == 0f) {
+      return;
+    }
+    float f = (float) (scale / norm);
+    int o = j * d;
+    for (int i = 0; i < d; i++) {
+      grad.wDec[o + i] += f * p.wDec[o + i];
+    }
+  }
+
+  /**
+   * AuxK (Gao et al. 2024): the top-k_aux dead latents reconstruct the main residual r = x − x̂
+   * (held constant): L_aux = α·(1/B)·Σ_b ‖r_b − ê_b‖², ê = TopK_aux(Z on dead)·W_dec.
+   */
+  private double auxK(
+      SaeParameters p, float[] target, boolean[] dead, SaeParameters grad, float invB) {
+    int deadCount = 0;
+    for (boolean dd : dead) {
+      if (dd) {
+        deadCount++;
+      }
+    }
+    if (deadCount == 0) {
+      return 0;
+    }
+    int ka = Math.min(cfg.auxK(), deadCount);
+    if (auxIdx == null || auxIdx.length < maxBatch * ka) {
+      int cap = maxBatch * Math.min(cfg.auxK(), n);
+      auxIdx = new int[cap];
+      auxVal = new float[cap];
+      auxDval = new float[cap];
+      auxResidual = new float[maxBatch * d];
+    }
+    for (int b = 0; b < rows; b++) {
+      selectTopK(z, b * n, n, dead, ka, auxIdx, auxVal, b * ka);
+    }
+    // residual r = x − x̂ = −(B/2)·G  (G is stored in xhat)
+    float back = -0.5f * rows;
+    // ê into auxResidual, then dL/dê = (2α/B)(ê − r)
+    Arrays.fill(auxResidual, 0, rows * d, 0f);
+    SparseOps.decode(rows, ka, auxIdx, auxVal, p.wDec, d, auxResidual);
+    float alpha = cfg.auxKCoefficient();
+    double loss = 0;
+    for (int t = 0; t < rows * d; t++) {
+      float r = back * xhat[t];
+      float diff = auxResidual[t] - r;
+      loss += (double) diff * diff;
+      auxResidual[t] = 2f * alpha * invB * diff;
+    }
+    SparseOps.accumulateOuter(rows, ka, auxIdx, auxVal, auxResidual, d, grad.wDec);
+    SparseOps.gatherDots(rows, ka, auxIdx, auxResidual, p.wDec, d, auxDval);
+    for (int t = 0; t < rows * ka; t++) {
+      int j = auxIdx[t];
+      if (j >= 0) {
+        grad.bEnc[j] += auxDval[t];
+      } else {
+        auxDval[t] = 0f;
+      }
+    }
+    SparseOps.accumulateOuter(rows, ka, auxIdx, auxDval, xc, d, grad.wEnc);
+    return alpha * invB * loss;
+  }
+
+  /** dL/dX̃ = dZ·W_enc (through the encoder only; auxiliary terms excluded). */
+  private void inputGradient(SaeParameters p, float[] out) {
+    if (sparseCodes) {
+      Arrays.fill(out, 0, rows * d, 0f);
+      SparseOps.decode(rows, kSparse, idx, dval, p.wEnc, d, out);
+    } else {
+      gemm.gemm(false, false, rows, d, n, 1f, dh, 0, n, p.wEnc, 0, d, 0f, out, 0, d);
+    }
+  }
+
+  static double clampRho(double r) {
+    return Math.min(Math.max(r, 1e-6), 1 - 1e-6);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // results of the last forward pass
+
+  /** Squared reconstruction error ‖x̂_b − x_b‖² of row b. */
+  public float rowError(int b) {
+    return rowError[b];
+  }
+
+  /** Reconstruction of row b (only valid right after {@link #forward}, before backward). */
+  public void reconstruction(int b, float[] out) {
+    System.arraycopy(xhat, b * d, out, 0, d);
+  }
+
+  /**
+   * Writes row b's active latents (value ≠ 0; for sigmoid, value > 0.5) into {@code outIdx} and
+   * {@code outVal} (each at least n long, or k for TopK) and returns how many.
+   */
+  public int code(int b, int[] outIdx, float[] outVal) {
+    int m = 0;
+    if (sparseCodes) {
+      for (int j = 0; j < kSparse; j++) {
+        int c = idx[b * kSparse + j];
+        if (c >= 0) {
+          outIdx[m] = c;
+          outVal[m++] = val[b * kSparse + j];
+        }
+      }
+      return m;
+    }
+    float min = cfg.activation() == Activation.SIGMOID ? 0.5f : 0f;
+    int o = b * n;
+    for (int j = 0; j < n; j++) {
+      float v = h[o + j];
+      if (v > min) {
+        outIdx[m] = j;
+        outVal[m++] = v;
+      }
+    }
+    return m;
+  }
+
+  /**
+   * Adds this batch's activations into per-latent sums: {@code activationSum[j] += Σ_b h_bj},
+   * {@code fired[j] += #(b: latent j active)}; returns the number of active (b, j) pairs.
+   */
+  public long accumulateActivity(double[] activationSum, long[] fired) {
+    long active = 0;
+    if (sparseCodes) {
+      for (int t = 0; t < rows * kSparse; t++) {
+        int j = idx[t];
+        if (j >= 0) {
+          activationSum[j] += val[t];
+          fired[j]++;
+          active++;
+        }
+      }
+      return active;
+    }
+    float min = cfg.activation() == Activation.SIGMOID ? 0.5f : 0f;
+    for (int b = 0; b < rows; b++) {
+      int o = b * n;
+      for (int j = 0; j < n; j++) {
+        float v = h[o + j];
+        activationSum[j] += v;
+        if (v > min) {
+          fired[j]++;
+          active++;
+        }
+      }
+    }
+    return active;
+  }
+
+  /** Mean activation of each latent over the last batch into {@code out}. */
+  public void batchMeanActivation(float[] out) {
+    Arrays.fill(out, 0f);
+    if (rows == 0) {
+      return;
+    }
+    if (sparseCodes) {
+      for (int t = 0; t < rows * kSparse; t++) {
+        if (idx[t] >= 0) {
+          out[idx[t]] += val[t];
+        }
+      }
+    } else {
+      for (int b = 0; b < rows; b++) {
+        int o = b * n;
+        for (int j = 0; j < n; j++) {
+          out[j] += h[o + j];
+        }
+      }
+    }
+    float inv = 1f / rows;
+    for (int j = 0; j < n; j++) {
+      out[j] *= inv;
+    }
+  }
+}
