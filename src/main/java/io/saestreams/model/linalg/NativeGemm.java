@@ -1,0 +1,113 @@
+package io.saestreams.model.linalg;
+
+import dev.ludovic.netlib.blas.BLAS;
+import dev.ludovic.netlib.blas.NativeBLAS;
+
+/**
+ * GEMM through the system's native BLAS (OpenBLAS on Debian) via netlib-java's JNI binding.
+ *
+ * <p>netlib-java loads {@code libblas.so.3} by default; the system properties
+ * {@code dev.ludovic.netlib.blas.nativeLib} (a library name) or
+ * {@code dev.ludovic.netlib.blas.nativeLibPath} (a full path) select another one. OpenBLAS picks
+ * its thread count when it is loaded: set the environment variable {@code OPENBLAS_NUM_THREADS=1}
+ * before the JVM starts, or point {@code nativeLibPath} at the serial build
+ * ({@code /usr/lib/x86_64-linux-gnu/openblas-serial/libblas.so.3} from Debian's
+ * {@code libopenblas0-serial}), for single-threaded runs.
+ *
+ * <p>BLAS is column-major; a row-major matrix read column-major is its transpose. So the
+ * row-major product C = op(A)&middot;op(B) is computed as the column-major product
+ * C&#7488; = op(B)&#7488;&middot;op(A)&#7488;: the operands and m/n are swapped, the transpose flags
+ * and leading dimensions are kept.
+ */
+public final class NativeGemm implements Gemm {
+
+  private static final BLAS BLAS_INSTANCE;
+  private static final String UNAVAILABLE_REASON;
+
+  static {
+    BLAS instance = null;
+    String reason = null;
+    try {
+      instance = NativeBLAS.getInstance();
+      // force one real call so a library that loads but cannot run is detected now
+      float[] one = {1f};
+      float[] out = {0f};
+      instance.sgemm("N", "N", 1, 1, 1, 1f, one, 0, 1, one, 0, 1, 0f, out, 0, 1);
+      if (out[0] != 1f) {
+        reason = "native BLAS self-test returned " + out[0] + " instead of 1.0";
+        instance = null;
+      }
+    } catch (Throwable t) {
+      // UnsatisfiedLinkError, ExceptionInInitializerError, RuntimeException from the loader, ...
+      Throwable root = t;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      reason = "native BLAS could not be loaded: " + t
+          + (root != t ? " (caused by " + root + ")" : "");
+      instance = null;
+    }
+    BLAS_INSTANCE = instance;
+    UNAVAILABLE_REASON = instance == null ? reason : null;
+  }
+
+  /**
+   * Creates the backend.
+   *
+   * @throws IllegalStateException if native BLAS is not available; see {@link #unavailableReason()}.
+   */
+  public NativeGemm() {
+    if (BLAS_INSTANCE == null) {
+      throw new IllegalStateException(UNAVAILABLE_REASON);
+    }
+  }
+
+  /**
+   * Tells whether the native BLAS library could be loaded. Never throws.
+   *
+   * @return true if {@code new NativeGemm()} will succeed.
+   */
+  public static boolean isAvailable() {
+    return BLAS_INSTANCE != null;
+  }
+
+  /**
+   * Explains why native BLAS is unavailable.
+   *
+   * @return the reason, or null when it is available.
+   */
+  public static String unavailableReason() {
+    return UNAVAILABLE_REASON;
+  }
+
+  /**
+   * Names the netlib-java implementation in use.
+   *
+   * @return the implementation's class name, or "none".
+   */
+  public static String implementation() {
+    return BLAS_INSTANCE == null ? "none" : BLAS_INSTANCE.getClass().getName();
+  }
+
+  @Override
+  public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                   float beta, float[] c, int cOff, int ldc) {
+    GemmArgs.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (k == 0) {
+      // netlib-java's bounds check rejects k == 0 (it computes the index of column k-1)
+      GemmArgs.scale(m, n, beta, c, cOff, ldc);
+      return;
+    }
+    BLAS_INSTANCE.sgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha,
+        b, bOff, ldb, a, aOff, lda, beta, c, cOff, ldc);
+  }
+
+  @Override
+  public String name() {
+    return "native";
+  }
+}

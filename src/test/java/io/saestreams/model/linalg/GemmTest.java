@@ -1,0 +1,178 @@
+package io.saestreams.model.linalg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class GemmTest {
+
+  /** Allowed error relative to sum_p |alpha*a_ip*b_pj| + |beta*c_ij|, per unit of k. */
+  static final double REL_TOL_PER_K = 4e-7;
+  /** Floor of the relative tolerance for tiny k. */
+  static final double REL_TOL_MIN = 2e-6;
+
+  record Case(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta,
+              int aOff, int aPad, int bOff, int bPad, int cOff, int cPad) {
+    @Override
+    public String toString() {
+      return (transA ? "T" : "N") + (transB ? "T" : "N") + " m=" + m + " n=" + n + " k=" + k
+          + " alpha=" + alpha + " beta=" + beta + " offs=" + aOff + "/" + bOff + "/" + cOff
+          + " pads=" + aPad + "/" + bPad + "/" + cPad;
+    }
+  }
+
+  static List<Case> cases() {
+    List<Case> out = new ArrayList<>();
+    Random r = new Random(20240611L);
+    int[][] fixed = {
+        {0, 5, 7}, {5, 0, 7}, {5, 7, 0}, {0, 0, 0}, {1, 1, 1}, {1, 17, 9}, {17, 1, 9},
+        {1, 1, 300}, {3, 3, 2}, {2, 5, 3}, {4, 33, 5}, {7, 1029, 3}, {5, 2049, 131},
+        {64, 784, 64}, {31, 47, 257}, {130, 70, 129}, {6, 16, 1}};
+    float[][] alphaBeta = {{1f, 0f}, {1f, 1f}, {-0.5f, 2f}, {1.5f, 0f}, {0f, 0.5f}, {2f, -1f}};
+    int idx = 0;
+    for (int[] s : fixed) {
+      for (int t = 0; t < 4; t++) {
+        float[] ab = alphaBeta[idx++ % alphaBeta.length];
+        out.add(new Case((t & 2) != 0, (t & 1) != 0, s[0], s[1], s[2], ab[0], ab[1],
+            0, 0, 0, 0, 0, 0));
+        out.add(new Case((t & 2) != 0, (t & 1) != 0, s[0], s[1], s[2], ab[0], ab[1],
+            r.nextInt(9), 1 + r.nextInt(5), r.nextInt(9), r.nextInt(5), 1 + r.nextInt(9),
+            1 + r.nextInt(5)));
+      }
+    }
+    for (int i = 0; i < 40; i++) {
+      float[] ab = alphaBeta[r.nextInt(alphaBeta.length)];
+      out.add(new Case(r.nextBoolean(), r.nextBoolean(), r.nextInt(40), r.nextInt(300),
+          r.nextInt(300), ab[0], ab[1], r.nextInt(4), r.nextInt(3), r.nextInt(4), r.nextInt(3),
+          r.nextInt(4), r.nextInt(3)));
+    }
+    return out;
+  }
+
+  static Stream<Arguments> backendCases() {
+    List<Arguments> args = new ArrayList<>();
+    for (String backend : List.of("java", "ejml", "native")) {
+      for (Case c : cases()) {
+        args.add(Arguments.of(backend, c));
+      }
+    }
+    return args.stream();
+  }
+
+  static float[] randomArray(Random r, int len) {
+    float[] x = new float[len];
+    for (int i = 0; i < len; i++) {
+      x[i] = (float) (r.nextGaussian());
+    }
+    return x;
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("backendCases")
+  void matchesNaive(String backend, Case t) {
+    if (backend.equals("native")) {
+      assumeTrue(NativeGemm.isAvailable(), () -> "native BLAS: " + NativeGemm.unavailableReason());
+    }
+    Gemm gemm = Gemms.create(backend);
+    check(gemm, t, new Random(t.hashCode()));
+  }
+
+  static void check(Gemm gemm, Case t, Random r) {
+    int aRows = t.transA ? t.k : t.m;
+    int aCols = t.transA ? t.m : t.k;
+    int bRows = t.transB ? t.n : t.k;
+    int bCols = t.transB ? t.k : t.n;
+    int lda = Math.max(1, aCols + t.aPad);
+    int ldb = Math.max(1, bCols + t.bPad);
+    int ldc = Math.max(1, t.n + t.cPad);
+    float[] a = randomArray(r, t.aOff + aRows * lda + 3);
+    float[] b = randomArray(r, t.bOff + bRows * ldb + 3);
+    float[] c0 = randomArray(r, t.cOff + t.m * ldc + 3);
+    if (t.beta == 0f) {
+      // beta == 0 must ignore C's previous contents, even NaN
+      for (int i = 0; i < t.m; i++) {
+        Arrays.fill(c0, t.cOff + i * ldc, t.cOff + i * ldc + t.n, Float.NaN);
+      }
+    }
+    float[] expected = c0.clone();
+    float[] actual = c0.clone();
+    new NaiveGemm().gemm(t.transA, t.transB, t.m, t.n, t.k, t.alpha, a, t.aOff, lda, b, t.bOff,
+        ldb, t.beta, expected, t.cOff, ldc);
+    gemm.gemm(t.transA, t.transB, t.m, t.n, t.k, t.alpha, a, t.aOff, lda, b, t.bOff, ldb,
+        t.beta, actual, t.cOff, ldc);
+    double tol = Math.max(REL_TOL_MIN, REL_TOL_PER_K * t.k);
+    for (int i = 0; i < t.m; i++) {
+      for (int j = 0; j < t.n; j++) {
+        double scale = t.beta == 0f ? 0 : Math.abs((double) t.beta * c0[t.cOff + i * ldc + j]);
+        for (int p = 0; p < t.k; p++) {
+          float av = t.transA ? a[t.aOff + p * lda + i] : a[t.aOff + i * lda + p];
+          float bv = t.transB ? b[t.bOff + j * ldb + p] : b[t.bOff + p * ldb + j];
+          scale += Math.abs((double) t.alpha * av * bv);
+        }
+        int ci = t.cOff + i * ldc + j;
+        if (!(Math.abs(actual[ci] - expected[ci]) <= tol * Math.max(scale, 1e-30))) {
+          fail("%s: C[%d,%d] = %s, expected %s (tolerance %s x %s)", gemm.name() + " " + t,
+              i, j, actual[ci], expected[ci], tol, scale);
+        }
+      }
+    }
+    // everything outside C's m x n region is untouched (bit for bit, NaNs included)
+    for (int x = 0; x < c0.length; x++) {
+      int rel = x - t.cOff;
+      boolean inside = rel >= 0 && rel / ldc < t.m && rel % ldc < t.n;
+      if (!inside && Float.floatToRawIntBits(actual[x]) != Float.floatToRawIntBits(c0[x])) {
+        fail("%s: element %d outside C changed from %s to %s", gemm.name() + " " + t, x, c0[x],
+            actual[x]);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"java", "ejml", "native", "naive"})
+  void repeatedCallsReuseBuffersCorrectly(String backend) {
+    if (backend.equals("native")) {
+      assumeTrue(NativeGemm.isAvailable(), () -> "native BLAS: " + NativeGemm.unavailableReason());
+    }
+    Gemm gemm = Gemms.create(backend);
+    Random r = new Random(7);
+    // a large product first, then a small one, so stale buffer contents would show
+    check(gemm, new Case(false, true, 9, 1500, 300, 1f, 0f, 0, 0, 0, 0, 0, 0), r);
+    check(gemm, new Case(true, false, 4, 3, 5, 1f, 1f, 1, 1, 1, 1, 1, 1), r);
+    check(gemm, new Case(false, false, 2, 2, 1, 1f, 0f, 0, 0, 0, 0, 0, 0), r);
+  }
+
+  @Test
+  void nativeAvailabilityNeverThrows() {
+    boolean available = NativeGemm.isAvailable();
+    if (available) {
+      assertThat(NativeGemm.unavailableReason()).isNull();
+    } else {
+      assertThat(NativeGemm.unavailableReason()).isNotBlank();
+      assertThatThrownBy(NativeGemm::new).isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
+  void rejectsBadArguments() {
+    Gemm gemm = new JavaGemm();
+    float[] x = new float[10];
+    assertThatThrownBy(() -> gemm.gemm(false, false, -1, 1, 1, 1f, x, 0, 1, x, 0, 1, 0f, x, 0, 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
+    assertThatThrownBy(() -> gemm.gemm(false, false, 2, 2, 2, 1f, x, 0, 1, x, 0, 2, 0f, x, 0, 2))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("A");
+    assertThatThrownBy(() -> gemm.gemm(false, false, 4, 3, 3, 1f, x, 0, 3, x, 0, 3, 0f, x, 0, 3))
+        .isInstanceOf(IndexOutOfBoundsException.class);
+  }
+}
