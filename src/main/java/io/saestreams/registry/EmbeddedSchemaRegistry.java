@@ -53,6 +53,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
   private static final String CONTENT_TYPE = SchemaRegistryClient.CONTENT_TYPE;
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
+  static {
+    // The JDK server writes response headers and body separately; without TCP_NODELAY every
+    // exchange waits for the peer's delayed ACK (~40 ms). The property is read once, when the
+    // JDK server's configuration is first loaded, and only affects com.sun.net.httpserver.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final int requestedPort;
   private final Object lock = new Object();
   private final Map<String, Integer> idByKey = new HashMap<>();
