@@ -80,7 +80,7 @@ class SchemaRegistryClientTest {
   @Test
   void deduplicatesWithinAndAcrossSubjects() {
     int id = client.register("a-value", V1);
-    String reformatted = V1.toString(true); // pretty-printed text, same schema
+    String reformatted = V1.toString().replace(",", ",\n  "); // pretty-printed text, same schema
     SchemaRegistryClient other = new SchemaRegistryClient(RegistryClientConfig.of(server.url()));
     assertThat(other.register("a-value", SchemaIdentity.parse(reformatted))).isEqualTo(id);
     assertThat(other.versions("a-value")).containsExactly(1);
@@ -150,7 +150,7 @@ class SchemaRegistryClientTest {
     long afterRegister = server.requestCount();
     for (int i = 0; i < 5; i++) {
       assertThat(client.register("c-value", V1)).isEqualTo(id);
-      assertThat(client.register("c-value", SchemaIdentity.parse(V1.toString(true)))).isEqualTo(id);
+      assertThat(client.register("c-value", SchemaIdentity.parse(V1.toString().replace(",", ",\n  ")))).isEqualTo(id);
       assertThat(client.getById(id)).isEqualTo(V1); // filled by register
     }
     assertThat(server.requestCount()).isEqualTo(afterRegister);
