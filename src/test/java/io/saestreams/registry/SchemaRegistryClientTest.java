@@ -80,7 +80,7 @@ class SchemaRegistryClientTest {
   @Test
   void deduplicatesWithinAndAcrossSubjects() {
     int id = client.register("a-value", V1);
-    String reformatted = V1.toString().replace(",", ",\n  "); // pretty-printed text, same schema
+    String reformatted = V1.toString().replace(",", ",\n  "); // same schema, different whitespace
     SchemaRegistryClient other = new SchemaRegistryClient(RegistryClientConfig.of(server.url()));
     assertThat(other.register("a-value", SchemaIdentity.parse(reformatted))).isEqualTo(id);
     assertThat(other.versions("a-value")).containsExactly(1);
