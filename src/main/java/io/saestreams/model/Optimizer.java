@@ -3,6 +3,7 @@ package io.saestreams.model;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import io.saestreams.model.linalg.VectorOps;
 import java.util.Arrays;
 
 /**
@@ -48,9 +49,7 @@ public final class Optimizer {
   public static double globalNorm(float[][] grads) {
     double s = 0;
     for (float[] g : grads) {
-      for (float v : g) {
-        s += (double) v * v;
-      }
+      s += VectorOps.sumOfSquares(g, 0, g.length);
     }
     return Math.sqrt(s);
   }

@@ -224,16 +224,11 @@ public final class SaeEngine {
   private void selectTopK(
       float[] src, int off, int len, boolean[] mask, int k, int[] outIdx, float[] outVal, int outOff) {
     int size = 0;
-    for (int j = 0; j < len; j++) {
-      if (mask != null && !mask[j]) {
-        continue;
-      }
+    int j = 0;
+    // fill the heap with the first k positive (unmasked) values
+    for (; j < len && size < k; j++) {
       float v = src[off + j];
-      if (!(v > 0f)) {
-        continue;
-      }
-      if (size < k) {
-        // sift up in a min-heap
+      if (v > 0f && (mask == null || mask[j])) {
         int c = size++;
         while (c > 0) {
           int parent = (c - 1) >>> 1;
@@ -246,8 +241,27 @@ public final class SaeEngine {
         }
         heapVal[c] = v;
         heapIdx[c] = j;
-      } else if (v > heapVal[0]) {
-        siftDown(v, j, size);
+      }
+    }
+    // then only values above the heap's minimum enter (one comparison per element)
+    if (size == k) {
+      float min = heapVal[0];
+      if (mask == null) {
+        for (; j < len; j++) {
+          float v = src[off + j];
+          if (v > min) {
+            siftDown(v, j, size);
+            min = heapVal[0];
+          }
+        }
+      } else {
+        for (; j < len; j++) {
+          float v = src[off + j];
+          if (v > min && mask[j]) {
+            siftDown(v, j, size);
+            min = heapVal[0];
+          }
+        }
       }
     }
     // pop ascending, fill from the back so the output is descending
@@ -310,7 +324,12 @@ public final class SaeEngine {
       SaeParameters grad,
       float[] inputGrad) {
     int rows = this.rows;
-    grad.zero();
+    if (sparseCodes || cfg.auxKEnabled()) {
+      grad.zero();
+    } else {
+      // the dense products overwrite the weight gradients; only the small tensors accumulate
+      grad.zeroBiases();
+    }
     if (rows == 0) {
       return LossParts.ZERO;
     }
@@ -345,16 +364,7 @@ public final class SaeEngine {
       aux = auxK(p, target, dead, grad, invB);
     }
     // encoder half of b_dec: Xc = X̃ − b_dec ⇒ db_dec −= Σ_b dZ_b·W_enc = (Σ_b dZ_b)·W_enc = db_enc·W_enc
-    for (int j = 0; j < n; j++) {
-      float gb = grad.bEnc[j];
-      if (gb == 0f) {
-        continue;
-      }
-      int o = j * d;
-      for (int i = 0; i < d; i++) {
-        grad.bDec[i] -= gb * p.wEnc[o + i];
-      }
-    }
+    gemm.gemm(false, false, 1, d, n, -1f, grad.bEnc, 0, n, p.wEnc, 0, d, 1f, grad.bDec, 0, d);
     double wd = 0;
     if (cfg.weightDecay() > 0) {
       float lambda = cfg.weightDecay();

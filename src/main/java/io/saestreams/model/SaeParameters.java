@@ -3,6 +3,7 @@ package io.saestreams.model;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import io.saestreams.model.linalg.VectorOps;
 
 /**
  * The learnable tensors of a sparse autoencoder, as flat row-major float arrays. Both weight
@@ -95,6 +96,14 @@ public final class SaeParameters {
     inferenceThreshold = 0f;
   }
 
+  /** Sets b_enc, b_dec and θ to zero (not the weight matrices). */
+  public void zeroBiases() {
+    java.util.Arrays.fill(bEnc, 0f);
+    java.util.Arrays.fill(bDec, 0f);
+    java.util.Arrays.fill(theta, 0f);
+    inferenceThreshold = 0f;
+  }
+
   /** Whether every value is finite. */
   public boolean allFinite() {
     for (float[] t : tensors()) {
@@ -111,21 +120,14 @@ public final class SaeParameters {
   public double squaredNorm() {
     double s = 0;
     for (float[] t : tensors()) {
-      for (float v : t) {
-        s += (double) v * v;
-      }
+      s += VectorOps.sumOfSquares(t, 0, t.length);
     }
     return s;
   }
 
   /** L2 norm of decoder direction j. */
   public double decoderNorm(int j) {
-    double s = 0;
-    int o = j * inputDim;
-    for (int i = 0; i < inputDim; i++) {
-      s += (double) wDec[o + i] * wDec[o + i];
-    }
-    return Math.sqrt(s);
+    return Math.sqrt(VectorOps.sumOfSquares(wDec, j * inputDim, inputDim));
   }
 
   public void write(DataOutput out) throws IOException {

@@ -10,6 +10,7 @@ import io.saestreams.model.SaeEngine;
 import io.saestreams.model.SaeParameters;
 import io.saestreams.model.Sparsity;
 import io.saestreams.model.linalg.Gemm;
+import io.saestreams.model.linalg.VectorOps;
 import java.util.Arrays;
 
 /**
@@ -271,10 +272,7 @@ public final class OnlineTrainer {
     float[] g = grad.wDec;
     for (int j = 0; j < n; j++) {
       int o = j * d;
-      float dot = 0f;
-      for (int i = 0; i < d; i++) {
-        dot += g[o + i] * w[o + i];
-      }
+      float dot = VectorOps.dot(g, o, w, o, d);
       for (int i = 0; i < d; i++) {
         g[o + i] -= dot * w[o + i];
       }

@@ -59,6 +59,11 @@ public final class TrainingStats {
     activePairs += n;
   }
 
+  /** Adds one sample's number of active latents (for L0 when firing is not tracked per latent). */
+  public void addActive(int count) {
+    activePairs += count;
+  }
+
   /** Adds one batch's loss components, each a mean over its {@code rows} samples. */
   public void addLoss(int rows, double recon, double sparsity, double weightDecay, double aux) {
     batches++;

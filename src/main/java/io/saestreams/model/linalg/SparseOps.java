@@ -197,35 +197,8 @@ public final class SparseOps {
           continue;
         }
         int wRow = d == 0 ? 0 : rowOf(id, wRows, d);
-        out[base + j] = dot(g, gRow, w, wRow, d);
+        out[base + j] = VectorOps.dot(g, gRow, w, wRow, d);
       }
     }
-  }
-
-  /** Dot product with eight independent partial sums (float reductions do not vectorize in C2). */
-  private static float dot(float[] x, int xo, float[] y, int yo, int d) {
-    float s0 = 0f;
-    float s1 = 0f;
-    float s2 = 0f;
-    float s3 = 0f;
-    float s4 = 0f;
-    float s5 = 0f;
-    float s6 = 0f;
-    float s7 = 0f;
-    int t = 0;
-    for (; t + 8 <= d; t += 8) {
-      s0 = Math.fma(x[xo + t], y[yo + t], s0);
-      s1 = Math.fma(x[xo + t + 1], y[yo + t + 1], s1);
-      s2 = Math.fma(x[xo + t + 2], y[yo + t + 2], s2);
-      s3 = Math.fma(x[xo + t + 3], y[yo + t + 3], s3);
-      s4 = Math.fma(x[xo + t + 4], y[yo + t + 4], s4);
-      s5 = Math.fma(x[xo + t + 5], y[yo + t + 5], s5);
-      s6 = Math.fma(x[xo + t + 6], y[yo + t + 6], s6);
-      s7 = Math.fma(x[xo + t + 7], y[yo + t + 7], s7);
-    }
-    for (; t < d; t++) {
-      s0 = Math.fma(x[xo + t], y[yo + t], s0);
-    }
-    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
 }

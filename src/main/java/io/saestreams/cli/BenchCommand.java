@@ -1,0 +1,95 @@
+package io.saestreams.cli;
+
+import io.saestreams.model.linalg.Gemm;
+import io.saestreams.model.linalg.Gemms;
+import io.saestreams.report.SummaryTable;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Training and inference throughput, EJML reference next to the fast path, in one run. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measures single-thread training throughput (samples/s, Adam) and inference throughput",
+      "(encode + reconstruction error) for the reference shapes, with the EJML-only path and",
+      "the fast GEMM path side by side in the same run. Run with OPENBLAS_NUM_THREADS=1 for a",
+      "one-thread figure on native OpenBLAS."
+    })
+final class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--json", description = "Print a JSON list instead of a table.")
+  boolean json;
+
+  @Option(names = "--seconds", defaultValue = "3", description = "Minimum measuring time per shape and backend (default: ${DEFAULT-VALUE}).")
+  double seconds;
+
+  @Option(names = "--backends", split = ",", defaultValue = "ejml,auto", description = "Backends to compare (default: ${DEFAULT-VALUE}; also java, native).")
+  List<String> backends;
+
+  @Option(names = "--shape", description = "Only shapes whose name contains this text, e.g. n4096.")
+  String only;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (!json) {
+      err.println("GEMM: " + Gemms.describe());
+      err.flush();
+    }
+    TrainingBenchmark bench = new TrainingBenchmark(seconds);
+    List<TrainingBenchmark.Result> results = new ArrayList<>();
+    for (TrainingBenchmark.Shape shape : TrainingBenchmark.SHAPES) {
+      if (only != null && !shape.name().contains(only)) {
+        continue;
+      }
+      for (String b : backends) {
+        Gemm gemm = Gemms.create(b);
+        TrainingBenchmark.Result r = bench.run(shape, gemm);
+        results.add(r);
+        if (!json) {
+          out.printf(Locale.ROOT, "%-16s %-18s %-7s train %10.0f samples/s   infer %10.0f samples/s%n",
+              shape.name(), shape.activationName(), r.backend(), r.trainSamplesPerSecond(),
+              r.inferSamplesPerSecond());
+          out.flush();
+        }
+      }
+    }
+    if (json) {
+      StringBuilder sb = new StringBuilder("[");
+      for (int i = 0; i < results.size(); i++) {
+        TrainingBenchmark.Result r = results.get(i);
+        SummaryTable t = new SummaryTable();
+        t.add("shape", r.shape().name());
+        t.add("activation", r.shape().activationName());
+        t.add("backend", r.backend());
+        t.add("train_samples_per_second", r.trainSamplesPerSecond());
+        t.add("infer_samples_per_second", r.inferSamplesPerSecond());
+        sb.append(i == 0 ? "" : ",").append(t.toJson());
+      }
+      out.println(sb.append(']'));
+    } else {
+      // ratios fast / EJML per shape
+      for (TrainingBenchmark.Result r : results) {
+        for (TrainingBenchmark.Result ref : results) {
+          if (ref.shape() == r.shape() && ref.backend().equals("ejml")
+              && !r.backend().equals("ejml")) {
+            out.printf(Locale.ROOT, "%-16s %s/ejml training speed-up %.1fx%n", r.shape().name(),
+                r.backend(), r.trainSamplesPerSecond() / ref.trainSamplesPerSecond());
+          }
+        }
+      }
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,15 @@
+package io.saestreams.cli;
+
+import io.saestreams.model.linalg.Gemm;
+import io.saestreams.model.linalg.Gemms;
+import picocli.CommandLine.Option;
+
+/** {@code --gemm}: which matrix-multiply backend to use. */
+final class GemmOption {
+  @Option(names = "--gemm", defaultValue = "auto", description = "Matrix backend: auto, native, java or ejml (default: ${DEFAULT-VALUE}; auto = native OpenBLAS when present, else pure Java).")
+  String gemm;
+
+  Gemm create() {
+    return Gemms.create(gemm);
+  }
+}

@@ -1,0 +1,72 @@
+package io.saestreams.cli;
+
+import io.saestreams.model.Activation;
+import io.saestreams.model.OptimizerConfig;
+import io.saestreams.model.OptimizerKind;
+import io.saestreams.model.SaeConfig;
+import io.saestreams.model.Sparsity;
+import io.saestreams.train.Revival;
+import io.saestreams.train.TrainerConfig;
+import picocli.CommandLine.Option;
+
+/** Model and trainer options shared by the commands that train. */
+final class ModelOptions {
+  @Option(names = "--latents", defaultValue = "1024", description = "Number of latents n (default: ${DEFAULT-VALUE}).")
+  int latents;
+
+  @Option(names = "--activation", defaultValue = "topk", description = "sigmoid, relu, topk, batch-topk or jumprelu (default: ${DEFAULT-VALUE}).")
+  String activation;
+
+  @Option(names = "--k", defaultValue = "8", description = "Active latents per sample for topk/batch-topk (default: ${DEFAULT-VALUE}).")
+  int k;
+
+  @Option(names = "--sparsity", defaultValue = "auto", description = "none, l1 or kl; auto = none for topk activations, kl for sigmoid, l1 otherwise.")
+  String sparsity;
+
+  @Option(names = "--l1", defaultValue = "0.003", description = "L1 coefficient (default: ${DEFAULT-VALUE}).")
+  float l1;
+
+  @Option(names = "--kl-target", defaultValue = "0.05", description = "KL target mean activation rho (default: ${DEFAULT-VALUE}).")
+  float klTarget;
+
+  @Option(names = "--kl-weight", defaultValue = "0.1", description = "KL weight beta (default: ${DEFAULT-VALUE}).")
+  float klWeight;
+
+  @Option(names = "--batch-size", defaultValue = "256", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--optimizer", defaultValue = "adam", description = "sgd, momentum, rmsprop or adam (default: ${DEFAULT-VALUE}).")
+  String optimizer;
+
+  @Option(names = "--learning-rate", defaultValue = "0.001", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+  float learningRate;
+
+  @Option(names = "--revival", defaultValue = "reinit", description = "Dead-latent revival: none, auxk or reinit (default: ${DEFAULT-VALUE}).")
+  String revival;
+
+  @Option(names = "--dead-window", defaultValue = "50000", description = "A latent that has not fired in this many samples is dead (default: ${DEFAULT-VALUE}).")
+  int deadWindow;
+
+  @Option(names = "--seed", defaultValue = "42", description = "The one seed every random choice derives from (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  /** The trainer configuration for inputs of dimension {@code d}. */
+  TrainerConfig trainerConfig(int d) {
+    Activation act = Activation.parse(activation);
+    Sparsity sp;
+    if (sparsity.equalsIgnoreCase("auto")) {
+      sp = act.isTopK() ? Sparsity.NONE : act == Activation.SIGMOID ? Sparsity.KL : Sparsity.L1;
+    } else {
+      sp = Sparsity.parse(sparsity);
+    }
+    Revival rev = Revival.parse(revival);
+    SaeConfig.Builder model = SaeConfig.builder(d, latents).activation(act).k(k).sparsity(sp)
+        .l1Coefficient(l1).klTarget(klTarget).klWeight(klWeight);
+    if (rev == Revival.AUXK) {
+      model.auxKCoefficient(1f / 32).auxK(Math.min(512, latents));
+    }
+    OptimizerConfig opt = OptimizerConfig.of(OptimizerKind.parse(optimizer), learningRate);
+    return TrainerConfig.defaults(model.build()).withOptimizer(opt).withBatchSize(batchSize)
+        .withSeed(seed).withRevival(rev, deadWindow, 20);
+  }
+}
