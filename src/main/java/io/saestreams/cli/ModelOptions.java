@@ -47,6 +47,9 @@ final class ModelOptions {
   @Option(names = "--dead-window", defaultValue = "50000", description = "A latent that has not fired in this many samples is dead (default: ${DEFAULT-VALUE}).")
   int deadWindow;
 
+  @Option(names = "--revival-interval", defaultValue = "5", description = "Steps between dead-latent re-initialisation passes (default: ${DEFAULT-VALUE}).")
+  int revivalInterval;
+
   @Option(names = "--seed", defaultValue = "42", description = "The one seed every random choice derives from (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -67,6 +70,6 @@ final class ModelOptions {
     }
     OptimizerConfig opt = OptimizerConfig.of(OptimizerKind.parse(optimizer), learningRate);
     return TrainerConfig.defaults(model.build()).withOptimizer(opt).withBatchSize(batchSize)
-        .withSeed(seed).withRevival(rev, deadWindow, 20);
+        .withSeed(seed).withRevival(rev, deadWindow, revivalInterval);
   }
 }

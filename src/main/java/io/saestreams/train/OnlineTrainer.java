@@ -413,7 +413,7 @@ public final class OnlineTrainer {
         live++;
       }
     }
-    float encScale = (float) (live > 0 ? 0.2 * encNorm / live : 1.0);
+    float encScale = (float) (live > 0 ? encNorm / live : 1.0);
     float[] rec = new float[d];
     int next = 0;
     for (int j = 0; j < n; j++) {

@@ -1,0 +1,75 @@
+package io.saestreams.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Runs the real command-line parser and commands, checking exit codes and output. */
+@Timeout(120)
+class MainTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+  }
+
+  @Test
+  void evaluateOnSyntheticDataPrintsJsonWithQualityFigures() throws Exception {
+    int code = run("evaluate", "--records", "20000", "--latents", "64", "--k", "4",
+        "--held-out", "2000", "--dataset", "synthetic:dimension=32,features=32,mean-active=3",
+        "--dead-window", "5000", "--batch-size", "32", "--learning-rate", "0.003", "--gemm", "java",
+        "--json");
+    assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    assertThat(json.get("records").asLong()).isEqualTo(20000);
+    assertThat(json.get("fvu").asDouble()).isBetween(0.0, 0.5);
+    assertThat(json.get("l0").asDouble()).isBetween(1.0, 4.0);
+    assertThat(json.get("dead_fraction").asDouble()).isBetween(0.0, 1.0);
+    assertThat(json.get("mmcs").asDouble()).isGreaterThan(0.8);
+    assertThat(json.get("recovered_fraction").asDouble()).isBetween(0.0, 1.0);
+    assertThat(json.get("seconds").asDouble()).isPositive();
+  }
+
+  @Test
+  void benchPrintsOneObjectPerShapeAndBackend() throws Exception {
+    int code = run("bench", "--shape", "n64", "--seconds", "0.05", "--backends", "ejml,java",
+        "--json");
+    assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    assertThat(json.size()).isEqualTo(2);
+    assertThat(json.get(0).get("backend").asText()).isEqualTo("ejml");
+    assertThat(json.get(1).get("backend").asText()).isEqualTo("java");
+    for (JsonNode r : json) {
+      assertThat(r.get("shape").asText()).isEqualTo("d784·n64·B256");
+      assertThat(r.get("activation").asText()).isEqualTo("sigmoid+kl");
+      assertThat(r.get("train_samples_per_second").asDouble()).isPositive();
+      assertThat(r.get("infer_samples_per_second").asDouble()).isPositive();
+    }
+  }
+
+  @Test
+  void badOptionValuesExitWithUsageAndAOneLineMessage() {
+    assertThat(run("evaluate", "--activation", "softmax")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString().strip())
+        .isEqualTo("error: unknown activation 'softmax'; allowed: [sigmoid, relu, topk,"
+            + " batch-topk, jumprelu]");
+  }
+
+  @Test
+  void unknownOptionIsAUsageError() {
+    assertThat(run("evaluate", "--no-such-option")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("Unknown option: '--no-such-option'");
+  }
+
+  @Test
+  void unknownDatasetFormIsNamed() {
+    assertThat(run("evaluate", "--dataset", "parquet:x")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("unknown data set 'parquet:x'");
+  }
+}
