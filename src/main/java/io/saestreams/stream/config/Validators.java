@@ -27,6 +27,25 @@ final class Validators {
     return new Interval(lo, true, Double.POSITIVE_INFINITY, false);
   }
 
+  /** Accepts the given names, ignoring case; the message lists them as written. */
+  static ConfigDef.Validator oneOf(String... names) {
+    return new OneOf(java.util.List.of(names));
+  }
+
+  private record OneOf(java.util.List<String> names) implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value == null || names.stream().noneMatch(n -> n.equalsIgnoreCase(value.toString().trim()))) {
+        throw new ConfigException(name, value, "Value must be one of " + this + " (case insensitive)");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return String.join(", ", names);
+    }
+  }
+
   private record Interval(double lo, boolean loClosed, double hi, boolean hiClosed)
       implements ConfigDef.Validator {
     @Override
