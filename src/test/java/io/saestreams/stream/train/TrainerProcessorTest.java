@@ -123,10 +123,12 @@ class TrainerProcessorTest {
     assertThat(first.trainer().steps()).isEqualTo(1);
     assertThat(ctx.forwarded()).isNotEmpty()
         .allSatisfy(f -> assertThat(f.record().value().getModelVersion()).isEqualTo(1));
-    feed(first, xs, 3, 9);
+    feed(first, xs, 3, 5);
 
     TrainerProcessor second = start(context());
-    feed(second, xs, 9, 12);
+    assertThat(second.trainer().steps()).isEqualTo(1);
+    assertThat(second.trainer().buffered()).isEqualTo(2);
+    feed(second, xs, 5, 12);
 
     OnlineTrainer reference = new OnlineTrainer(CONFIG, Gemms.create("java"));
     for (int i = 0; i < 3; i++) {
