@@ -1,0 +1,179 @@
+package io.saestreams.stream;
+
+import io.saestreams.metrics.SaeMetricsSink;
+import io.saestreams.model.SaeModel;
+import io.saestreams.registry.SchemaRegistryClient;
+import io.saestreams.stream.config.AppConfig;
+import io.saestreams.stream.modelstore.InitialModel;
+import io.saestreams.stream.modelstore.ModelAssembler;
+import io.saestreams.stream.score.AnomalyProcessor;
+import io.saestreams.stream.score.OutputRecords;
+import io.saestreams.stream.score.Scored;
+import io.saestreams.stream.score.ScoringProcessor;
+import io.saestreams.stream.train.TrainerProcessor;
+import io.saestreams.stream.train.TrainerSettings;
+import io.saestreams.stream.train.TrainingSample;
+import io.saestreams.stream.train.TrainingSampleSerde;
+import io.saestreams.stream.train.TrainingSampler;
+import io.saestreams.stream.validate.InputValidator;
+import io.saestreams.stream.validate.ValidInput;
+import io.saestreams.stream.validate.Validated;
+import io.saestreams.stream.validate.ValidationProcessor;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The one topology of the application, used by {@code run}, {@code demo} and every test.
+ *
+ * <pre>
+ * input ─► validate ─┬─ invalid ─► dlq
+ *                    └─ valid ─┬─► sample ─► training (1 partition) ─► trainer ─► model topic
+ *                              │                                                    │ global store
+ *                              └─► scorer ◄── newest complete version ◄─────────────┘
+ *                                    └─► detect-anomalies ─┬─► codes
+ *                                                          ├─► scores
+ *                                                          └─► anomalies ─► alerts
+ * </pre>
+ *
+ * Every processor, store and internal topic is named, and the topology is built with
+ * {@code ensure.explicit.internal.resource.naming=true}, so that a change cannot silently rename
+ * state.
+ */
+public final class SaeTopology {
+  /** Global store of model versions, fed by the model topic. */
+  public static final String MODEL_STORE = "model-versions";
+  /** Name of the repartition topic of the training path (prefixed by the application id). */
+  public static final String TRAINING_TOPIC = "training";
+
+  private SaeTopology() {}
+
+  /** The topology with the project's Avro serdes on the given registry client. */
+  public static Topology build(AppConfig config, SaeMetricsSink metrics, SchemaRegistryClient registry) {
+    return build(config, metrics, new SaeSerdes(registry));
+  }
+
+  public static Topology build(AppConfig config, SaeMetricsSink metrics, SaeSerdes serdes) {
+    StreamsBuilder builder = new StreamsBuilder();
+    addStores(builder, config, serdes);
+    KStream<byte[], ValidInput> valid = validate(builder, config, metrics, serdes);
+    train(valid, config, metrics, serdes);
+    score(valid, config, metrics, serdes);
+    return builder.build(config.streamsProperties());
+  }
+
+  private static void addStores(StreamsBuilder builder, AppConfig config, SaeSerdes serdes) {
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(MODEL_STORE), Serdes.String(), Serdes.ByteArray())
+            .withLoggingDisabled(),
+        config.modelTopic(),
+        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("model-source"),
+        () -> new ModelAssembler(MODEL_STORE, serdes.modelChunk().deserializer()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(TrainerProcessor.CHECKPOINT_STORE), Serdes.String(), Serdes.ByteArray()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(TrainerProcessor.REPLAY_STORE), Serdes.Long(), Serdes.ByteArray()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(AnomalyProcessor.STORE), Serdes.String(), Serdes.ByteArray())
+            .withCachingEnabled());
+  }
+
+  private static KStream<byte[], ValidInput> validate(
+      StreamsBuilder builder, AppConfig config, SaeMetricsSink metrics, SaeSerdes serdes) {
+    Map<String, KStream<byte[], Validated>> branches =
+        builder.stream(config.inputTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("input-source"))
+            .process(
+                () -> new ValidationProcessor(new InputValidator(serdes.inputVector(), config.inputDim()), metrics),
+                Named.as("validate"))
+            .split(Named.as("validated-"))
+            .branch((k, v) -> v.isValid(), Branched.as("valid"))
+            .defaultBranch(Branched.as("invalid"));
+    branches.get("validated-invalid")
+        .mapValues(Validated::rawValue, Named.as("dlq-payload"))
+        .to(config.dlqTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dlq-sink"));
+    return branches.get("validated-valid").mapValues(Validated::input, Named.as("valid-input"));
+  }
+
+  private static void train(
+      KStream<byte[], ValidInput> valid, AppConfig config, SaeMetricsSink metrics, SaeSerdes serdes) {
+    TrainerSettings settings = TrainerSettings.of(config);
+    TrainingSampler sampler = new TrainingSampler(config.sampleRate(), settings.trainer().seed());
+    valid
+        .filter((k, v) -> sampler.test(v.id()), Named.as("train-sample"))
+        .map((k, v) -> KeyValue.pair(v.id(), TrainingSample.of(v)), Named.as("to-training-sample"))
+        .repartition(
+            Repartitioned.<String, TrainingSample>as(TRAINING_TOPIC)
+                .withNumberOfPartitions(1)
+                .withKeySerde(Serdes.String())
+                .withValueSerde(new TrainingSampleSerde()))
+        .process(
+            () -> new TrainerProcessor(settings, metrics),
+            Named.as("trainer"),
+            TrainerProcessor.CHECKPOINT_STORE,
+            TrainerProcessor.REPLAY_STORE)
+        .to(config.modelTopic(), Produced.with(Serdes.String(), serdes.modelChunk()).withName("model-sink"));
+  }
+
+  private static void score(
+      KStream<byte[], ValidInput> valid, AppConfig config, SaeMetricsSink metrics, SaeSerdes serdes) {
+    Supplier<SaeModel> initial = new Once<>(() -> InitialModel.of(config.trainerConfig()));
+    int top = config.anomalySettings().topDimensions();
+    KStream<byte[], Scored> judged =
+        valid
+            .process(
+                () -> new ScoringProcessor(initial, MODEL_STORE, config.gemmBackend(), metrics),
+                Named.as("scorer"))
+            .process(
+                () -> new AnomalyProcessor(config.anomalySettings(), metrics),
+                Named.as("detect-anomalies"),
+                AnomalyProcessor.STORE);
+    judged
+        .mapValues(s -> counted(metrics, "codes", OutputRecords.code(s)), Named.as("to-sparse-code"))
+        .to(config.codesTopic(), Produced.with(Serdes.ByteArray(), serdes.sparseCode()).withName("codes-sink"));
+    judged
+        .mapValues(s -> counted(metrics, "scores", OutputRecords.score(s)), Named.as("to-score"))
+        .to(config.scoresTopic(), Produced.with(Serdes.ByteArray(), serdes.reconstructionScore()).withName("scores-sink"));
+    judged
+        .filter((k, s) -> s.verdict().anomaly(), Named.as("anomalies"))
+        .mapValues(s -> counted(metrics, "alerts", OutputRecords.alert(s, top)), Named.as("to-alert"))
+        .to(config.alertsTopic(), Produced.with(Serdes.ByteArray(), serdes.anomalyAlert()).withName("alerts-sink"));
+  }
+
+  private static <T> T counted(SaeMetricsSink metrics, String output, T value) {
+    metrics.recordOut(output);
+    return value;
+  }
+
+  /** Computes a value on first use and shares it (tasks of all stream threads). */
+  private static final class Once<T> implements Supplier<T> {
+    private Supplier<T> source;
+    private T value;
+
+    Once(Supplier<T> source) {
+      this.source = source;
+    }
+
+    @Override
+    public synchronized T get() {
+      if (source != null) {
+        value = source.get();
+        source = null;
+      }
+      return value;
+    }
+  }
+}

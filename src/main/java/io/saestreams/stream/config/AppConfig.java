@@ -1,0 +1,351 @@
+package io.saestreams.stream.config;
+
+import io.saestreams.model.Activation;
+import io.saestreams.model.Noise;
+import io.saestreams.model.OptimizerKind;
+import io.saestreams.model.SaeConfig;
+import io.saestreams.model.Sparsity;
+import io.saestreams.model.linalg.Gemms;
+import io.saestreams.stream.anomaly.AnomalySettings;
+import io.saestreams.train.DecoderBiasInit;
+import io.saestreams.train.Revival;
+import io.saestreams.train.TrainerConfig;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The validated configuration of the streaming application. Load it with {@link #load}: the
+ * given properties, overridden by {@code SAE_*} environment variables, checked against {@link
+ * #configDef()} (types, validators, required keys) and for unknown keys. Kafka Streams and client
+ * settings pass through under {@value #STREAMS_PREFIX}, schema registry client settings under
+ * {@value #REGISTRY_PREFIX}.
+ */
+public final class AppConfig extends AbstractConfig {
+  /** Kafka Streams / client settings: {@code streams.num.stream.threads} → {@code num.stream.threads}. */
+  public static final String STREAMS_PREFIX = "streams.";
+
+  /** Schema registry client settings: {@code registry.basic.auth.user.info} → {@code basic.auth.user.info}. */
+  public static final String REGISTRY_PREFIX = "registry.";
+
+  // ---- connection -------------------------------------------------------------------------------
+  public static final String APPLICATION_ID_CONFIG = "application.id";
+  public static final String APPLICATION_ID_DOC =
+      "Kafka Streams application id: consumer group, prefix of internal topics and state directory.";
+  public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+  public static final String BOOTSTRAP_SERVERS_DOC = "Kafka brokers to connect to (host:port,...).";
+  public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
+  public static final String SCHEMA_REGISTRY_URL_DOC =
+      "Confluent-API schema registry URL(s), comma-separated.";
+  public static final String PROCESSING_GUARANTEE_CONFIG = "processing.guarantee";
+  public static final String PROCESSING_GUARANTEE_DOC =
+      "Kafka Streams processing guarantee. exactly_once_v2 makes training resume exactly and"
+          + " outputs neither lost nor duplicated across a crash.";
+
+  // ---- topics -----------------------------------------------------------------------------------
+  public static final String INPUT_TOPIC_CONFIG = "input.topic";
+  public static final String INPUT_TOPIC_DOC = "Topic of InputVector records (Avro, Confluent framing).";
+  public static final String CODES_TOPIC_CONFIG = "codes.topic";
+  public static final String CODES_TOPIC_DOC = "Output topic of SparseCode records, one per valid input.";
+  public static final String SCORES_TOPIC_CONFIG = "scores.topic";
+  public static final String SCORES_TOPIC_DOC =
+      "Output topic of ReconstructionScore records, one per valid input.";
+  public static final String ALERTS_TOPIC_CONFIG = "alerts.topic";
+  public static final String ALERTS_TOPIC_DOC = "Output topic of AnomalyAlert records.";
+  public static final String DLQ_TOPIC_CONFIG = "dlq.topic";
+  public static final String DLQ_TOPIC_DOC =
+      "Dead-letter topic: invalid inputs with their original bytes and sae.dlq.* headers.";
+  public static final String MODEL_TOPIC_CONFIG = "model.topic";
+  public static final String MODEL_TOPIC_DOC =
+      "Compacted topic of ModelChunk records (key = chunk index) that every instance reads into a"
+          + " global store.";
+
+  // ---- model ------------------------------------------------------------------------------------
+  public static final String SAE_INPUT_DIM_CONFIG = "sae.input.dim";
+  public static final String SAE_INPUT_DIM_DOC = "d, the input dimension; inputs of another length go to the DLQ.";
+  public static final String SAE_LATENT_DIM_CONFIG = "sae.latent.dim";
+  public static final String SAE_LATENT_DIM_DOC = "n, the number of latents (dictionary size).";
+  public static final String SAE_ACTIVATION_CONFIG = "sae.activation";
+  public static final String SAE_ACTIVATION_DOC = "Encoder activation.";
+  public static final String SAE_K_CONFIG = "sae.k";
+  public static final String SAE_K_DOC = "Active latents per sample for topk (on average for batch-topk).";
+  public static final String SAE_THRESHOLD_DECAY_CONFIG = "sae.threshold.decay";
+  public static final String SAE_THRESHOLD_DECAY_DOC = "Decay of batch-topk's running inference threshold.";
+  public static final String SAE_JUMP_THRESHOLD_CONFIG = "sae.jump.threshold";
+  public static final String SAE_JUMP_THRESHOLD_DOC = "Initial jumprelu threshold.";
+  public static final String SAE_JUMP_BANDWIDTH_CONFIG = "sae.jump.bandwidth";
+  public static final String SAE_JUMP_BANDWIDTH_DOC = "Jumprelu straight-through kernel width.";
+  public static final String SAE_SPARSITY_CONFIG = "sae.sparsity";
+  public static final String SAE_SPARSITY_DOC = "Sparsity penalty (kl needs sae.activation=sigmoid).";
+  public static final String SAE_L1_COEFFICIENT_CONFIG = "sae.l1.coefficient";
+  public static final String SAE_L1_COEFFICIENT_DOC = "Weight of the L1 penalty on activations.";
+  public static final String SAE_L1_DECODER_NORM_CONFIG = "sae.l1.decoder.norm";
+  public static final String SAE_L1_DECODER_NORM_DOC = "Weight each latent's L1 term by its decoder direction's norm.";
+  public static final String SAE_KL_TARGET_CONFIG = "sae.kl.target";
+  public static final String SAE_KL_TARGET_DOC = "Target mean activation rho of the KL penalty.";
+  public static final String SAE_KL_WEIGHT_CONFIG = "sae.kl.weight";
+  public static final String SAE_KL_WEIGHT_DOC = "Weight beta of the KL penalty.";
+  public static final String SAE_KL_DECAY_CONFIG = "sae.kl.decay";
+  public static final String SAE_KL_DECAY_DOC = "Decay of the running average activation (0 = this batch only).";
+  public static final String SAE_WEIGHT_DECAY_CONFIG = "sae.weight.decay";
+  public static final String SAE_WEIGHT_DECAY_DOC = "lambda of the (lambda/2)||W||^2 weight decay.";
+  public static final String SAE_NOISE_CONFIG = "sae.noise";
+  public static final String SAE_NOISE_DOC = "Denoising corruption of training inputs.";
+  public static final String SAE_NOISE_LEVEL_CONFIG = "sae.noise.level";
+  public static final String SAE_NOISE_LEVEL_DOC = "Masking probability or Gaussian standard deviation.";
+  public static final String SAE_UNIT_NORM_DECODER_CONFIG = "sae.unit.norm.decoder";
+  public static final String SAE_UNIT_NORM_DECODER_DOC = "Keep every decoder direction at unit norm.";
+  public static final String SAE_AUXK_COEFFICIENT_CONFIG = "sae.auxk.coefficient";
+  public static final String SAE_AUXK_COEFFICIENT_DOC = "Weight of the AuxK loss on dead latents (0 = off).";
+  public static final String SAE_AUXK_CONFIG = "sae.auxk";
+  public static final String SAE_AUXK_DOC = "Latents the AuxK loss may use per sample.";
+
+  // ---- training ---------------------------------------------------------------------------------
+  public static final String TRAIN_BATCH_SIZE_CONFIG = "train.batch.size";
+  public static final String TRAIN_BATCH_SIZE_DOC = "Samples per mini-batch.";
+  public static final String TRAIN_OPTIMIZER_CONFIG = "train.optimizer";
+  public static final String TRAIN_OPTIMIZER_DOC = "Update rule.";
+  public static final String TRAIN_LEARNING_RATE_CONFIG = "train.learning.rate";
+  public static final String TRAIN_LEARNING_RATE_DOC = "Learning rate after warm-up.";
+  public static final String TRAIN_WARMUP_STEPS_CONFIG = "train.warmup.steps";
+  public static final String TRAIN_WARMUP_STEPS_DOC = "Steps of linear learning-rate warm-up (0 = none).";
+  public static final String TRAIN_CLIP_NORM_CONFIG = "train.clip.norm";
+  public static final String TRAIN_CLIP_NORM_DOC = "Global gradient-norm clipping (0 = none).";
+  public static final String TRAIN_SEED_CONFIG = "train.seed";
+  public static final String TRAIN_SEED_DOC =
+      "The one seed of every random choice; scorers derive model version 0 from it.";
+  public static final String TRAIN_TIED_INIT_CONFIG = "train.tied.init";
+  public static final String TRAIN_TIED_INIT_DOC = "Initialise the encoder as the decoder's transpose.";
+  public static final String TRAIN_DECODER_BIAS_INIT_CONFIG = "train.decoder.bias.init";
+  public static final String TRAIN_DECODER_BIAS_INIT_DOC = "How the decoder bias is initialised from the first batch.";
+  public static final String TRAIN_DEAD_WINDOW_CONFIG = "train.dead.window";
+  public static final String TRAIN_DEAD_WINDOW_DOC = "A latent that has not fired in this many samples is dead.";
+  public static final String TRAIN_REVIVAL_CONFIG = "train.revival";
+  public static final String TRAIN_REVIVAL_DOC = "Dead-latent revival (auxk needs sae.auxk.coefficient > 0).";
+  public static final String TRAIN_REVIVAL_INTERVAL_CONFIG = "train.revival.interval";
+  public static final String TRAIN_REVIVAL_INTERVAL_DOC = "Steps between re-initialisation passes (reinit).";
+  public static final String TRAIN_DENSE_THRESHOLD_CONFIG = "train.dense.threshold";
+  public static final String TRAIN_DENSE_THRESHOLD_DOC = "A latent firing on more than this fraction of samples is dense.";
+  public static final String TRAIN_SAMPLE_RATE_CONFIG = "train.sample.rate";
+  public static final String TRAIN_SAMPLE_RATE_DOC =
+      "Fraction of valid inputs sent to training, chosen by a hash of the input id (a replay"
+          + " samples the same inputs).";
+  public static final String TRAIN_BATCH_MAX_WAIT_MS_CONFIG = "train.batch.max.wait.ms";
+  public static final String TRAIN_BATCH_MAX_WAIT_MS_DOC =
+      "A partial batch is trained after this long (wall clock) without new training samples.";
+  public static final String TRAIN_CHECKPOINT_INTERVAL_STEPS_CONFIG = "train.checkpoint.interval.steps";
+  public static final String TRAIN_CHECKPOINT_INTERVAL_STEPS_DOC = "Checkpoint the trainer every this many steps.";
+  public static final String TRAIN_CHECKPOINT_INTERVAL_MS_CONFIG = "train.checkpoint.interval.ms";
+  public static final String TRAIN_CHECKPOINT_INTERVAL_MS_DOC =
+      "Checkpoint the trainer at least this often (wall clock) while it has new samples.";
+  public static final String MODEL_PUBLISH_INTERVAL_STEPS_CONFIG = "model.publish.interval.steps";
+  public static final String MODEL_PUBLISH_INTERVAL_STEPS_DOC =
+      "Publish a model version every this many steps (and after a partial batch is trained).";
+  public static final String MODEL_CHUNK_BYTES_CONFIG = "model.chunk.bytes";
+  public static final String MODEL_CHUNK_BYTES_DOC =
+      "Largest payload of one ModelChunk record (and of one checkpoint chunk); below Kafka's 1 MB"
+          + " record limit.";
+  public static final String GEMM_BACKEND_CONFIG = "gemm.backend";
+  public static final String GEMM_BACKEND_DOC = "Matrix multiplication backend (auto = native BLAS if loadable, else java).";
+
+  // ---- anomaly ----------------------------------------------------------------------------------
+  public static final String ANOMALY_WARMUP_RECORDS_CONFIG = "anomaly.warmup.records";
+  public static final String ANOMALY_WARMUP_RECORDS_DOC = "Records scored (per partition) before any alert.";
+  public static final String ANOMALY_THRESHOLD_SIGMAS_CONFIG = "anomaly.threshold.sigmas";
+  public static final String ANOMALY_THRESHOLD_SIGMAS_DOC =
+      "Threshold = exp(mean + sigmas * std) of the running log reconstruction error.";
+  public static final String ANOMALY_WINDOW_DECAY_CONFIG = "anomaly.window.decay";
+  public static final String ANOMALY_WINDOW_DECAY_DOC =
+      "Per-record decay of the running mean and variance (effective window 1/(1-decay) records).";
+  public static final String ANOMALY_TOP_DIMENSIONS_CONFIG = "anomaly.top.dimensions";
+  public static final String ANOMALY_TOP_DIMENSIONS_DOC = "Input dimensions named in an alert.";
+
+  /** Upper bound of {@value #MODEL_CHUNK_BYTES_CONFIG}: leaves room under 1 MiB for the record. */
+  public static final int MAX_CHUNK_BYTES = 1_000_000;
+
+  private static final ConfigDef CONFIG = define();
+
+  private AppConfig(Map<String, ?> values) {
+    super(CONFIG, values, false);
+    ModelSettings.check(this);
+  }
+
+  /**
+   * Loads the configuration.
+   *
+   * @param properties keys of {@link #configDef()} and {@code streams.*} / {@code registry.*}
+   * @param env environment variables; {@code SAE_<KEY>} overrides key
+   * @throws ConfigException on an unknown key, an invalid or missing value
+   */
+  public static AppConfig load(Map<?, ?> properties, Map<String, String> env) {
+    Map<String, Object> merged = ConfigSources.merge(CONFIG, properties, env);
+    return new AppConfig(merged);
+  }
+
+  /** {@link #load(Map, Map)} without environment overrides. */
+  public static AppConfig of(Map<?, ?> properties) {
+    return load(properties, Map.of());
+  }
+
+  /** A copy of the definition (for documentation and tools). */
+  public static ConfigDef configDef() {
+    return new ConfigDef(CONFIG);
+  }
+
+  /** The configuration table as Markdown, for the README. */
+  public static String toMarkdown() {
+    return ConfigMarkdown.render(CONFIG);
+  }
+
+  /** Properties for {@code new KafkaStreams(topology, props)}. */
+  public Properties streamsProperties() {
+    return StreamsSettings.of(this);
+  }
+
+  /** Settings for {@code RegistryClientConfig.fromProperties}. */
+  public Map<String, Object> registryProperties() {
+    Map<String, Object> m = new HashMap<>(originalsWithPrefix(REGISTRY_PREFIX));
+    m.put(SCHEMA_REGISTRY_URL_CONFIG, getString(SCHEMA_REGISTRY_URL_CONFIG));
+    return m;
+  }
+
+  /** The model's architecture and loss. */
+  public SaeConfig saeConfig() {
+    return ModelSettings.sae(this);
+  }
+
+  /** The trainer's settings, including {@link #saeConfig()}. */
+  public TrainerConfig trainerConfig() {
+    return ModelSettings.trainer(this);
+  }
+
+  public AnomalySettings anomalySettings() {
+    return new AnomalySettings(
+        getLong(ANOMALY_WARMUP_RECORDS_CONFIG),
+        getDouble(ANOMALY_THRESHOLD_SIGMAS_CONFIG),
+        getDouble(ANOMALY_WINDOW_DECAY_CONFIG),
+        getInt(ANOMALY_TOP_DIMENSIONS_CONFIG));
+  }
+
+  public String inputTopic() {
+    return getString(INPUT_TOPIC_CONFIG);
+  }
+
+  public String codesTopic() {
+    return getString(CODES_TOPIC_CONFIG);
+  }
+
+  public String scoresTopic() {
+    return getString(SCORES_TOPIC_CONFIG);
+  }
+
+  public String alertsTopic() {
+    return getString(ALERTS_TOPIC_CONFIG);
+  }
+
+  public String dlqTopic() {
+    return getString(DLQ_TOPIC_CONFIG);
+  }
+
+  public String modelTopic() {
+    return getString(MODEL_TOPIC_CONFIG);
+  }
+
+  public int inputDim() {
+    return getInt(SAE_INPUT_DIM_CONFIG);
+  }
+
+  public String gemmBackend() {
+    return getString(GEMM_BACKEND_CONFIG);
+  }
+
+  public double sampleRate() {
+    return getDouble(TRAIN_SAMPLE_RATE_CONFIG);
+  }
+
+  public long batchMaxWaitMs() {
+    return getLong(TRAIN_BATCH_MAX_WAIT_MS_CONFIG);
+  }
+
+  public int checkpointIntervalSteps() {
+    return getInt(TRAIN_CHECKPOINT_INTERVAL_STEPS_CONFIG);
+  }
+
+  public long checkpointIntervalMs() {
+    return getLong(TRAIN_CHECKPOINT_INTERVAL_MS_CONFIG);
+  }
+
+  public int publishIntervalSteps() {
+    return getInt(MODEL_PUBLISH_INTERVAL_STEPS_CONFIG);
+  }
+
+  public int chunkBytes() {
+    return getInt(MODEL_CHUNK_BYTES_CONFIG);
+  }
+
+  private static ConfigDef define() {
+    SaeConfig m = SaeConfig.builder(1, 1).build();
+    TrainerConfig t = TrainerConfig.defaults(m);
+    ConfigDef def = new ConfigDef();
+    def.define(APPLICATION_ID_CONFIG, Type.STRING, "sae-streams", new ConfigDef.NonEmptyString(), Importance.HIGH, APPLICATION_ID_DOC)
+        .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
+        .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
+        .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, "exactly_once_v2", ValidString.in("at_least_once", "exactly_once_v2"), Importance.MEDIUM, PROCESSING_GUARANTEE_DOC)
+        .define(INPUT_TOPIC_CONFIG, Type.STRING, "sae-input", new ConfigDef.NonEmptyString(), Importance.HIGH, INPUT_TOPIC_DOC)
+        .define(CODES_TOPIC_CONFIG, Type.STRING, "sae-codes", new ConfigDef.NonEmptyString(), Importance.MEDIUM, CODES_TOPIC_DOC)
+        .define(SCORES_TOPIC_CONFIG, Type.STRING, "sae-scores", new ConfigDef.NonEmptyString(), Importance.MEDIUM, SCORES_TOPIC_DOC)
+        .define(ALERTS_TOPIC_CONFIG, Type.STRING, "sae-alerts", new ConfigDef.NonEmptyString(), Importance.MEDIUM, ALERTS_TOPIC_DOC)
+        .define(DLQ_TOPIC_CONFIG, Type.STRING, "sae-dlq", new ConfigDef.NonEmptyString(), Importance.MEDIUM, DLQ_TOPIC_DOC)
+        .define(MODEL_TOPIC_CONFIG, Type.STRING, "sae-model", new ConfigDef.NonEmptyString(), Importance.MEDIUM, MODEL_TOPIC_DOC)
+        .define(SAE_INPUT_DIM_CONFIG, Type.INT, ConfigDef.NO_DEFAULT_VALUE, Range.atLeast(1), Importance.HIGH, SAE_INPUT_DIM_DOC)
+        .define(SAE_LATENT_DIM_CONFIG, Type.INT, 256, Range.atLeast(1), Importance.HIGH, SAE_LATENT_DIM_DOC)
+        .define(SAE_ACTIVATION_CONFIG, Type.STRING, m.activation().configName(), Validators.oneOf(Activation.names()), Importance.HIGH, SAE_ACTIVATION_DOC)
+        .define(SAE_K_CONFIG, Type.INT, m.k(), Range.atLeast(1), Importance.MEDIUM, SAE_K_DOC)
+        .define(SAE_THRESHOLD_DECAY_CONFIG, Type.DOUBLE, (double) m.thresholdDecay(), Validators.closedOpen(0, 1), Importance.LOW, SAE_THRESHOLD_DECAY_DOC)
+        .define(SAE_JUMP_THRESHOLD_CONFIG, Type.DOUBLE, (double) m.jumpThreshold(), Validators.above(0), Importance.LOW, SAE_JUMP_THRESHOLD_DOC)
+        .define(SAE_JUMP_BANDWIDTH_CONFIG, Type.DOUBLE, (double) m.jumpBandwidth(), Validators.above(0), Importance.LOW, SAE_JUMP_BANDWIDTH_DOC)
+        .define(SAE_SPARSITY_CONFIG, Type.STRING, m.sparsity().name().toLowerCase(java.util.Locale.ROOT), Validators.oneOf(Sparsity.names()), Importance.HIGH, SAE_SPARSITY_DOC)
+        .define(SAE_L1_COEFFICIENT_CONFIG, Type.DOUBLE, (double) m.l1Coefficient(), Validators.atLeast(0), Importance.MEDIUM, SAE_L1_COEFFICIENT_DOC)
+        .define(SAE_L1_DECODER_NORM_CONFIG, Type.BOOLEAN, m.l1DecoderNorm(), null, Importance.LOW, SAE_L1_DECODER_NORM_DOC)
+        .define(SAE_KL_TARGET_CONFIG, Type.DOUBLE, (double) m.klTarget(), Validators.open(0, 1), Importance.MEDIUM, SAE_KL_TARGET_DOC)
+        .define(SAE_KL_WEIGHT_CONFIG, Type.DOUBLE, (double) m.klWeight(), Validators.atLeast(0), Importance.MEDIUM, SAE_KL_WEIGHT_DOC)
+        .define(SAE_KL_DECAY_CONFIG, Type.DOUBLE, (double) m.klDecay(), Validators.closedOpen(0, 1), Importance.LOW, SAE_KL_DECAY_DOC)
+        .define(SAE_WEIGHT_DECAY_CONFIG, Type.DOUBLE, (double) m.weightDecay(), Validators.atLeast(0), Importance.LOW, SAE_WEIGHT_DECAY_DOC)
+        .define(SAE_NOISE_CONFIG, Type.STRING, m.noise().name().toLowerCase(java.util.Locale.ROOT), Validators.oneOf(Noise.names()), Importance.LOW, SAE_NOISE_DOC)
+        .define(SAE_NOISE_LEVEL_CONFIG, Type.DOUBLE, (double) m.noiseLevel(), Validators.atLeast(0), Importance.LOW, SAE_NOISE_LEVEL_DOC)
+        .define(SAE_UNIT_NORM_DECODER_CONFIG, Type.BOOLEAN, m.unitNormDecoder(), null, Importance.LOW, SAE_UNIT_NORM_DECODER_DOC)
+        .define(SAE_AUXK_COEFFICIENT_CONFIG, Type.DOUBLE, (double) m.auxKCoefficient(), Validators.atLeast(0), Importance.LOW, SAE_AUXK_COEFFICIENT_DOC)
+        .define(SAE_AUXK_CONFIG, Type.INT, m.auxK(), Range.atLeast(1), Importance.LOW, SAE_AUXK_DOC)
+        .define(TRAIN_BATCH_SIZE_CONFIG, Type.INT, t.batchSize(), Range.atLeast(1), Importance.HIGH, TRAIN_BATCH_SIZE_DOC)
+        .define(TRAIN_OPTIMIZER_CONFIG, Type.STRING, t.optimizer().kind().name().toLowerCase(java.util.Locale.ROOT), Validators.oneOf(OptimizerKind.names()), Importance.MEDIUM, TRAIN_OPTIMIZER_DOC)
+        .define(TRAIN_LEARNING_RATE_CONFIG, Type.DOUBLE, (double) t.optimizer().learningRate(), Validators.above(0), Importance.HIGH, TRAIN_LEARNING_RATE_DOC)
+        .define(TRAIN_WARMUP_STEPS_CONFIG, Type.INT, t.optimizer().warmupSteps(), Range.atLeast(0), Importance.LOW, TRAIN_WARMUP_STEPS_DOC)
+        .define(TRAIN_CLIP_NORM_CONFIG, Type.DOUBLE, (double) t.optimizer().clipNorm(), Validators.atLeast(0), Importance.LOW, TRAIN_CLIP_NORM_DOC)
+        .define(TRAIN_SEED_CONFIG, Type.LONG, t.seed(), null, Importance.MEDIUM, TRAIN_SEED_DOC)
+        .define(TRAIN_TIED_INIT_CONFIG, Type.BOOLEAN, t.tiedInit(), null, Importance.LOW, TRAIN_TIED_INIT_DOC)
+        .define(TRAIN_DECODER_BIAS_INIT_CONFIG, Type.STRING, t.decoderBiasInit().configName(), Validators.oneOf(DecoderBiasInit.names()), Importance.LOW, TRAIN_DECODER_BIAS_INIT_DOC)
+        .define(TRAIN_DEAD_WINDOW_CONFIG, Type.INT, t.deadWindow(), Range.atLeast(1), Importance.LOW, TRAIN_DEAD_WINDOW_DOC)
+        .define(TRAIN_REVIVAL_CONFIG, Type.STRING, t.revival().name().toLowerCase(java.util.Locale.ROOT), Validators.oneOf(Revival.names()), Importance.LOW, TRAIN_REVIVAL_DOC)
+        .define(TRAIN_REVIVAL_INTERVAL_CONFIG, Type.INT, t.revivalInterval(), Range.atLeast(1), Importance.LOW, TRAIN_REVIVAL_INTERVAL_DOC)
+        .define(TRAIN_DENSE_THRESHOLD_CONFIG, Type.DOUBLE, (double) t.denseThreshold(), Range.between(Double.MIN_VALUE, 1.0), Importance.LOW, TRAIN_DENSE_THRESHOLD_DOC)
+        .define(TRAIN_SAMPLE_RATE_CONFIG, Type.DOUBLE, 1.0, Range.between(0.0, 1.0), Importance.HIGH, TRAIN_SAMPLE_RATE_DOC)
+        .define(TRAIN_BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(1), Importance.MEDIUM, TRAIN_BATCH_MAX_WAIT_MS_DOC)
+        .define(TRAIN_CHECKPOINT_INTERVAL_STEPS_CONFIG, Type.INT, 100, Range.atLeast(1), Importance.MEDIUM, TRAIN_CHECKPOINT_INTERVAL_STEPS_DOC)
+        .define(TRAIN_CHECKPOINT_INTERVAL_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(1), Importance.MEDIUM, TRAIN_CHECKPOINT_INTERVAL_MS_DOC)
+        .define(MODEL_PUBLISH_INTERVAL_STEPS_CONFIG, Type.INT, 50, Range.atLeast(1), Importance.MEDIUM, MODEL_PUBLISH_INTERVAL_STEPS_DOC)
+        .define(MODEL_CHUNK_BYTES_CONFIG, Type.INT, 512 * 1024, Range.between(1024, MAX_CHUNK_BYTES), Importance.LOW, MODEL_CHUNK_BYTES_DOC)
+        .define(GEMM_BACKEND_CONFIG, Type.STRING, "auto", Validators.oneOf(Gemms.NAMES.toArray(new String[0])), Importance.LOW, GEMM_BACKEND_DOC)
+        .define(ANOMALY_WARMUP_RECORDS_CONFIG, Type.LONG, 500L, Range.atLeast(0), Importance.MEDIUM, ANOMALY_WARMUP_RECORDS_DOC)
+        .define(ANOMALY_THRESHOLD_SIGMAS_CONFIG, Type.DOUBLE, 4.0, Validators.above(0), Importance.MEDIUM, ANOMALY_THRESHOLD_SIGMAS_DOC)
+        .define(ANOMALY_WINDOW_DECAY_CONFIG, Type.DOUBLE, 0.995, Validators.open(0, 1), Importance.MEDIUM, ANOMALY_WINDOW_DECAY_DOC)
+        .define(ANOMALY_TOP_DIMENSIONS_CONFIG, Type.INT, 5, Range.atLeast(1), Importance.LOW, ANOMALY_TOP_DIMENSIONS_DOC);
+    return def;
+  }
+}

@@ -1,0 +1,78 @@
+package io.saestreams.stream.train;
+
+import io.saestreams.stream.modelstore.Chunks;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The trainer's checkpoint in a changelogged key-value store, split into chunks small enough for
+ * Kafka records: {@code chunk-<slot>-<i>} for i in [0, count) and a {@code meta} entry ({@link
+ * CheckpointMeta}). A new checkpoint goes into the slot the current one does not use and becomes
+ * current only when {@code meta} is written, so an interrupted save leaves the previous
+ * checkpoint intact.
+ */
+final class CheckpointStore {
+  static final String META = "meta";
+
+  /** A loaded checkpoint. */
+  record Checkpoint(byte[] bytes, long steps, long replayFrom) {}
+
+  private final KeyValueStore<String, byte[]> store;
+  private final int chunkBytes;
+
+  CheckpointStore(KeyValueStore<String, byte[]> store, int chunkBytes) {
+    this.store = store;
+    this.chunkBytes = chunkBytes;
+  }
+
+  static String chunkKey(int slot, int index) {
+    return "chunk-" + slot + "-" + index;
+  }
+
+  /**
+   * The current checkpoint, or empty when none was saved.
+   *
+   * @throws IllegalStateException when chunks are missing or the CRC-32 does not match
+   */
+  Optional<Checkpoint> load() {
+    byte[] m = store.get(META);
+    if (m == null) {
+      return Optional.empty();
+    }
+    CheckpointMeta meta = CheckpointMeta.fromBytes(m);
+    List<byte[]> parts = new ArrayList<>();
+    for (int i = 0; i < meta.chunkCount(); i++) {
+      byte[] part = store.get(chunkKey(meta.slot(), i));
+      if (part == null) {
+        throw new IllegalStateException("trainer checkpoint is missing chunk " + i + " of "
+            + meta.chunkCount() + " in slot " + meta.slot());
+      }
+      parts.add(part);
+    }
+    byte[] bytes = Chunks.join(parts);
+    if (bytes.length != meta.totalBytes() || Chunks.crc32(bytes) != meta.checksum()) {
+      throw new IllegalStateException("trainer checkpoint is corrupt: " + bytes.length + " bytes with CRC-32 "
+          + Chunks.crc32(bytes) + ", expected " + meta.totalBytes() + " bytes with CRC-32 " + meta.checksum());
+    }
+    return Optional.of(new Checkpoint(bytes, meta.steps(), meta.replayFrom()));
+  }
+
+  /** Saves a checkpoint taken at {@code steps} that covers replay samples below {@code replayFrom}. */
+  void save(byte[] checkpoint, long steps, long replayFrom) {
+    byte[] m = store.get(META);
+    int slot = m == null ? 0 : 1 - CheckpointMeta.fromBytes(m).slot();
+    List<byte[]> parts = Chunks.split(checkpoint, chunkBytes);
+    for (int i = 0; i < parts.size(); i++) {
+      store.put(chunkKey(slot, i), parts.get(i));
+    }
+    for (int i = parts.size(); store.get(chunkKey(slot, i)) != null; i++) {
+      store.delete(chunkKey(slot, i));
+    }
+    store.put(
+        META,
+        new CheckpointMeta(slot, parts.size(), checkpoint.length, Chunks.crc32(checkpoint), steps, replayFrom)
+            .toBytes());
+  }
+}

@@ -1,0 +1,73 @@
+package io.saestreams.stream.validate;
+
+import io.saestreams.avro.InputVector;
+import io.saestreams.serde.AvroDecodeException;
+import java.util.List;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Decodes and checks one input payload. Poison payloads (undecodable bytes, wrong dimension,
+ * NaN/Inf, empty vector, null) become a {@link Rejection}; a decode failure that is not the
+ * payload's fault (the registry is unreachable) is rethrown so that the record is retried, never
+ * dead-lettered.
+ */
+public final class InputValidator {
+  private final Deserializer<InputVector> deserializer;
+  private final int inputDim;
+
+  public InputValidator(Deserializer<InputVector> deserializer, int inputDim) {
+    this.deserializer = deserializer;
+    this.inputDim = inputDim;
+  }
+
+  /**
+   * @throws AvroDecodeException when the failure is not the payload's ({@code isPoisonPayload()}
+   *     is false)
+   */
+  public Validated validate(String topic, byte[] value) {
+    if (value == null) {
+      return Validated.rejected(new Rejection(Rejection.NULL_VALUE, "the record has no value (a tombstone)"), null);
+    }
+    InputVector decoded;
+    try {
+      decoded = deserializer.deserialize(topic, value);
+    } catch (AvroDecodeException e) {
+      if (!e.failure().isPoisonPayload()) {
+        throw e;
+      }
+      return Validated.rejected(Rejection.of(e), value);
+    }
+    Rejection problem = check(decoded.getValues());
+    if (problem != null) {
+      return Validated.rejected(problem, value);
+    }
+    return Validated.valid(
+        new ValidInput(decoded.getId(), decoded.getTimestamp().toEpochMilli(), toArray(decoded.getValues()), decoded.getAttributes()),
+        value);
+  }
+
+  private Rejection check(List<Float> values) {
+    if (values.isEmpty()) {
+      return new Rejection(Rejection.EMPTY_VECTOR, "the vector has no values; expected " + inputDim);
+    }
+    if (values.size() != inputDim) {
+      return new Rejection(
+          Rejection.WRONG_DIMENSION, "the vector has " + values.size() + " values; expected " + inputDim);
+    }
+    for (int i = 0; i < values.size(); i++) {
+      float v = values.get(i);
+      if (!Float.isFinite(v)) {
+        return new Rejection(Rejection.NON_FINITE, "value " + i + " is " + v + "; every value must be finite");
+      }
+    }
+    return null;
+  }
+
+  private static float[] toArray(List<Float> values) {
+    float[] x = new float[values.size()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = values.get(i);
+    }
+    return x;
+  }
+}

@@ -1,0 +1,71 @@
+package io.saestreams.stream;
+
+import io.saestreams.metrics.SaeMetricsSink;
+import io.saestreams.train.StatsSnapshot;
+import io.saestreams.train.StepResult;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A metrics sink that remembers what it was told, for assertions. */
+public final class RecordingMetrics implements SaeMetricsSink {
+  public int in;
+  public final List<String> invalid = new ArrayList<>();
+  public final List<String> out = new ArrayList<>();
+  public final List<StepResult> steps = new ArrayList<>();
+  public int stats;
+  public final List<String> versions = new ArrayList<>();
+  public final List<Long> checkpoints = new ArrayList<>();
+  public final List<Double> errors = new ArrayList<>();
+  public int anomalies;
+
+  @Override
+  public void recordIn() {
+    in++;
+  }
+
+  @Override
+  public void recordInvalid(String reason) {
+    invalid.add(reason);
+  }
+
+  @Override
+  public void recordOut(String output) {
+    out.add(output);
+  }
+
+  @Override
+  public void trainingStep(StepResult step) {
+    steps.add(step);
+  }
+
+  @Override
+  public void trainingStats(StatsSnapshot s, int deadLatents, int denseLatents, double l0Target) {
+    stats++;
+  }
+
+  @Override
+  public void modelVersion(String role, long version) {
+    versions.add(role + "=" + version);
+  }
+
+  @Override
+  public void checkpoint(long bytes, long epochMillis) {
+    checkpoints.add(bytes);
+  }
+
+  @Override
+  public void reconstructionError(double error) {
+    errors.add(error);
+  }
+
+  @Override
+  public void anomalyThreshold(double threshold) {}
+
+  @Override
+  public void anomaly() {
+    anomalies++;
+  }
+
+  @Override
+  public void endToEndLatency(long millis) {}
+}

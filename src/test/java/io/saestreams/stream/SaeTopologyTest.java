@@ -1,0 +1,431 @@
+package io.saestreams.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.saestreams.avro.AnomalyAlert;
+import io.saestreams.avro.ModelChunk;
+import io.saestreams.avro.ReconstructionScore;
+import io.saestreams.avro.SparseCode;
+import io.saestreams.model.SaeModel;
+import io.saestreams.model.linalg.Gemms;
+import io.saestreams.registry.EmbeddedSchemaRegistry;
+import io.saestreams.registry.RegistryClientConfig;
+import io.saestreams.registry.SchemaRegistryClient;
+import io.saestreams.serde.AvroDecodeException;
+import io.saestreams.serde.DecodeFailure;
+import io.saestreams.stream.anomaly.AlertExplainer;
+import io.saestreams.stream.config.AppConfig;
+import io.saestreams.stream.modelstore.Chunks;
+import io.saestreams.stream.modelstore.InitialModel;
+import io.saestreams.stream.train.TrainerProcessor;
+import io.saestreams.stream.validate.DeadLetterHeaders;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@Timeout(60)
+class SaeTopologyTest {
+  private static final int D = 16;
+  private static EmbeddedSchemaRegistry registry;
+  private static SchemaRegistryClient client;
+
+  @TempDir Path stateDir;
+  private SaeDriver sae;
+
+  @BeforeAll
+  static void startRegistry() {
+    registry = new EmbeddedSchemaRegistry().start();
+    client = SchemaRegistryClient.create(registry.url());
+  }
+
+  @AfterAll
+  static void stopRegistry() {
+    client.close();
+    registry.close();
+  }
+
+  @AfterEach
+  void closeDriver() {
+    if (sae != null) {
+      sae.close();
+    }
+  }
+
+  private SaeDriver open(Map<String, Object> overrides) {
+    Map<String, Object> s = SaeDriver.settings(registry.url());
+    s.putAll(overrides);
+    sae = new SaeDriver(s, client, stateDir);
+    return sae;
+  }
+
+  private static float[] randomVector(Random r) {
+    float[] x = new float[D];
+    for (int i = 0; i < D; i++) {
+      x[i] = (float) r.nextGaussian();
+    }
+    return x;
+  }
+
+  @Test
+  void validRecordsProduceExactlyOneCodeAndOneScoreEachWithTheInitialModel() {
+    open(Map.of(AppConfig.TRAIN_SAMPLE_RATE_CONFIG, 0.0));
+    SaeModel.Scorer reference = InitialModel.of(sae.config.trainerConfig()).scorer(Gemms.create("java"), 1);
+    Random r = new Random(11);
+    float[][] xs = new float[5][];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = randomVector(r);
+      sae.send("id-" + i, xs[i]);
+    }
+    List<TestRecord<byte[], SparseCode>> codes = sae.codes.readRecordsToList();
+    List<TestRecord<byte[], ReconstructionScore>> scores = sae.scores.readRecordsToList();
+    assertThat(codes).hasSize(5);
+    assertThat(scores).hasSize(5);
+    for (int i = 0; i < xs.length; i++) {
+      String id = "id-" + i;
+      SparseCode c = codes.get(i).value();
+      ReconstructionScore s = scores.get(i).value();
+      assertThat(codes.get(i).key()).isEqualTo(SaeDriver.key(id));
+      assertThat(scores.get(i).key()).isEqualTo(SaeDriver.key(id));
+      assertThat(c.getId()).isEqualTo(id);
+      assertThat(s.getId()).isEqualTo(id);
+      assertThat(c.getTimestamp()).isEqualTo(Instant.ofEpochMilli(1_000L));
+      assertThat(c.getModelVersion()).isZero();
+      assertThat(s.getModelVersion()).isZero();
+      assertThat(c.getDimension()).isEqualTo(48);
+      assertThat(c.getIndices()).hasSameSizeAs(c.getValues());
+      reference.score(xs[i], 1);
+      assertThat(s.getError()).isCloseTo(reference.squaredError(0) / (double) D, within(1e-9));
+      assertThat(s.getThreshold()).isNaN();
+      assertThat(s.getAnomaly()).isFalse();
+    }
+    assertThat(sae.dlq.isEmpty()).isTrue();
+    assertThat(sae.metrics.in).isEqualTo(5);
+    assertThat(sae.metrics.out).filteredOn("codes"::equals).hasSize(5);
+    assertThat(sae.metrics.out).filteredOn("scores"::equals).hasSize(5);
+    assertThat(sae.metrics.errors).hasSize(5);
+  }
+
+  /** name, payload maker (driver → original bytes), expected reason. */
+  static Stream<Arguments> invalidInputs() {
+    Function<SaeDriver, byte[]> header = d -> Arrays.copyOf(d.encode(SaeDriver.vector("h", 1, new float[D])), 5);
+    return Stream.of(
+        Arguments.of("bad magic", (Function<SaeDriver, byte[]>) d -> new byte[] {7, 1, 2, 3, 4, 5}, "bad-magic"),
+        Arguments.of("empty payload", (Function<SaeDriver, byte[]>) d -> new byte[0], "empty"),
+        Arguments.of("short header", (Function<SaeDriver, byte[]>) d -> new byte[] {0, 0, 1}, "truncated-header"),
+        Arguments.of("unknown schema id", (Function<SaeDriver, byte[]>) d -> new byte[] {0, 0x7f, 0, 0, 1, 2, 4}, "unknown-schema-id"),
+        Arguments.of("malformed avro", (Function<SaeDriver, byte[]>) d -> concat(header.apply(d), new byte[] {(byte) 0x81, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 1}), "malformed-avro"),
+        Arguments.of("truncated avro", (Function<SaeDriver, byte[]>) d -> Arrays.copyOf(d.encode(SaeDriver.vector("t", 1, new float[D])), 12), "truncated-avro"),
+        Arguments.of("wrong dimension", (Function<SaeDriver, byte[]>) d -> d.encode(SaeDriver.vector("w", 1, new float[D + 1])), "wrong-dimension"),
+        Arguments.of("NaN value", (Function<SaeDriver, byte[]>) d -> d.encode(SaeDriver.vector("n", 1, nonFinite(Float.NaN))), "non-finite"),
+        Arguments.of("infinite value", (Function<SaeDriver, byte[]>) d -> d.encode(SaeDriver.vector("i", 1, nonFinite(Float.NEGATIVE_INFINITY))), "non-finite"),
+        Arguments.of("empty vector", (Function<SaeDriver, byte[]>) d -> d.encode(SaeDriver.vector("e", 1)), "empty-vector"),
+        Arguments.of("null value", (Function<SaeDriver, byte[]>) d -> null, "null-value"));
+  }
+
+  private static float[] nonFinite(float bad) {
+    float[] x = new float[D];
+    x[D / 2] = bad;
+    return x;
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidInputs")
+  void invalidInputGoesToTheDlqWithItsOriginalBytesWhileValidOnesFlow(
+      String name, Function<SaeDriver, byte[]> payload, String reason) {
+    open(Map.of(AppConfig.TRAIN_SAMPLE_RATE_CONFIG, 0.0));
+    sae.send("before", new float[D]);
+    byte[] original = payload.apply(sae);
+    byte[] key = "bad-key".getBytes(StandardCharsets.UTF_8);
+    Headers headers = new RecordHeaders().add("trace", "t-1".getBytes(StandardCharsets.UTF_8));
+    sae.sendRaw(key, original, headers);
+    sae.send("after", new float[D]);
+
+    List<TestRecord<byte[], byte[]>> dead = sae.dlq.readRecordsToList();
+    assertThat(dead).hasSize(1);
+    TestRecord<byte[], byte[]> r = dead.get(0);
+    assertThat(r.key()).isEqualTo(key);
+    assertThat(r.value()).isEqualTo(original);
+    assertThat(text(r.headers(), DeadLetterHeaders.REASON)).isEqualTo(reason);
+    assertThat(text(r.headers(), DeadLetterHeaders.DETAIL)).isNotBlank();
+    assertThat(text(r.headers(), DeadLetterHeaders.TOPIC)).isEqualTo("sae-input");
+    assertThat(text(r.headers(), DeadLetterHeaders.PARTITION)).isEqualTo("0");
+    assertThat(text(r.headers(), DeadLetterHeaders.OFFSET)).isEqualTo("1");
+    assertThat(text(r.headers(), "trace")).isEqualTo("t-1");
+    assertThat(sae.metrics.invalid).containsExactly(reason);
+    assertThat(sae.codes.readValuesToList()).extracting(SparseCode::getId).containsExactly("before", "after");
+    assertThat(sae.scores.readValuesToList()).extracting(ReconstructionScore::getId).containsExactly("before", "after");
+  }
+
+  private static String text(Headers headers, String name) {
+    Header h = headers.lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void unreachableRegistryStopsProcessingInsteadOfDeadLettering() {
+    EmbeddedSchemaRegistry gone = new EmbeddedSchemaRegistry().start();
+    String url = gone.url();
+    gone.close();
+    open(Map.of());
+    byte[] valid = sae.encode(SaeDriver.vector("v", 1, new float[D]));
+    sae.close();
+    SchemaRegistryClient unreachable = new SchemaRegistryClient(
+        RegistryClientConfig.builder(url).maxRetries(0).connectTimeout(Duration.ofMillis(500))
+            .requestTimeout(Duration.ofMillis(500)).build());
+    Map<String, Object> s = SaeDriver.settings(url);
+    sae = new SaeDriver(s, unreachable, stateDir.resolve("other"));
+    SaeDriver d = sae;
+    assertThatThrownBy(() -> d.input.pipeInput(SaeDriver.key("v"), valid))
+        .satisfies(e -> assertThat(decodeFailure(e)).isEqualTo(DecodeFailure.REGISTRY_UNAVAILABLE));
+    assertThat(sae.dlq.isEmpty()).isTrue();
+    assertThat(sae.metrics.invalid).isEmpty();
+  }
+
+  private static DecodeFailure decodeFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof AvroDecodeException a) {
+        return a.failure();
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void trainingPublishesChunkedVersionsAndScoringSwitchesToThem() {
+    open(Map.of());
+    Random r = new Random(3);
+    for (int i = 0; i < 8; i++) {
+      sae.send("s" + i, randomVector(r));
+    }
+    List<TestRecord<String, ModelChunk>> chunks = sae.model.readRecordsToList();
+    assertThat(chunks).isNotEmpty();
+    ModelChunk first = chunks.get(0).value();
+    assertThat(first.getModelVersion()).isEqualTo(2);
+    assertThat(first.getChunkCount()).isGreaterThan(1).isEqualTo(chunks.size());
+    byte[][] parts = new byte[chunks.size()][];
+    for (int i = 0; i < chunks.size(); i++) {
+      ModelChunk c = chunks.get(i).value();
+      assertThat(chunks.get(i).key()).isEqualTo(Integer.toString(i));
+      assertThat(c.getChunkIndex()).isEqualTo(i);
+      assertThat(c.getModelVersion()).isEqualTo(2);
+      assertThat(c.getTrainingSteps()).isEqualTo(2);
+      assertThat(c.getPayload().remaining()).isLessThanOrEqualTo(1024);
+      parts[i] = bytes(c.getPayload());
+    }
+    byte[] whole = Chunks.join(List.of(parts));
+    assertThat(whole).hasSize(first.getTotalBytes());
+    assertThat(Chunks.crc32(whole)).isEqualTo(first.getChecksum());
+    assertThat(SaeModel.fromBytes(whole).version()).isEqualTo(2);
+
+    sae.send("after", randomVector(r));
+    List<ReconstructionScore> scores = sae.scores.readValuesToList();
+    assertThat(scores).hasSize(9);
+    assertThat(scores.subList(0, 8)).allSatisfy(s -> assertThat(s.getModelVersion()).isZero());
+    assertThat(scores.get(8).getModelVersion()).isEqualTo(2);
+    assertThat(sae.codes.readValuesToList().get(8).getModelVersion()).isEqualTo(2);
+    assertThat(sae.metrics.versions).contains("trainer=2", "scorer=0", "scorer=2");
+    assertThat(sae.metrics.steps).hasSize(2);
+    assertThat(sae.metrics.stats).isEqualTo(1);
+  }
+
+  @Test
+  void checkpointsAreWrittenEveryNStepsAndClearTheReplayStore() {
+    open(Map.of());
+    Random r = new Random(4);
+    for (int i = 0; i < 14; i++) {
+      sae.send("s" + i, randomVector(r));
+    }
+    // 3 steps → checkpoint after sample 12; samples 13 and 14 wait in the replay store
+    KeyValueStore<String, byte[]> checkpoint = sae.driver.getKeyValueStore(TrainerProcessor.CHECKPOINT_STORE);
+    KeyValueStore<Long, byte[]> replay = sae.driver.getKeyValueStore(TrainerProcessor.REPLAY_STORE);
+    assertThat(checkpoint.get("meta")).isNotNull();
+    assertThat(checkpoint.get("chunk-0-0")).isNotNull();
+    assertThat(count(replay)).isEqualTo(2);
+    assertThat(sae.metrics.checkpoints).hasSize(1);
+  }
+
+  private static long count(KeyValueStore<Long, byte[]> store) {
+    try (var it = store.all()) {
+      long n = 0;
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+      return n;
+    }
+  }
+
+  private static byte[] bytes(ByteBuffer b) {
+    ByteBuffer d = b.duplicate();
+    byte[] out = new byte[d.remaining()];
+    d.get(out);
+    return out;
+  }
+
+  private List<ModelChunk> chunksOf(long version, SaeModel base, long crcOverride) {
+    SaeModel m = SaeModel.of(base.config(), base.parameters(), version);
+    byte[] bytes = m.toBytes();
+    List<byte[]> parts = Chunks.split(bytes, 1024);
+    long crc = crcOverride != 0 ? crcOverride : Chunks.crc32(bytes);
+    return java.util.stream.IntStream.range(0, parts.size())
+        .mapToObj(i -> ModelChunk.newBuilder().setModelVersion(version).setChunkIndex(i)
+            .setChunkCount(parts.size()).setTotalBytes(bytes.length).setChecksum(crc)
+            .setPayload(ByteBuffer.wrap(parts.get(i))).setCreatedAt(Instant.EPOCH).setTrainingSteps(version)
+            .build())
+        .toList();
+  }
+
+  private long lastScoredVersion() {
+    sae.send("probe", new float[D]);
+    List<ReconstructionScore> s = sae.scores.readValuesToList();
+    return s.get(s.size() - 1).getModelVersion();
+  }
+
+  @Test
+  void incompleteCorruptOrInconsistentVersionsAreNeverUsed() {
+    open(Map.of(AppConfig.TRAIN_SAMPLE_RATE_CONFIG, 0.0));
+    SaeModel base = InitialModel.of(sae.config.trainerConfig());
+    List<ModelChunk> v1000 = chunksOf(1000, base, 0);
+    for (ModelChunk c : v1000.subList(0, v1000.size() - 1)) {
+      sae.modelIn.pipeInput(Integer.toString(c.getChunkIndex()), c);
+    }
+    assertThat(lastScoredVersion()).as("incomplete version").isZero();
+
+    for (ModelChunk c : chunksOf(2000, base, 12345L)) {
+      sae.modelIn.pipeInput(Integer.toString(c.getChunkIndex()), c);
+    }
+    assertThat(lastScoredVersion()).as("version with a wrong CRC").isZero();
+
+    List<ModelChunk> v2500 = chunksOf(2500, base, 0);
+    for (ModelChunk c : v2500) {
+      ModelChunk c2 = ModelChunk.newBuilder(c).build();
+      if (c.getChunkIndex() == v2500.size() - 1) {
+        c2.setTotalBytes(c.getTotalBytes() + 1);
+      }
+      sae.modelIn.pipeInput(Integer.toString(c.getChunkIndex()), c2);
+    }
+    assertThat(lastScoredVersion()).as("version whose chunks disagree").isZero();
+
+    sae.modelRawIn.pipeInput("0", new byte[] {9, 9, 9});
+    List<ModelChunk> v3000 = chunksOf(3000, base, 0);
+    for (int i = v3000.size() - 1; i >= 0; i--) {
+      sae.modelIn.pipeInput(Integer.toString(i), v3000.get(i));
+    }
+    assertThat(lastScoredVersion()).as("complete version, chunks out of order").isEqualTo(3000);
+
+    ModelChunk lastOf1000 = v1000.get(v1000.size() - 1);
+    sae.modelIn.pipeInput(Integer.toString(lastOf1000.getChunkIndex()), lastOf1000);
+    assertThat(lastScoredVersion()).as("an older version completing later").isEqualTo(3000);
+    assertThat(sae.metrics.versions).containsExactly("scorer=0", "scorer=3000");
+  }
+
+  @Test
+  void punctuatorTrainsAPartialBatchAfterTheMaximumWait() {
+    open(Map.of());
+    Random r = new Random(5);
+    for (int i = 0; i < 3; i++) {
+      sae.send("p" + i, randomVector(r));
+    }
+    sae.driver.advanceWallClockTime(Duration.ofMillis(600));
+    assertThat(sae.model.isEmpty()).isTrue();
+    sae.driver.advanceWallClockTime(Duration.ofMillis(600));
+    List<ModelChunk> chunks = sae.model.readValuesToList();
+    assertThat(chunks).isNotEmpty().allSatisfy(c -> assertThat(c.getModelVersion()).isEqualTo(1));
+    assertThat(sae.metrics.steps).hasSize(1);
+    assertThat(sae.metrics.steps.get(0).rows()).isEqualTo(3);
+    KeyValueStore<Long, byte[]> replay = sae.driver.getKeyValueStore(TrainerProcessor.REPLAY_STORE);
+    assertThat(count(replay)).as("a partial batch is checkpointed, not replayed").isZero();
+    assertThat(sae.metrics.checkpoints).hasSize(1);
+    sae.driver.advanceWallClockTime(Duration.ofMillis(5_000));
+    assertThat(sae.metrics.steps).as("nothing left to flush").hasSize(1);
+  }
+
+  @Test
+  void outliersAfterWarmUpRaiseExplainedAlerts() {
+    open(Map.of(AppConfig.TRAIN_SAMPLE_RATE_CONFIG, 0.0, AppConfig.ANOMALY_TOP_DIMENSIONS_CONFIG, 2));
+    Random r = new Random(6);
+    for (int i = 0; i < 60; i++) {
+      float[] x = randomVector(r);
+      sae.send("n" + i, x);
+    }
+    assertThat(sae.alerts.isEmpty()).isTrue();
+    float[] spike = randomVector(r);
+    spike[3] = 400f;
+    sae.send("spike", spike);
+    List<AnomalyAlert> alerts = sae.alerts.readValuesToList();
+    assertThat(alerts).hasSize(1);
+    AnomalyAlert a = alerts.get(0);
+    assertThat(a.getId()).isEqualTo("spike");
+    assertThat(a.getError()).isGreaterThan(a.getThreshold());
+    SaeModel.Scorer reference = InitialModel.of(sae.config.trainerConfig()).scorer(Gemms.create("java"), 1);
+    reference.score(spike, 1);
+    float[] xHat = new float[D];
+    reference.reconstruction(0, xHat);
+    AlertExplainer.Explanation expected = AlertExplainer.explain(spike, xHat, 2);
+    assertThat(a.getTopDimensions()).containsExactly(expected.dimensions()[0], expected.dimensions()[1]);
+    assertThat(a.getTopContributions().get(0)).isCloseTo(expected.shares()[0], within(1e-9));
+    assertThat(a.getTopContributions().get(0)).isGreaterThanOrEqualTo(a.getTopContributions().get(1));
+    assertThat(a.getReason()).contains("threshold").contains(expected.dimensions()[0] + " (");
+    assertThat(a.getAttributes()).containsEntry("source", "test");
+    List<ReconstructionScore> scores = sae.scores.readValuesToList();
+    assertThat(scores.get(scores.size() - 1).getAnomaly()).isTrue();
+    assertThat(scores.get(scores.size() - 1).getThreshold()).isEqualTo(a.getThreshold());
+    assertThat(sae.metrics.anomalies).isEqualTo(1);
+    assertThat(sae.metrics.out).filteredOn("alerts"::equals).hasSize(1);
+  }
+
+  @Test
+  void everyProcessorStoreAndInternalTopicIsNamed() {
+    open(Map.of());
+    TopologyDescription description = SaeTopology.build(sae.config, SaeMetricsSinkHolder.NOOP, sae.serdes).describe();
+    String text = description.toString();
+    assertThat(text).doesNotContain("KSTREAM-").doesNotContain("KTABLE-");
+    assertThat(text).contains("validate", "trainer", "scorer", "detect-anomalies", "training-repartition",
+        TrainerProcessor.CHECKPOINT_STORE, TrainerProcessor.REPLAY_STORE, SaeTopology.MODEL_STORE);
+    assertThat(description.globalStores()).hasSize(1);
+  }
+
+  @Test
+  void anomalyStateIsKeptInItsStore() {
+    open(Map.of(AppConfig.TRAIN_SAMPLE_RATE_CONFIG, 0.0));
+    sae.send("a", new float[D]);
+    KeyValueStore<String, byte[]> store = sae.driver.getKeyValueStore("anomaly-detector");
+    assertThat(io.saestreams.stream.anomaly.AnomalyState.fromBytes(store.get("state")).count()).isEqualTo(1);
+  }
+
+  /** The metrics sink constant under a short name. */
+  private static final class SaeMetricsSinkHolder {
+    static final io.saestreams.metrics.SaeMetricsSink NOOP = io.saestreams.metrics.SaeMetricsSink.NOOP;
+  }
+}

@@ -1,0 +1,35 @@
+package io.saestreams.stream.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class TrainingSampleSerdeTest {
+  @Test
+  void roundTripsIdTimestampAndValuesExactly() {
+    TrainingSample s = new TrainingSample("ïd-ü", 1_700_000_000_123L, new float[] {1.5f, -0f, Float.MIN_VALUE, 3e38f});
+    TrainingSample back = TrainingSampleSerde.decode(TrainingSampleSerde.encode(s));
+    assertThat(back.id()).isEqualTo(s.id());
+    assertThat(back.timestamp()).isEqualTo(s.timestamp());
+    assertThat(back.values()).containsExactly(s.values());
+    assertThat(Float.floatToRawIntBits(back.values()[1])).isEqualTo(Float.floatToRawIntBits(-0f));
+    TrainingSampleSerde serde = new TrainingSampleSerde();
+    assertThat(serde.serializer().serialize("t", null)).isNull();
+    assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", s)).id()).isEqualTo(s.id());
+  }
+
+  @Test
+  void rejectsTruncatedTrailingAndForeignBytes() {
+    byte[] b = TrainingSampleSerde.encode(new TrainingSample("a", 1, new float[] {1, 2}));
+    assertThatThrownBy(() -> TrainingSampleSerde.decode(Arrays.copyOf(b, b.length - 1)))
+        .isInstanceOf(SerializationException.class);
+    assertThatThrownBy(() -> TrainingSampleSerde.decode(Arrays.copyOf(b, b.length + 4)))
+        .isInstanceOf(SerializationException.class).hasMessageContaining("trailing");
+    byte[] other = b.clone();
+    other[0] = 2;
+    assertThatThrownBy(() -> TrainingSampleSerde.decode(other)).hasMessageContaining("format 2");
+  }
+}
