@@ -1,7 +1,6 @@
 package io.saestreams.cli;
 
 import io.saestreams.data.DatasetSpec;
-import io.saestreams.data.LabelledVector;
 import io.saestreams.data.SyntheticDictionary;
 import io.saestreams.data.VectorSource;
 import io.saestreams.model.SaeModel;
@@ -96,29 +95,11 @@ final class EvaluateCommand implements Callable<Integer> {
 
   /** FVU and L0 of the final model on held-out data (a fresh synthetic stream, or the file). */
   private TrainingStats measure(DatasetSpec data, SaeModel m, Gemm gemm) {
-    int d = m.inputDim();
-    int batch = 256;
-    SaeModel.Scorer scorer = m.scorer(gemm, batch);
-    TrainingStats stats = new TrainingStats(d, m.latentDim());
-    float[] x = new float[batch * d];
-    int[] idx = new int[m.latentDim()];
-    float[] val = new float[m.latentDim()];
+    java.util.List<float[]> vectors = new java.util.ArrayList<>();
     try (VectorSource source = heldOutSource(data)) {
-      while (source.hasNext()) {
-        int rows = 0;
-        while (rows < batch && source.hasNext()) {
-          LabelledVector v = source.next();
-          System.arraycopy(v.values(), 0, x, rows * d, d);
-          rows++;
-        }
-        scorer.score(x, rows);
-        for (int b = 0; b < rows; b++) {
-          stats.addSample(x, b * d, scorer.squaredError(b));
-          stats.addActive(scorer.code(b, idx, val));
-        }
-      }
+      source.forEachRemaining(v -> vectors.add(v.values()));
     }
-    return stats;
+    return ModelQuality.measure(m, gemm, vectors).stats();
   }
 
   private VectorSource heldOutSource(DatasetSpec data) {

@@ -219,7 +219,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
   @SuppressWarnings("unchecked")
   private DatumReader<T> newReader(Schema writer, Schema reader) {
     if (specificClass != null) {
-      return new SpecificDatumReader<>(writer, reader, SpecificData.getForClass((Class<T>) specificClass));
+      return new SpecificDatumReader<>(writer, reader, new ReaderClassData(specificClass, reader));
     }
     return new GenericDatumReader<>(writer, reader, GenericData.get());
   }

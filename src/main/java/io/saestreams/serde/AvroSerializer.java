@@ -42,7 +42,8 @@ public class AvroSerializer<T> implements Serializer<T> {
 
   private record SubjectSchema(String subject, Schema schema) {}
 
-  private record WriterKey(Schema schema, boolean specific) {}
+  /** A writer per schema and record class (null class: generic records). */
+  private record WriterKey(Schema schema, Class<?> specificClass) {}
 
   /** For reflective creation; {@link #configure} must be called before use. */
   public AvroSerializer() {
@@ -104,7 +105,7 @@ public class AvroSerializer<T> implements Serializer<T> {
     out.write(id);
     try {
       BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-      writer(schema, data instanceof SpecificRecord).write(data, encoder);
+      writer(schema, data instanceof SpecificRecord ? data.getClass() : null).write(data, encoder);
       encoder.flush();
     } catch (IOException | RuntimeException e) {
       throw new AvroEncodeException(
@@ -152,12 +153,14 @@ public class AvroSerializer<T> implements Serializer<T> {
   }
 
   @SuppressWarnings("unchecked")
-  private DatumWriter<Object> writer(Schema schema, boolean specific) {
+  private DatumWriter<Object> writer(Schema schema, Class<?> specificClass) {
+    // the record's own class gives its SpecificData: no look-up by name (which Avro 1.12's class
+    // security would refuse for classes it has not been told to trust)
     return writers.computeIfAbsent(
-        new WriterKey(schema, specific),
+        new WriterKey(schema, specificClass),
         k ->
-            k.specific()
-                ? (DatumWriter<Object>) (DatumWriter<?>) new SpecificDatumWriter<>(k.schema(), SpecificData.getForSchema(k.schema()))
+            k.specificClass() != null
+                ? (DatumWriter<Object>) (DatumWriter<?>) new SpecificDatumWriter<>(k.schema(), SpecificData.getForClass(k.specificClass()))
                 : new GenericDatumWriter<>(k.schema(), GenericData.get()));
   }
 

@@ -167,6 +167,15 @@ public final class AppConfig extends AbstractConfig {
   public static final String ANOMALY_TOP_DIMENSIONS_CONFIG = "anomaly.top.dimensions";
   public static final String ANOMALY_TOP_DIMENSIONS_DOC = "Input dimensions named in an alert.";
 
+  public static final String METRICS_HOST_CONFIG = "metrics.host";
+  public static final String METRICS_HOST_DOC = "Address the Prometheus endpoint (/metrics, /health) binds to.";
+  public static final String METRICS_PORT_CONFIG = "metrics.port";
+  public static final String METRICS_PORT_DOC =
+      "Port of the Prometheus endpoint; 0 picks a free port, -1 disables the endpoint.";
+  public static final String METRICS_LATENTS_CONFIG = "metrics.latents";
+  public static final String METRICS_LATENTS_DOC =
+      "Latents whose mean activation and firing frequency are exported (bounded cardinality).";
+
   /** Upper bound of {@value #MODEL_CHUNK_BYTES_CONFIG}: leaves room under 1 MiB for the record. */
   public static final int MAX_CHUNK_BYTES = 1_000_000;
 
@@ -290,6 +299,19 @@ public final class AppConfig extends AbstractConfig {
     return getInt(MODEL_CHUNK_BYTES_CONFIG);
   }
 
+  public String metricsHost() {
+    return getString(METRICS_HOST_CONFIG);
+  }
+
+  /** The metrics port; 0 = any free port, −1 = no endpoint. */
+  public int metricsPort() {
+    return getInt(METRICS_PORT_CONFIG);
+  }
+
+  public int metricsLatents() {
+    return getInt(METRICS_LATENTS_CONFIG);
+  }
+
   private static ConfigDef define() {
     SaeConfig m = SaeConfig.builder(1, 1).build();
     TrainerConfig t = TrainerConfig.defaults(m);
@@ -345,7 +367,10 @@ public final class AppConfig extends AbstractConfig {
         .define(ANOMALY_WARMUP_RECORDS_CONFIG, Type.LONG, 500L, Range.atLeast(0), Importance.MEDIUM, ANOMALY_WARMUP_RECORDS_DOC)
         .define(ANOMALY_THRESHOLD_SIGMAS_CONFIG, Type.DOUBLE, 4.0, Validators.above(0), Importance.MEDIUM, ANOMALY_THRESHOLD_SIGMAS_DOC)
         .define(ANOMALY_WINDOW_DECAY_CONFIG, Type.DOUBLE, 0.995, Validators.open(0, 1), Importance.MEDIUM, ANOMALY_WINDOW_DECAY_DOC)
-        .define(ANOMALY_TOP_DIMENSIONS_CONFIG, Type.INT, 5, Range.atLeast(1), Importance.LOW, ANOMALY_TOP_DIMENSIONS_DOC);
+        .define(ANOMALY_TOP_DIMENSIONS_CONFIG, Type.INT, 5, Range.atLeast(1), Importance.LOW, ANOMALY_TOP_DIMENSIONS_DOC)
+        .define(METRICS_HOST_CONFIG, Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.LOW, METRICS_HOST_DOC)
+        .define(METRICS_PORT_CONFIG, Type.INT, 9404, Range.between(-1, 65535), Importance.MEDIUM, METRICS_PORT_DOC)
+        .define(METRICS_LATENTS_CONFIG, Type.INT, 32, Range.between(0, 1024), Importance.LOW, METRICS_LATENTS_DOC);
     return def;
   }
 }
