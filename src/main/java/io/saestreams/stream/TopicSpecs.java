@@ -1,0 +1,48 @@
+package io.saestreams.stream;
+
+import io.saestreams.stream.config.AppConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+
+/**
+ * The application's external topics and how they should be created: the model topic compacted
+ * with one partition (so chunks of a version stay in order and compaction keeps the newest
+ * version), the others with the input's partition count. Internal topics (the training
+ * repartition topic, changelogs) are created by Kafka Streams itself.
+ */
+public final class TopicSpecs {
+  private TopicSpecs() {}
+
+  /** The topics to create, with {@code partitions} partitions for input and outputs. */
+  public static List<NewTopic> of(AppConfig config, int partitions, short replication) {
+    List<NewTopic> topics = new ArrayList<>();
+    for (String t : List.of(config.inputTopic(), config.codesTopic(), config.scoresTopic(),
+        config.alertsTopic(), config.dlqTopic())) {
+      topics.add(new NewTopic(t, partitions, replication));
+    }
+    topics.add(new NewTopic(config.modelTopic(), 1, replication)
+        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+            TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "60000")));
+    return topics;
+  }
+
+  /** Creates the topics that do not exist yet; returns the names it created. */
+  public static List<String> createMissing(Admin admin, AppConfig config, int partitions,
+      short replication) throws ExecutionException, InterruptedException, TimeoutException {
+    Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+    List<NewTopic> missing = of(config, partitions, replication).stream()
+        .filter(t -> !existing.contains(t.name())).toList();
+    if (!missing.isEmpty()) {
+      admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+    }
+    return missing.stream().map(NewTopic::name).toList();
+  }
+}
