@@ -11,7 +11,13 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "sae-streams 0.1.0",
     description = "Online sparse autoencoder on Kafka Streams.",
-    subcommands = {EvaluateCommand.class, BenchCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      RunCommand.class,
+      ProduceCommand.class,
+      EvaluateCommand.class,
+      BenchCommand.class
+    })
 public final class Main {
   @Option(names = "--stacktrace", scope = CommandLine.ScopeType.INHERIT, description = "Print the full stack trace of an error.")
   boolean stacktrace;

@@ -109,6 +109,7 @@ public record DatasetSpec(Kind kind, Path path, Map<String, String> parameters) 
     double decay = SyntheticConfig.DEFAULT_DECAY;
     float noise = SyntheticConfig.DEFAULT_NOISE_STD;
     double anomalies = 0.0;
+    double anomalyScale = SyntheticConfig.DEFAULT_ANOMALY_SCALE;
     for (Map.Entry<String, String> e : parameters.entrySet()) {
       String key = e.getKey();
       String raw = e.getValue();
@@ -120,15 +121,17 @@ public record DatasetSpec(Kind kind, Path path, Map<String, String> parameters) 
           case "decay" -> decay = Double.parseDouble(raw);
           case "noise" -> noise = Float.parseFloat(raw);
           case "anomalies" -> anomalies = Double.parseDouble(raw);
+          case "anomaly-scale" -> anomalyScale = Double.parseDouble(raw);
           default -> throw new IllegalArgumentException("unknown synthetic parameter '" + key
-              + "'; known: dimension, features, mean-active, decay, noise, anomalies");
+              + "'; known: dimension, features, mean-active, decay, noise, anomalies, anomaly-scale");
         }
       } catch (NumberFormatException ex) {
         throw new IllegalArgumentException(
             "synthetic parameter '" + key + "' has value '" + raw + "', which is not a number", ex);
       }
     }
-    return new SyntheticConfig(dimension, features, meanActive, decay, noise, anomalies, seed);
+    return new SyntheticConfig(dimension, features, meanActive, decay, noise, anomalies,
+        anomalyScale, seed);
   }
 
   /** The synthetic configuration this spec describes with the given seed (synthetic only). */

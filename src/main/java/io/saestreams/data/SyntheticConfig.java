@@ -11,6 +11,8 @@ package io.saestreams.data;
  *     {@code (i+1)^-decay}; 0 makes all atoms equally likely. Finite and at least 0.
  * @param noiseStd standard deviation of the Gaussian noise added to every coordinate (at least 0)
  * @param anomalyFraction probability that a sample is an anomaly instead, in [0, 1]
+ * @param anomalyScale norm of an anomaly as a multiple of the typical norm of normal samples
+ *     (finite, above 0)
  * @param seed the one seed from which the dictionary and every stream are derived
  */
 public record SyntheticConfig(
@@ -20,6 +22,7 @@ public record SyntheticConfig(
     double decay,
     float noiseStd,
     double anomalyFraction,
+    double anomalyScale,
     long seed) {
 
   /** Default vector length. */
@@ -30,6 +33,8 @@ public record SyntheticConfig(
   public static final double DEFAULT_MEAN_ACTIVE = 5.0;
   /** Default firing-probability exponent. */
   public static final double DEFAULT_DECAY = 0.5;
+  /** Default anomaly norm, in typical norms of normal samples. */
+  public static final double DEFAULT_ANOMALY_SCALE = 1.0;
   /** Default noise standard deviation. */
   public static final float DEFAULT_NOISE_STD = 0.01f;
 
@@ -50,6 +55,10 @@ public record SyntheticConfig(
     if (!(noiseStd >= 0 && Float.isFinite(noiseStd))) {
       throw new IllegalArgumentException("noiseStd must be finite and >= 0, got " + noiseStd);
     }
+    if (!(anomalyScale > 0 && Double.isFinite(anomalyScale))) {
+      throw new IllegalArgumentException(
+          "anomalyScale must be finite and > 0, got " + anomalyScale);
+    }
     if (!(anomalyFraction >= 0 && anomalyFraction <= 1)) {
       throw new IllegalArgumentException(
           "anomalyFraction must be in [0, 1], got " + anomalyFraction);
@@ -60,34 +69,38 @@ public record SyntheticConfig(
   public static SyntheticConfig defaults(long seed) {
     return new SyntheticConfig(
         DEFAULT_DIMENSION, DEFAULT_FEATURES, DEFAULT_MEAN_ACTIVE, DEFAULT_DECAY, DEFAULT_NOISE_STD,
-        0.0, seed);
+        0.0, DEFAULT_ANOMALY_SCALE, seed);
   }
 
   public SyntheticConfig withDimension(int value) {
-    return new SyntheticConfig(value, features, meanActive, decay, noiseStd, anomalyFraction, seed);
+    return new SyntheticConfig(value, features, meanActive, decay, noiseStd, anomalyFraction, anomalyScale, seed);
   }
 
   public SyntheticConfig withFeatures(int value) {
-    return new SyntheticConfig(dimension, value, meanActive, decay, noiseStd, anomalyFraction, seed);
+    return new SyntheticConfig(dimension, value, meanActive, decay, noiseStd, anomalyFraction, anomalyScale, seed);
   }
 
   public SyntheticConfig withMeanActive(double value) {
-    return new SyntheticConfig(dimension, features, value, decay, noiseStd, anomalyFraction, seed);
+    return new SyntheticConfig(dimension, features, value, decay, noiseStd, anomalyFraction, anomalyScale, seed);
   }
 
   public SyntheticConfig withDecay(double value) {
-    return new SyntheticConfig(dimension, features, meanActive, value, noiseStd, anomalyFraction, seed);
+    return new SyntheticConfig(dimension, features, meanActive, value, noiseStd, anomalyFraction, anomalyScale, seed);
   }
 
   public SyntheticConfig withNoiseStd(float value) {
-    return new SyntheticConfig(dimension, features, meanActive, decay, value, anomalyFraction, seed);
+    return new SyntheticConfig(dimension, features, meanActive, decay, value, anomalyFraction, anomalyScale, seed);
   }
 
   public SyntheticConfig withAnomalyFraction(double value) {
-    return new SyntheticConfig(dimension, features, meanActive, decay, noiseStd, value, seed);
+    return new SyntheticConfig(dimension, features, meanActive, decay, noiseStd, value, anomalyScale, seed);
+  }
+
+  public SyntheticConfig withAnomalyScale(double value) {
+    return new SyntheticConfig(dimension, features, meanActive, decay, noiseStd, anomalyFraction, value, seed);
   }
 
   public SyntheticConfig withSeed(long value) {
-    return new SyntheticConfig(dimension, features, meanActive, decay, noiseStd, anomalyFraction, value);
+    return new SyntheticConfig(dimension, features, meanActive, decay, noiseStd, anomalyFraction, anomalyScale, value);
   }
 }

@@ -255,7 +255,7 @@ public final class SyntheticDictionary {
       if (anomaly) {
         float[] direction = gaussian.unitVector(config.dimension());
         for (int j = 0; j < direction.length; j++) {
-          direction[j] = (float) (direction[j] * typicalNorm);
+          direction[j] = (float) (direction[j] * typicalNorm * config.anomalyScale());
         }
         return new Draw(new LabelledVector(id, direction, true, LabelledVector.NO_LABEL),
             new int[0], new float[0]);

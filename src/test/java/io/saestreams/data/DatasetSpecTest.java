@@ -44,7 +44,7 @@ class DatasetSpecTest {
     assertThatThrownBy(() -> DatasetSpec.parse("synthetic:size=3"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("data set 'synthetic:size=3': unknown synthetic parameter 'size'; known: "
-            + "dimension, features, mean-active, decay, noise, anomalies");
+            + "dimension, features, mean-active, decay, noise, anomalies, anomaly-scale");
     assertThatThrownBy(() -> DatasetSpec.parse("synthetic:noise=lots"))
         .hasMessage("data set 'synthetic:noise=lots': synthetic parameter 'noise' has value 'lots', "
             + "which is not a number");

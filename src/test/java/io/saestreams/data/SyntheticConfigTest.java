@@ -11,7 +11,7 @@ class SyntheticConfigTest {
   @Test
   void defaultsMatchTheDocumentation() {
     SyntheticConfig c = SyntheticConfig.defaults(9);
-    assertThat(c).isEqualTo(new SyntheticConfig(256, 512, 5.0, 0.5, 0.01f, 0.0, 9));
+    assertThat(c).isEqualTo(new SyntheticConfig(256, 512, 5.0, 0.5, 0.01f, 0.0, 1.0, 9));
   }
 
   @ParameterizedTest(name = "{0}={1}")

@@ -1,0 +1,139 @@
+package io.saestreams.cli;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.saestreams.metrics.KafkaStreamsMeters;
+import io.saestreams.metrics.MicrometerSaeMetrics;
+import io.saestreams.metrics.PrometheusEndpoint;
+import io.saestreams.metrics.SaeMetricsConfig;
+import io.saestreams.registry.RegistryClientConfig;
+import io.saestreams.registry.SchemaRegistryClient;
+import io.saestreams.stream.SaeTopology;
+import io.saestreams.stream.config.AppConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running application: registry client, Micrometer metrics with a Prometheus endpoint, and
+ * the Kafka Streams instance of {@link SaeTopology}. Used by {@code run} and {@code demo}.
+ */
+final class StreamsApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
+
+  final AppConfig config;
+  final SchemaRegistryClient registry;
+  final PrometheusMeterRegistry meters;
+  final MicrometerSaeMetrics metrics;
+  final PrometheusEndpoint endpoint;
+  final KafkaStreams streams;
+  private final KafkaStreamsMeters streamsMeters;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile Throwable failure;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  StreamsApp(AppConfig config) {
+    this.config = config;
+    this.registry = new SchemaRegistryClient(
+        RegistryClientConfig.fromProperties(config.registryProperties()));
+    this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.metrics = new MicrometerSaeMetrics(
+        SaeMetricsConfig.defaults().withMaxLatentsExported(config.metricsLatents())
+            .withClock(Clock.systemUTC()));
+    metrics.bindTo(meters);
+    try {
+      this.endpoint = config.metricsPort() < 0 ? null
+          : PrometheusEndpoint.start(meters, config.metricsHost(), config.metricsPort());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot start the metrics endpoint on "
+          + config.metricsHost() + ":" + config.metricsPort() + ": " + e.getMessage(), e);
+    }
+    this.streams = new KafkaStreams(SaeTopology.build(config, metrics, registry),
+        config.streamsProperties());
+    this.streamsMeters = KafkaStreamsMeters.bind(streams, meters);
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("stream thread failed; shutting the application down", e);
+      failure = e;
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+    streams.setStateListener((now, before) -> {
+      if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+        stopped.countDown();
+      }
+    });
+  }
+
+  void start() {
+    streams.start();
+  }
+
+  /** Waits until the instance is RUNNING; throws if it fails or the deadline passes. */
+  void awaitRunning(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      if (failure != null || stopped.getCount() == 0) {
+        throw new IllegalStateException("the application stopped while starting", failure);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the application was not RUNNING after " + timeout
+            + " (state " + streams.state() + ")");
+      }
+      stopped.await(50, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Blocks until the instance stops (closed, or failed). */
+  void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  boolean isStopped() {
+    return stopped.getCount() == 0;
+  }
+
+  Throwable failure() {
+    return failure;
+  }
+
+  /** Current value of a gauge by Micrometer name (NaN when absent). */
+  double gauge(String name) {
+    var g = meters.find(name).gauge();
+    return g == null ? Double.NaN : g.value();
+  }
+
+  /** Current count of a counter by Micrometer name (0 when absent). */
+  double counter(String name) {
+    var f = meters.find(name).functionCounter();
+    if (f != null) {
+      return f.count();
+    }
+    var c = meters.find(name).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  /** The model version the trainer last published (NaN before the first). */
+  double trainerModelVersion() {
+    var g = meters.find("sae.model.version").tag("role", "trainer").gauge();
+    return g == null ? Double.NaN : g.value();
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    streamsMeters.close();
+    streams.close(Duration.ofSeconds(30));
+    if (endpoint != null) {
+      endpoint.close();
+    }
+    registry.close();
+    meters.close();
+  }
+}
