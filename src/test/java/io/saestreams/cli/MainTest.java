@@ -72,4 +72,26 @@ class MainTest {
     assertThat(run("evaluate", "--dataset", "parquet:x")).isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString()).contains("unknown data set 'parquet:x'");
   }
+
+  @Test
+  void runRejectsUnknownAndInvalidSettingsWithExitCode3(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("app.properties");
+    java.nio.file.Files.writeString(file, "bootstrap.servers=localhost:1\n"
+        + "schema.registry.url=http://localhost:2\nsae.input.dim=8\ncolour=red\n");
+    assertThat(run("run", "--config", file.toString())).isEqualTo(ExitCodes.CONFIG);
+    assertThat(err.toString()).startsWith("configuration error: ").contains("colour");
+
+    err.getBuffer().setLength(0);
+    java.nio.file.Files.writeString(file, "bootstrap.servers=localhost:1\n"
+        + "schema.registry.url=http://localhost:2\nsae.input.dim=8\nsae.activation=softmax\n");
+    assertThat(run("run", "--config", file.toString())).isEqualTo(ExitCodes.CONFIG);
+    assertThat(err.toString()).contains("sae.activation").contains("softmax");
+
+    err.getBuffer().setLength(0);
+    assertThat(run("run", "--config", dir.resolve("missing.properties").toString()))
+        .isEqualTo(ExitCodes.CONFIG);
+    assertThat(err.toString().strip()).isEqualTo("configuration error: the file "
+        + dir.resolve("missing.properties") + " does not exist");
+  }
 }
