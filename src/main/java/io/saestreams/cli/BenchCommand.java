@@ -24,6 +24,9 @@ import picocli.CommandLine.Spec;
       "one-thread figure on native OpenBLAS."
     })
 final class BenchCommand implements Callable<Integer> {
+  private static final int PIPELINE_DIM = 784;
+  private static final int PIPELINE_LATENTS = 256;
+
   @Spec CommandSpec spec;
 
   @Option(names = "--json", description = "Print a JSON list instead of a table.")
@@ -38,8 +41,20 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--shape", description = "Only shapes whose name contains this text, e.g. n4096.")
   String only;
 
+  @Option(names = "--pipeline", description = "Measure records/s end to end through the streaming pipeline (embedded broker) next to a pass-through topology with the same serdes, instead of the training engine.")
+  boolean pipeline;
+
+  @Option(names = "--records", defaultValue = "20000", description = "Records for --pipeline (default: ${DEFAULT-VALUE}).")
+  long records;
+
+  @Option(names = "--partitions", defaultValue = "2", description = "Input partitions for --pipeline (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
+    if (pipeline) {
+      return pipeline();
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (!json) {
@@ -88,6 +103,36 @@ final class BenchCommand implements Callable<Integer> {
           }
         }
       }
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  private int pipeline() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    List<PipelineBenchmark.Result> results =
+        new PipelineBenchmark(records, PIPELINE_DIM, PIPELINE_LATENTS, partitions).run();
+    double ratio = results.get(1).recordsPerSecond() / results.get(0).recordsPerSecond();
+    if (json) {
+      StringBuilder sb = new StringBuilder("[");
+      for (int i = 0; i < results.size(); i++) {
+        PipelineBenchmark.Result r = results.get(i);
+        SummaryTable t = new SummaryTable();
+        t.add("topology", r.name());
+        t.add("records", r.records());
+        t.add("seconds", r.seconds());
+        t.add("records_per_second", r.recordsPerSecond());
+        t.add("ratio_to_pass_through", r.recordsPerSecond() / results.get(0).recordsPerSecond());
+        sb.append(i == 0 ? "" : ",").append(t.toJson());
+      }
+      out.println(sb.append(']'));
+    } else {
+      for (PipelineBenchmark.Result r : results) {
+        out.printf(Locale.ROOT, "%-14s %,d records in %.1f s: %,.0f records/s%n", r.name(),
+            r.records(), r.seconds(), r.recordsPerSecond());
+      }
+      out.printf(Locale.ROOT, "full pipeline (d%d·n%d, training every record) / pass-through:"
+          + " %.2f%n", PIPELINE_DIM, PIPELINE_LATENTS, ratio);
     }
     out.flush();
     return ExitCodes.OK;
