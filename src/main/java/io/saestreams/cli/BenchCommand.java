@@ -41,6 +41,12 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--shape", description = "Only shapes whose name contains this text, e.g. n4096.")
   String only;
 
+  @Option(names = "--torch", description = "Also run the PyTorch reference (same shapes, one thread, Adam) and print the ratios; needs PyTorch for --python (Debian: python3-torch).")
+  boolean torch;
+
+  @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with PyTorch for --torch (default: ${DEFAULT-VALUE}).")
+  String python;
+
   @Option(names = "--pipeline", description = "Measure records/s end to end through the streaming pipeline (embedded broker) next to a pass-through topology with the same serdes, instead of the training engine.")
   boolean pipeline;
 
@@ -79,6 +85,8 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
     }
+    java.util.Map<String, Double> torchRates = torch ? TorchReference.run(python, seconds)
+        : java.util.Map.of();
     if (json) {
       StringBuilder sb = new StringBuilder("[");
       for (int i = 0; i < results.size(); i++) {
@@ -89,6 +97,11 @@ final class BenchCommand implements Callable<Integer> {
         t.add("backend", r.backend());
         t.add("train_samples_per_second", r.trainSamplesPerSecond());
         t.add("infer_samples_per_second", r.inferSamplesPerSecond());
+        Double ref = torchRates.get(r.shape().name());
+        if (ref != null) {
+          t.add("torch_train_samples_per_second", ref);
+          t.add("ratio_to_torch", r.trainSamplesPerSecond() / ref);
+        }
         sb.append(i == 0 ? "" : ",").append(t.toJson());
       }
       out.println(sb.append(']'));
@@ -101,6 +114,13 @@ final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-16s %s/ejml training speed-up %.1fx%n", r.shape().name(),
                 r.backend(), r.trainSamplesPerSecond() / ref.trainSamplesPerSecond());
           }
+        }
+      }
+      for (TrainingBenchmark.Result r : results) {
+        Double ref = torchRates.get(r.shape().name());
+        if (ref != null) {
+          out.printf(Locale.ROOT, "%-16s %-7s vs PyTorch (%,.0f samples/s): %.2fx%n",
+              r.shape().name(), r.backend(), ref, r.trainSamplesPerSecond() / ref);
         }
       }
     }

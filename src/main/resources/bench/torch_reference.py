@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch reference for `sae-streams bench`: single-thread fp32 training throughput of the
 same sparse autoencoder shapes (Adam). Only used to measure a reference figure; never a
-dependency of the project. Run: OMP_NUM_THREADS=1 /usr/bin/python3 src/bench/python/torch_reference.py
+dependency of the project. Run by `sae-streams bench --torch`, or by hand: OMP_NUM_THREADS=1 /usr/bin/python3 torch_reference.py [seconds]
 """
 import sys
 import time
