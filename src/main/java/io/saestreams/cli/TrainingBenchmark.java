@@ -61,7 +61,7 @@ final class TrainingBenchmark {
       }
     }
     // warm-up: JIT and first-batch initialisation
-    long warmEnd = System.nanoTime() + (long) (minSeconds * 0.3e9);
+    long warmEnd = System.nanoTime() + (long) (Math.max(1.0, 0.5 * minSeconds) * 1e9);
     int step = 0;
     do {
       trainer.trainBatch(batches[step++ % pool], shape.batch());
