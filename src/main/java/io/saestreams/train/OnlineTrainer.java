@@ -192,6 +192,11 @@ public final class OnlineTrainer {
       throw new IllegalArgumentException("rows must be in [1, " + cfg.batchSize() + "], got "
           + rows);
     }
+    if (!allFinite(x, rows * d)) {
+      // nothing of a NaN/Inf batch may reach the state (b_dec initialisation included)
+      skippedBatches++;
+      return new StepResult(steps, rows, new LossParts(Double.NaN, 0, 0, 0), Double.NaN, true, 0f);
+    }
     if (!decoderBiasInitialised) {
       initialiseDecoderBias(x, rows);
     }
@@ -246,6 +251,15 @@ public final class OnlineTrainer {
       reinitialiseDead(x, rows);
     }
     return new StepResult(steps, rows, loss, gradNorm, false, lr);
+  }
+
+  private static boolean allFinite(float[] x, int len) {
+    for (int i = 0; i < len; i++) {
+      if (!Float.isFinite(x[i])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private float[] corrupt(float[] x, int rows) {

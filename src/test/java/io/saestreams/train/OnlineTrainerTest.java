@@ -109,6 +109,22 @@ class OnlineTrainerTest {
   }
 
   @Test
+  void aNonFiniteFirstBatchDoesNotPoisonTheDecoderBiasInitialisation() {
+    SaeConfig model = SaeConfig.builder(D, N).build();
+    OnlineTrainer trainer = new OnlineTrainer(
+        TrainerConfig.defaults(model).withBatchSize(BATCH), new NaiveGemm());
+    TinyDictionary data = new TinyDictionary(D, 32, 3, 1);
+    float[] x = data.batch(BATCH);
+    x[0] = Float.NaN;
+    assertThat(trainer.trainBatch(x, BATCH).skipped()).isTrue();
+    assertThat(trainer.parameters().bDec).containsOnly(0f);
+    StepResult next = trainer.trainBatch(data.batch(BATCH), BATCH);
+    assertThat(next.skipped()).isFalse();
+    assertThat(trainer.parameters().allFinite()).isTrue();
+    assertThat(trainer.skippedBatches()).isEqualTo(1);
+  }
+
+  @Test
   void shortFinalBatchesAndBufferingWork() {
     SaeConfig model = SaeConfig.builder(D, N).activation(Activation.TOPK).k(3).build();
     OnlineTrainer trainer = new OnlineTrainer(
