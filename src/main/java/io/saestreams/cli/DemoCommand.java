@@ -86,6 +86,11 @@ final class DemoCommand implements Callable<Integer> {
       dim = probe.dimension();
       total = probe.size() >= 0 ? Math.min(probe.size(), records) : records;
     }
+    if (!json) {
+      // the progress bar owns the terminal: the pipeline's own INFO lines (model versions
+      // completing, scorers switching) go to the log file level only
+      quietPipelineLogs();
+    }
     Path stateDir = Files.createTempDirectory("sae-demo-state-");
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
         EmbeddedSchemaRegistry registryServer = new EmbeddedSchemaRegistry().start()) {
@@ -264,6 +269,13 @@ final class DemoCommand implements Callable<Integer> {
     t.writeJson(out.resolve("summary.json"));
     t.writeText(out.resolve("summary.txt"));
     return t;
+  }
+
+  private static void quietPipelineLogs() {
+    org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger("io.saestreams.stream");
+    if (logger instanceof ch.qos.logback.classic.Logger l) {
+      l.setLevel(ch.qos.logback.classic.Level.WARN);
+    }
   }
 
   private static void deleteRecursively(Path dir) throws IOException {
