@@ -93,7 +93,8 @@ final class AppUnderTest implements AutoCloseable {
     s.putAll(overrides);
     AppUnderTest app = new AppUnderTest(cluster, s);
     try {
-      TopicSpecs.createMissing(cluster.admin(), app.config, partitions, (short) 1);
+      List<String> created = TopicSpecs.createMissing(cluster.admin(), app.config, partitions, (short) 1);
+      cluster.awaitLeaders(created, START_TIMEOUT);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot create the topics of " + id + ": " + e, e);
     } catch (InterruptedException e) {

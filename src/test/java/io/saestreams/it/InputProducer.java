@@ -36,7 +36,12 @@ final class InputProducer implements AutoCloseable {
     this.producer = new KafkaProducer<>(
         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
             ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.LINGER_MS_CONFIG, 5),
+            ProducerConfig.LINGER_MS_CONFIG, 5,
+            // one request at a time: a retried batch can never be overtaken by a later one
+            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
+            // fail within the test's time rather than retry for the default two minutes
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000),
         new ByteArraySerializer(), new ByteArraySerializer());
     this.avro = new AvroSerializer<>(cluster.registry(), false, true);
   }

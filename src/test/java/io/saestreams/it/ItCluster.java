@@ -97,6 +97,26 @@ final class ItCluster implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Waits until every partition of {@code topics} has a leader. Topics just created may not have
+   * one yet; an idempotent producer whose first batch is refused with NOT_LEADER_OR_FOLLOWER while
+   * a later in-flight batch is accepted can be left retrying an out-of-order sequence until its
+   * delivery timeout.
+   */
+  void awaitLeaders(Collection<String> topics, Duration timeout) {
+    Poll.until(timeout, "leaders for every partition of " + topics, () -> {
+      try {
+        return admin.describeTopics(topics).allTopicNames().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+            .values().stream()
+            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+      } catch (ExecutionException e) {
+        return false; // e.g. UnknownTopicOrPartitionException while the creation propagates
+      } catch (InterruptedException | TimeoutException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
   /** The read_committed end offset (last stable offset) of each partition. */
   Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions) {
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
