@@ -130,6 +130,7 @@ final class EndToEndScenario {
       assertThat(a.getError()).isEqualTo(s.getError());
       assertThat(a.getError()).as("error of alerted %s", id).isGreaterThan(a.getThreshold());
       assertThat(a.getTopDimensions()).isNotEmpty().hasSameSizeAs(a.getTopContributions());
+      assertThat(a.getAttributes()).as("the input's attributes, carried to its alert").containsEntry("source", "it");
     });
   }
 }

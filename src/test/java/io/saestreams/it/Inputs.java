@@ -58,7 +58,7 @@ final class Inputs {
     return x;
   }
 
-  /** The next id and event time; ids sort in the order they were issued. */
+  /** The id the next record gets; ids sort in the order they are issued. */
   String nextId() {
     return String.format(Locale.ROOT, "%s-%06d", idPrefix, next);
   }
