@@ -42,7 +42,35 @@ public final class TopicSpecs {
         .filter(t -> !existing.contains(t.name())).toList();
     if (!missing.isEmpty()) {
       admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+      awaitLeaders(admin, missing.stream().map(NewTopic::name).toList(), 30_000);
     }
     return missing.stream().map(NewTopic::name).toList();
+  }
+
+  /**
+   * Waits until every partition of the topics has a leader: an idempotent producer writing to a
+   * partition in the moments before can have its first batch refused (KAFKA-15591).
+   */
+  static void awaitLeaders(Admin admin, List<String> topics, long timeoutMs)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (true) {
+      boolean ready;
+      try {
+        ready = admin.describeTopics(topics).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS)
+            .values().stream().allMatch(d -> d.partitions().stream()
+                .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+      } catch (ExecutionException e) {
+        ready = false; // metadata not propagated yet
+      }
+      if (ready) {
+        return;
+      }
+      if (System.currentTimeMillis() > deadline) {
+        throw new TimeoutException("partitions of " + topics + " have no leader after "
+            + timeoutMs + " ms");
+      }
+      Thread.sleep(50);
+    }
   }
 }
