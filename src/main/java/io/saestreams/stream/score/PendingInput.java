@@ -29,11 +29,6 @@ record PendingInput(long seq, byte[] key, long timestamp, Headers headers, Valid
     return new PendingInput(seq, record.key(), record.timestamp(), record.headers(), record.value());
   }
 
-  /** The input record this entry was made from (same key, value, timestamp and headers). */
-  Record<byte[], ValidInput> record() {
-    return new Record<>(key, input, timestamp, headers);
-  }
-
   byte[] encode() {
     Header[] hs = headers.toArray();
     byte[][] attrs = attributeBytes(input.attributes());

@@ -122,6 +122,6 @@ public final class ScoringProcessor implements Processor<byte[], ValidInput, byt
     metrics.endToEndLatency(context.currentSystemTimeMs() - in.timestamp());
     Scored scored = new Scored(in, scorer.model().version(), scorer.model().latentDim(),
         Arrays.copyOf(indices, active), Arrays.copyOf(values, active), reconstruction, error, null);
-    context.forward(p.record().withValue(scored));
+    context.forward(new Record<>(p.key(), scored, p.timestamp(), p.headers()));
   }
 }
