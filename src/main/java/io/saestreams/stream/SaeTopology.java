@@ -41,6 +41,7 @@ import org.apache.kafka.streams.state.Stores;
  *                    └─ valid ─┬─► sample ─► training (1 partition) ─► trainer ─► model topic
  *                              │                                                    │ global store
  *                              └─► scorer ◄── newest complete version ◄─────────────┘
+ *                                    │  (micro-batches; waiting inputs in a changelogged store)
  *                                    └─► detect-anomalies ─┬─► codes
  *                                                          ├─► scores
  *                                                          └─► anomalies ─► alerts
@@ -86,6 +87,11 @@ public final class SaeTopology {
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(TrainerProcessor.REPLAY_STORE), Serdes.Long(), Serdes.ByteArray()));
+    // cached: an input scored before the next commit costs the changelog only a tombstone
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ScoringProcessor.BUFFER_STORE), Serdes.Long(), Serdes.ByteArray())
+            .withCachingEnabled());
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(AnomalyProcessor.STORE), Serdes.String(), Serdes.ByteArray())
@@ -135,8 +141,10 @@ public final class SaeTopology {
     KStream<byte[], Scored> judged =
         valid
             .process(
-                () -> new ScoringProcessor(initial, MODEL_STORE, config.gemmBackend(), metrics),
-                Named.as("scorer"))
+                () -> new ScoringProcessor(initial, MODEL_STORE, config.gemmBackend(),
+                    config.scoreBatchSize(), config.scoreBatchMaxWaitMs(), metrics),
+                Named.as("scorer"),
+                ScoringProcessor.BUFFER_STORE)
             .process(
                 () -> new AnomalyProcessor(config.anomalySettings(), metrics),
                 Named.as("detect-anomalies"),

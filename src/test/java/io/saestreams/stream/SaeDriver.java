@@ -42,7 +42,10 @@ public final class SaeDriver implements AutoCloseable {
   public final TestOutputTopic<String, ModelChunk> model;
   private final AvroSerializer<InputVector> vectors;
 
-  /** Small model: d = 16, n = 48, batch 4, publish every 2 steps, checkpoint every 3. */
+  /**
+   * Small model: d = 16, n = 48, batch 4, publish every 2 steps, checkpoint every 3; each input
+   * scored on arrival ({@code score.batch.size=1}) — {@code BatchedScoringTest} covers batching.
+   */
   public static Map<String, Object> settings(String registryUrl) {
     Map<String, Object> m = new HashMap<>();
     m.put(AppConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -57,6 +60,7 @@ public final class SaeDriver implements AutoCloseable {
     m.put(AppConfig.MODEL_CHUNK_BYTES_CONFIG, 1024);
     m.put(AppConfig.GEMM_BACKEND_CONFIG, "java");
     m.put(AppConfig.ANOMALY_WARMUP_RECORDS_CONFIG, 20L);
+    m.put(AppConfig.SCORE_BATCH_SIZE_CONFIG, 1);
     return m;
   }
 

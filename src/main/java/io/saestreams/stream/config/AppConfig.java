@@ -155,6 +155,17 @@ public final class AppConfig extends AbstractConfig {
   public static final String GEMM_BACKEND_CONFIG = "gemm.backend";
   public static final String GEMM_BACKEND_DOC = "Matrix multiplication backend (auto = native BLAS if loadable, else java).";
 
+  // ---- scoring ----------------------------------------------------------------------------------
+  public static final String SCORE_BATCH_SIZE_CONFIG = "score.batch.size";
+  public static final String SCORE_BATCH_SIZE_DOC =
+      "Valid inputs a scoring task encodes together in one batch (1 = each input on its own, at"
+          + " once). Inputs waiting for their batch are kept in a changelogged store, so none is"
+          + " lost or repeated across a restart.";
+  public static final String SCORE_BATCH_MAX_WAIT_MS_CONFIG = "score.batch.max.wait.ms";
+  public static final String SCORE_BATCH_MAX_WAIT_MS_DOC =
+      "A partial scoring batch is encoded at least this often (wall clock), bounding the latency"
+          + " that batching adds.";
+
   // ---- anomaly ----------------------------------------------------------------------------------
   public static final String ANOMALY_WARMUP_RECORDS_CONFIG = "anomaly.warmup.records";
   public static final String ANOMALY_WARMUP_RECORDS_DOC = "Records scored (per partition) before any alert.";
@@ -178,6 +189,9 @@ public final class AppConfig extends AbstractConfig {
 
   /** Upper bound of {@value #MODEL_CHUNK_BYTES_CONFIG}: leaves room under 1 MiB for the record. */
   public static final int MAX_CHUNK_BYTES = 1_000_000;
+
+  /** Upper bound of {@value #SCORE_BATCH_SIZE_CONFIG}: the scorer's work arrays grow with it. */
+  public static final int MAX_SCORE_BATCH = 4096;
 
   private static final ConfigDef CONFIG = define();
 
@@ -275,6 +289,14 @@ public final class AppConfig extends AbstractConfig {
     return getString(GEMM_BACKEND_CONFIG);
   }
 
+  public int scoreBatchSize() {
+    return getInt(SCORE_BATCH_SIZE_CONFIG);
+  }
+
+  public long scoreBatchMaxWaitMs() {
+    return getLong(SCORE_BATCH_MAX_WAIT_MS_CONFIG);
+  }
+
   public double sampleRate() {
     return getDouble(TRAIN_SAMPLE_RATE_CONFIG);
   }
@@ -364,6 +386,8 @@ public final class AppConfig extends AbstractConfig {
         .define(MODEL_PUBLISH_INTERVAL_STEPS_CONFIG, Type.INT, 50, Range.atLeast(1), Importance.MEDIUM, MODEL_PUBLISH_INTERVAL_STEPS_DOC)
         .define(MODEL_CHUNK_BYTES_CONFIG, Type.INT, 512 * 1024, Range.between(1024, MAX_CHUNK_BYTES), Importance.LOW, MODEL_CHUNK_BYTES_DOC)
         .define(GEMM_BACKEND_CONFIG, Type.STRING, "auto", Validators.oneOf(Gemms.NAMES.toArray(new String[0])), Importance.LOW, GEMM_BACKEND_DOC)
+        .define(SCORE_BATCH_SIZE_CONFIG, Type.INT, 64, Range.between(1, MAX_SCORE_BATCH), Importance.MEDIUM, SCORE_BATCH_SIZE_DOC)
+        .define(SCORE_BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, 20L, Range.atLeast(1), Importance.MEDIUM, SCORE_BATCH_MAX_WAIT_MS_DOC)
         .define(ANOMALY_WARMUP_RECORDS_CONFIG, Type.LONG, 500L, Range.atLeast(0), Importance.MEDIUM, ANOMALY_WARMUP_RECORDS_DOC)
         .define(ANOMALY_THRESHOLD_SIGMAS_CONFIG, Type.DOUBLE, 4.0, Validators.above(0), Importance.MEDIUM, ANOMALY_THRESHOLD_SIGMAS_DOC)
         .define(ANOMALY_WINDOW_DECAY_CONFIG, Type.DOUBLE, 0.995, Validators.open(0, 1), Importance.MEDIUM, ANOMALY_WINDOW_DECAY_DOC)

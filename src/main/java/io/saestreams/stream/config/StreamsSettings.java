@@ -3,6 +3,7 @@ package io.saestreams.stream.config;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -18,6 +19,14 @@ final class StreamsSettings {
           StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
           StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG);
 
+  /**
+   * Producer batch size unless configured: inputs are kilobytes (d float32 values), and the
+   * training path writes each sampled one twice (repartition topic, replay changelog); Kafka's
+   * 16 KiB default fits only a few of them per batch and costs the broker and the producer a
+   * request per handful of records.
+   */
+  static final int PRODUCER_BATCH_BYTES = 512 * 1024;
+
   private StreamsSettings() {}
 
   static Properties of(AppConfig config) {
@@ -29,7 +38,12 @@ final class StreamsSettings {
     p.put(
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndFailProcessingExceptionHandler.class.getName());
-    for (Map.Entry<String, Object> e : config.originalsWithPrefix(AppConfig.STREAMS_PREFIX).entrySet()) {
+    Map<String, Object> streams = config.originalsWithPrefix(AppConfig.STREAMS_PREFIX);
+    if (!streams.containsKey(ProducerConfig.BATCH_SIZE_CONFIG)
+        && !streams.containsKey(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG))) {
+      p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
+    }
+    for (Map.Entry<String, Object> e : streams.entrySet()) {
       if (TOP_LEVEL.contains(e.getKey())) {
         throw new ConfigException(
             AppConfig.STREAMS_PREFIX + e.getKey(), e.getValue(),

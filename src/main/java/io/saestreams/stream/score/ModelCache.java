@@ -20,15 +20,18 @@ final class ModelCache {
 
   private final Gemm gemm;
   private final int inputDim;
+  private final int maxBatch;
   private final SaeMetricsSink metrics;
   private SaeModel.Scorer scorer;
   private long rejected = -1;
 
-  ModelCache(SaeModel initial, Gemm gemm, SaeMetricsSink metrics) {
+  /** @param maxBatch most inputs one {@link SaeModel.Scorer#score} call encodes */
+  ModelCache(SaeModel initial, Gemm gemm, int maxBatch, SaeMetricsSink metrics) {
     this.gemm = gemm;
     this.inputDim = initial.inputDim();
+    this.maxBatch = maxBatch;
     this.metrics = metrics;
-    this.scorer = initial.scorer(gemm, 1);
+    this.scorer = initial.scorer(gemm, maxBatch);
     metrics.modelVersion(ROLE, initial.version());
   }
 
@@ -58,7 +61,7 @@ final class ModelCache {
       return;
     }
     if (model.version() > scorer.model().version()) {
-      scorer = model.scorer(gemm, 1);
+      scorer = model.scorer(gemm, maxBatch);
       metrics.modelVersion(ROLE, model.version());
       LOG.info("scoring with model version {}", model.version());
     }

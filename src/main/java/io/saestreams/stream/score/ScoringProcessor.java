@@ -4,37 +4,68 @@ import io.saestreams.metrics.SaeMetricsSink;
 import io.saestreams.model.SaeModel;
 import io.saestreams.model.linalg.Gemms;
 import io.saestreams.stream.validate.ValidInput;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Supplier;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Encodes each valid input with the newest complete model version (see {@link ModelCache}) and
- * forwards it as {@link Scored}: sparse code, reconstruction and error ‖x − x̂‖² / d.
+ * Encodes valid inputs with the newest complete model version (see {@link ModelCache}) and
+ * forwards each as {@link Scored}: sparse code, reconstruction and error ‖x − x̂‖² / d.
+ *
+ * <p>Inputs are encoded in batches of up to {@code batchSize} rows — one matrix product streams
+ * the weights once for the whole batch instead of once per input. An input waits in a {@link
+ * ScoreBuffer} (changelogged store {@value #BUFFER_STORE}) until its batch is full or a
+ * wall-clock punctuator, every {@code maxWaitMs}, encodes the partial batch. Outputs are
+ * forwarded in arrival order, each with its input's key, timestamp and headers. With {@code
+ * batchSize} 1 every input is encoded on arrival and the store is not written.
  */
 public final class ScoringProcessor implements Processor<byte[], ValidInput, byte[], Scored> {
+  /** Inputs waiting for their batch: sequence number → {@link PendingInput} bytes. */
+  public static final String BUFFER_STORE = "score-buffer";
+
   private final Supplier<SaeModel> initialModel;
   private final String modelStore;
   private final String gemmBackend;
+  private final int batchSize;
+  private final long maxWaitMs;
   private final SaeMetricsSink metrics;
   private ProcessorContext<byte[], Scored> context;
   private ReadOnlyKeyValueStore<String, byte[]> store;
+  private ScoreBuffer buffer;
   private ModelCache models;
+  private float[] batch;
   private int[] indices;
   private float[] values;
 
   /**
    * @param initialModel version 0 (shared by all tasks; called once per task)
    * @param modelStore name of the global model store
+   * @param batchSize most inputs encoded together (≥ 1)
+   * @param maxWaitMs wall-clock period of the punctuator that encodes a partial batch
    */
   public ScoringProcessor(
-      Supplier<SaeModel> initialModel, String modelStore, String gemmBackend, SaeMetricsSink metrics) {
+      Supplier<SaeModel> initialModel,
+      String modelStore,
+      String gemmBackend,
+      int batchSize,
+      long maxWaitMs,
+      SaeMetricsSink metrics) {
+    if (batchSize < 1 || maxWaitMs < 1) {
+      throw new IllegalArgumentException(
+          "batch size and wait must be >= 1, got " + batchSize + " and " + maxWaitMs + " ms");
+    }
     this.initialModel = initialModel;
     this.modelStore = modelStore;
     this.gemmBackend = gemmBackend;
+    this.batchSize = batchSize;
+    this.maxWaitMs = maxWaitMs;
     this.metrics = metrics;
   }
 
@@ -42,26 +73,55 @@ public final class ScoringProcessor implements Processor<byte[], ValidInput, byt
   public void init(ProcessorContext<byte[], Scored> context) {
     this.context = context;
     this.store = context.getStateStore(modelStore);
+    KeyValueStore<Long, byte[]> pending = context.getStateStore(BUFFER_STORE);
+    this.buffer = new ScoreBuffer(pending);
     SaeModel initial = initialModel.get();
-    this.models = new ModelCache(initial, Gemms.create(gemmBackend), metrics);
+    this.models = new ModelCache(initial, Gemms.create(gemmBackend), batchSize, metrics);
+    this.batch = new float[batchSize * initial.inputDim()];
     this.indices = new int[initial.latentDim()];
     this.values = new float[initial.latentDim()];
+    // also after a restart with batch size 1: inputs an earlier run left in the store go first
+    context.schedule(Duration.ofMillis(maxWaitMs), PunctuationType.WALL_CLOCK_TIME, now -> flush());
   }
 
   @Override
   public void process(Record<byte[], ValidInput> record) {
-    ValidInput in = record.value();
+    boolean direct = batchSize == 1 && buffer.isEmpty();
+    buffer.add(record, !direct);
+    if (buffer.size() >= batchSize) {
+      flush();
+    }
+  }
+
+  /** Encodes every buffered input, forwards the results in arrival order, empties the buffer. */
+  private void flush() {
+    List<PendingInput> pending = buffer.pending();
     SaeModel.Scorer scorer = models.current(store);
-    float[] x = in.values();
-    scorer.score(x, 1);
-    int active = scorer.code(0, indices, values);
-    float[] reconstruction = new float[x.length];
-    scorer.reconstruction(0, reconstruction);
-    double error = (double) scorer.squaredError(0) / x.length;
+    int d = scorer.model().inputDim();
+    for (int from = 0; from < pending.size(); from += batchSize) {
+      int rows = Math.min(batchSize, pending.size() - from);
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(pending.get(from + r).input().values(), 0, batch, r * d, d);
+      }
+      // X̂ = dec(enc(X)) for the whole batch
+      scorer.score(batch, rows);
+      for (int r = 0; r < rows; r++) {
+        forward(scorer, r, pending.get(from + r));
+      }
+    }
+    buffer.clear();
+  }
+
+  private void forward(SaeModel.Scorer scorer, int row, PendingInput p) {
+    ValidInput in = p.input();
+    int active = scorer.code(row, indices, values);
+    float[] reconstruction = new float[in.values().length];
+    scorer.reconstruction(row, reconstruction);
+    double error = (double) scorer.squaredError(row) / in.values().length;
     metrics.reconstructionError(error);
     metrics.endToEndLatency(context.currentSystemTimeMs() - in.timestamp());
     Scored scored = new Scored(in, scorer.model().version(), scorer.model().latentDim(),
         Arrays.copyOf(indices, active), Arrays.copyOf(values, active), reconstruction, error, null);
-    context.forward(record.withValue(scored));
+    context.forward(new Record<>(p.key(), scored, p.timestamp(), p.headers()));
   }
 }

@@ -45,6 +45,42 @@ class AppConfigTest {
   }
 
   @Test
+  void scoringBatchesDefaultTo64Within20MsAndAreValidated() {
+    AppConfig c = AppConfig.of(minimal());
+    assertThat(c.scoreBatchSize()).isEqualTo(64);
+    assertThat(c.scoreBatchMaxWaitMs()).isEqualTo(20L);
+    Map<String, Object> m = minimal();
+    m.put(AppConfig.SCORE_BATCH_SIZE_CONFIG, "1");
+    m.put(AppConfig.SCORE_BATCH_MAX_WAIT_MS_CONFIG, "5");
+    assertThat(AppConfig.of(m).scoreBatchSize()).isEqualTo(1);
+    assertThat(AppConfig.of(m).scoreBatchMaxWaitMs()).isEqualTo(5L);
+    for (Object bad : new Object[] {"0", "-3", Integer.toString(AppConfig.MAX_SCORE_BATCH + 1)}) {
+      Map<String, Object> b = minimal();
+      b.put(AppConfig.SCORE_BATCH_SIZE_CONFIG, bad);
+      assertThatThrownBy(() -> AppConfig.of(b)).isInstanceOf(ConfigException.class)
+          .hasMessageContaining(AppConfig.SCORE_BATCH_SIZE_CONFIG);
+    }
+    Map<String, Object> w = minimal();
+    w.put(AppConfig.SCORE_BATCH_MAX_WAIT_MS_CONFIG, "0");
+    assertThatThrownBy(() -> AppConfig.of(w)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining(AppConfig.SCORE_BATCH_MAX_WAIT_MS_CONFIG);
+  }
+
+  @Test
+  void producerBatchSizeHasALargeDefaultThatEitherStreamsKeyOverrides() {
+    String prefixed = StreamsConfig.producerPrefix("batch.size");
+    assertThat(AppConfig.of(minimal()).streamsProperties().get(prefixed)).isEqualTo(512 * 1024);
+    Map<String, Object> plain = minimal();
+    plain.put("streams.batch.size", "65536");
+    Properties p = AppConfig.of(plain).streamsProperties();
+    assertThat(p).doesNotContainKey(prefixed);
+    assertThat(p.get("batch.size")).isEqualTo("65536");
+    Map<String, Object> producer = minimal();
+    producer.put("streams.producer.batch.size", "32768");
+    assertThat(AppConfig.of(producer).streamsProperties().get(prefixed)).isEqualTo("32768");
+  }
+
+  @Test
   void settingsReachTheEngineAndStreamsPassThroughWithoutPrefix() {
     Map<String, Object> m = minimal();
     m.put("sae.activation", "TopK");

@@ -22,6 +22,19 @@ class TrainingSampleSerdeTest {
   }
 
   @Test
+  void valuesAreBigEndianFloat32AfterTheHeader() {
+    float[] v = {1.5f, -0f, Float.MIN_VALUE, -3e38f};
+    byte[] b = TrainingSampleSerde.encode(new TrainingSample("ab", 7, v));
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
+    int header = 1 + 4 + 2 + 8 + 4;
+    assertThat(b).hasSize(header + 4 * v.length);
+    assertThat(buf.getInt(header - 4)).isEqualTo(v.length);
+    for (int i = 0; i < v.length; i++) {
+      assertThat(buf.getInt(header + 4 * i)).isEqualTo(Float.floatToRawIntBits(v[i]));
+    }
+  }
+
+  @Test
   void rejectsTruncatedTrailingAndForeignBytes() {
     byte[] b = TrainingSampleSerde.encode(new TrainingSample("a", 1, new float[] {1, 2}));
     assertThatThrownBy(() -> TrainingSampleSerde.decode(Arrays.copyOf(b, b.length - 1)))

@@ -1,0 +1,155 @@
+package io.saestreams.stream.score;
+
+import io.saestreams.stream.validate.ValidInput;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * A valid input waiting in the scoring buffer: everything its output records need — the input
+ * record's key, timestamp and headers, and the validated input.
+ *
+ * <p>The stored form (big-endian): format byte 1; key (length −1 = null); timestamp; header count,
+ * then per header its UTF-8 name and value (length −1 = null); id; event timestamp; value count
+ * and float32 values; attribute count (−1 = null), then UTF-8 name and value per attribute.
+ *
+ * @param seq position in the task's arrival order (the store key)
+ */
+record PendingInput(long seq, byte[] key, long timestamp, Headers headers, ValidInput input) {
+  static final byte FORMAT = 1;
+
+  static PendingInput of(long seq, Record<byte[], ValidInput> record) {
+    return new PendingInput(seq, record.key(), record.timestamp(), record.headers(), record.value());
+  }
+
+  byte[] encode() {
+    Header[] hs = headers.toArray();
+    byte[][] attrs = attributeBytes(input.attributes());
+    byte[] id = utf8(input.id());
+    int size = 1 + len(key) + 8 + 4 + len(id) + 8 + 4 + 4 * input.values().length + 4;
+    byte[][] headerBytes = new byte[2 * hs.length][];
+    for (int i = 0; i < hs.length; i++) {
+      headerBytes[2 * i] = utf8(hs[i].key());
+      headerBytes[2 * i + 1] = hs[i].value();
+      size += len(headerBytes[2 * i]) + len(headerBytes[2 * i + 1]);
+    }
+    for (byte[] a : attrs) {
+      size += len(a);
+    }
+    ByteBuffer b = ByteBuffer.allocate(size);
+    b.put(FORMAT);
+    put(b, key);
+    b.putLong(timestamp);
+    b.putInt(hs.length);
+    for (byte[] h : headerBytes) {
+      put(b, h);
+    }
+    put(b, id);
+    b.putLong(input.timestamp());
+    b.putInt(input.values().length);
+    b.asFloatBuffer().put(input.values());
+    b.position(b.position() + 4 * input.values().length);
+    b.putInt(input.attributes() == null ? -1 : attrs.length / 2);
+    for (byte[] a : attrs) {
+      put(b, a);
+    }
+    return b.array();
+  }
+
+  static PendingInput decode(long seq, byte[] bytes) {
+    try {
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      byte format = b.get();
+      if (format != FORMAT) {
+        throw new SerializationException("buffered input of format " + format + "; expected " + FORMAT);
+      }
+      byte[] key = get(b);
+      long timestamp = b.getLong();
+      int headerCount = count(b);
+      RecordHeaders headers = new RecordHeaders();
+      for (int i = 0; i < headerCount; i++) {
+        headers.add(string(get(b)), get(b));
+      }
+      String id = string(get(b));
+      long eventTime = b.getLong();
+      float[] values = new float[count(b)];
+      b.asFloatBuffer().get(values);
+      b.position(b.position() + 4 * values.length);
+      int attrCount = b.getInt();
+      Map<String, String> attributes = null;
+      if (attrCount >= 0) {
+        attributes = new LinkedHashMap<>();
+        for (int i = 0; i < attrCount; i++) {
+          attributes.put(string(get(b)), string(get(b)));
+        }
+      }
+      if (b.hasRemaining()) {
+        throw new SerializationException("buffered input has " + b.remaining() + " trailing bytes");
+      }
+      return new PendingInput(seq, key, timestamp, headers, new ValidInput(id, eventTime, values, attributes));
+    } catch (BufferUnderflowException | IllegalArgumentException e) {
+      throw new SerializationException("truncated or corrupt buffered input of " + bytes.length + " bytes", e);
+    }
+  }
+
+  private static byte[][] attributeBytes(Map<String, String> attributes) {
+    if (attributes == null) {
+      return new byte[0][];
+    }
+    byte[][] out = new byte[2 * attributes.size()][];
+    int i = 0;
+    for (Map.Entry<String, String> e : attributes.entrySet()) {
+      out[i++] = utf8(e.getKey());
+      out[i++] = e.getValue() == null ? null : utf8(e.getValue());
+    }
+    return out;
+  }
+
+  private static int len(byte[] a) {
+    return 4 + (a == null ? 0 : a.length);
+  }
+
+  private static void put(ByteBuffer b, byte[] a) {
+    if (a == null) {
+      b.putInt(-1);
+    } else {
+      b.putInt(a.length).put(a);
+    }
+  }
+
+  private static byte[] get(ByteBuffer b) {
+    int n = b.getInt();
+    if (n == -1) {
+      return null;
+    }
+    if (n < 0 || n > b.remaining()) {
+      throw new SerializationException("corrupt buffered input: length " + n + " with " + b.remaining() + " bytes left");
+    }
+    byte[] a = new byte[n];
+    b.get(a);
+    return a;
+  }
+
+  private static int count(ByteBuffer b) {
+    int n = b.getInt();
+    if (n < 0 || n > b.remaining()) {
+      throw new SerializationException("corrupt buffered input: count " + n + " with " + b.remaining() + " bytes left");
+    }
+    return n;
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String string(byte[] a) {
+    return a == null ? null : new String(a, StandardCharsets.UTF_8);
+  }
+}
