@@ -97,14 +97,18 @@ public class AvroSerializer<T> implements Serializer<T> {
     }
     Schema schema = container.getSchema();
     int id = schemaId(registry, TopicNameStrategy.subject(topic, isKey), schema);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+    Buffers buffers = BUFFERS.get();
+    ByteArrayOutputStream out = buffers.out;
+    out.reset();
     out.write(WireFormat.MAGIC_BYTE);
     out.write(id >>> 24);
     out.write(id >>> 16);
     out.write(id >>> 8);
     out.write(id);
     try {
-      BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+      // a buffered encoder: a direct one makes one synchronized stream write per value
+      BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, buffers.encoder);
+      buffers.encoder = encoder;
       writer(schema, data instanceof SpecificRecord ? data.getClass() : null).write(data, encoder);
       encoder.flush();
     } catch (IOException | RuntimeException e) {
@@ -115,6 +119,14 @@ public class AvroSerializer<T> implements Serializer<T> {
     }
     return out.toByteArray();
   }
+
+  /** Per-thread output stream and encoder, reused across records. */
+  private static final class Buffers {
+    final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    BinaryEncoder encoder;
+  }
+
+  private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
   private int schemaId(SchemaRegistryClient registry, String subject, Schema schema) {
     SubjectSchema key = new SubjectSchema(subject, schema);

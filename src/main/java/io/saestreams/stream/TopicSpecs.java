@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The application's external topics and how they should be created: the model topic compacted
@@ -41,7 +42,14 @@ public final class TopicSpecs {
     List<NewTopic> missing = of(config, partitions, replication).stream()
         .filter(t -> !existing.contains(t.name())).toList();
     if (!missing.isEmpty()) {
-      admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+      try {
+        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        // another client created one of them in the meantime: that is what we wanted
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+      }
       awaitLeaders(admin, missing.stream().map(NewTopic::name).toList(), 30_000);
     }
     return missing.stream().map(NewTopic::name).toList();
