@@ -2,6 +2,7 @@ package io.saestreams.model;
 
 import io.saestreams.model.linalg.Gemm;
 import io.saestreams.model.linalg.SparseOps;
+import io.saestreams.model.linalg.VectorOps;
 import java.util.Arrays;
 
 /**
@@ -51,6 +52,11 @@ public final class SaeEngine {
   private float[] auxResidual;
 
   private int rows;
+  // activity statistics work arrays (dense codes), allocated on first use
+  private float[] mask;
+  private float[] columnSums;
+  private final float[] ones; // maxBatch ones: column sums and rank-one updates as products
+  private final float[] diff; // B×d: X̂ − X
   private float lastBatchThreshold = Float.NaN;
 
   public SaeEngine(SaeConfig cfg, Gemm gemm, int maxBatch) {
@@ -69,6 +75,9 @@ public final class SaeEngine {
     h = sparseCodes ? new float[0] : new float[maxBatch * n];
     dh = sparseCodes ? new float[0] : new float[maxBatch * n];
     xhat = new float[maxBatch * d];
+    diff = new float[maxBatch * d];
+    ones = new float[maxBatch];
+    Arrays.fill(ones, 1f);
     idx = new int[maxBatch * kSparse];
     val = new float[maxBatch * kSparse];
     dval = new float[maxBatch * kSparse];
@@ -121,21 +130,14 @@ public final class SaeEngine {
     if (rows == 0) {
       return;
     }
-    // Xc = X̃ − b_dec
+    // Xc = X̃ − 1·b_decᵀ (a copy and a rank-one update)
+    System.arraycopy(x, 0, xc, 0, rows * d);
+    gemm.gemm(false, false, rows, d, 1, -1f, ones, 0, 1, p.bDec, 0, d, 1f, xc, 0, d);
+    // Z = Xc·W_encᵀ + b_enc (bias rows first, then accumulate the product)
     for (int b = 0; b < rows; b++) {
-      int o = b * d;
-      for (int i = 0; i < d; i++) {
-        xc[o + i] = x[o + i] - p.bDec[i];
-      }
+      System.arraycopy(p.bEnc, 0, z, b * n, n);
     }
-    // Z = Xc·W_encᵀ + b_enc
-    gemm.gemm(false, true, rows, n, d, 1f, xc, 0, d, p.wEnc, 0, d, 0f, z, 0, n);
-    for (int b = 0; b < rows; b++) {
-      int o = b * n;
-      for (int j = 0; j < n; j++) {
-        z[o + j] += p.bEnc[j];
-      }
-    }
+    gemm.gemm(false, true, rows, n, d, 1f, xc, 0, d, p.wEnc, 0, d, 1f, z, 0, n);
     activate(p, training);
     // X̂ = H·W_dec + b_dec
     for (int b = 0; b < rows; b++) {
@@ -146,14 +148,13 @@ public final class SaeEngine {
     } else {
       gemm.gemm(false, false, rows, d, n, 1f, h, 0, n, p.wDec, 0, d, 1f, xhat, 0, d);
     }
+    // E = X̂ − X (kept for the backward pass); ‖e_b‖² per row
+    int len = rows * d;
+    for (int i = 0; i < len; i++) {
+      diff[i] = xhat[i] - target[i];
+    }
     for (int b = 0; b < rows; b++) {
-      int o = b * d;
-      double s = 0;
-      for (int i = 0; i < d; i++) {
-        float e = xhat[o + i] - target[o + i];
-        s += (double) e * e;
-      }
-      rowError[b] = (float) s;
+      rowError[b] = (float) VectorOps.sumOfSquares(diff, b * d, d);
     }
   }
 
@@ -339,15 +340,13 @@ public final class SaeEngine {
       recon += rowError[b];
     }
     recon *= invB;
-    // G = dL/dX̂ = (2/B)(X̂ − X), stored in xhat; db_dec = Σ_b G_b (encoder part added below)
-    for (int b = 0; b < rows; b++) {
-      int o = b * d;
-      for (int i = 0; i < d; i++) {
-        float g = 2f * invB * (xhat[o + i] - target[o + i]);
-        xhat[o + i] = g;
-        grad.bDec[i] += g;
-      }
+    // G = dL/dX̂ = (2/B)(X̂ − X), stored in xhat; db_dec = Σ_b G_b = 1ᵀ·G (encoder part below)
+    float two = 2f * invB;
+    int len = rows * d;
+    for (int i = 0; i < len; i++) {
+      xhat[i] = two * diff[i];
     }
+    gemm.gemm(false, false, 1, d, rows, 1f, ones, 0, rows, xhat, 0, d, 1f, grad.bDec, 0, d);
     if (cfg.sparsity() == Sparsity.L1 && cfg.l1DecoderNorm()) {
       for (int j = 0; j < n; j++) {
         perLatent[j] = (float) p.decoderNorm(j);
@@ -405,13 +404,12 @@ public final class SaeEngine {
         }
         addDecoderNormGradient(p, grad, lambda * invB);
       } else {
+        // activations are non-negative: |h| = h, and d|h|/dh = 1 where h > 0
+        float c = lambda * invB;
         for (int i = 0; i < total; i++) {
-          float hv = h[i];
-          if (hv != 0f) {
-            s += hv;
-            dh[i] += lambda * invB;
-          }
+          dh[i] += h[i] > 0f ? c : 0f;
         }
+        s = VectorOps.sum(h, 0, total);
       }
       sparsity = lambda * invB * s;
     } else if (cfg.sparsity() == Sparsity.KL) {
@@ -442,9 +440,7 @@ public final class SaeEngine {
       }
       case RELU, BATCH_TOPK -> {
         for (int i = 0; i < total; i++) {
-          if (h[i] == 0f) {
-            dh[i] = 0f;
-          }
+          dh[i] = h[i] > 0f ? dh[i] : 0f;
         }
       }
       case JUMPRELU -> {
@@ -466,13 +462,8 @@ public final class SaeEngine {
       }
       default -> throw new IllegalStateException("dense backward for " + cfg.activation());
     }
-    // db_enc = Σ_b dZ_b ; dW_enc = dZᵀ·Xc
-    for (int b = 0; b < rows; b++) {
-      int o = b * n;
-      for (int j = 0; j < n; j++) {
-        grad.bEnc[j] += dh[o + j];
-      }
-    }
+    // db_enc = Σ_b dZ_b = 1ᵀ·dZ ; dW_enc = dZᵀ·Xc
+    gemm.gemm(false, false, 1, n, rows, 1f, ones, 0, rows, dh, 0, n, 1f, grad.bEnc, 0, n);
     gemm.gemm(true, false, n, d, rows, 1f, dh, 0, n, xc, 0, d, 0f, grad.wEnc, 0, d);
     return sparsity;
   }
@@ -672,19 +663,37 @@ public final class SaeEngine {
       }
       return active;
     }
+    // column sums as products with a row of ones (one GEMM each); the firing mask is built in
+    // one contiguous pass
     float min = cfg.activation() == Activation.SIGMOID ? 0.5f : 0f;
-    for (int b = 0; b < rows; b++) {
-      int o = b * n;
-      for (int j = 0; j < n; j++) {
-        float v = h[o + j];
-        activationSum[j] += v;
-        if (v > min) {
-          fired[j]++;
-          active++;
-        }
-      }
+    int total = rows * n;
+    if (mask == null) {
+      mask = new float[maxBatch * n];
+      columnSums = new float[n];
+    }
+    for (int i = 0; i < total; i++) {
+      mask[i] = h[i] > min ? 1f : 0f;
+    }
+    gemm.gemm(false, false, 1, n, rows, 1f, ones, 0, rows, h, 0, n, 0f, columnSums, 0, n);
+    for (int j = 0; j < n; j++) {
+      activationSum[j] += columnSums[j];
+    }
+    gemm.gemm(false, false, 1, n, rows, 1f, ones, 0, rows, mask, 0, n, 0f, columnSums, 0, n);
+    for (int j = 0; j < n; j++) {
+      long count = Math.round(columnSums[j]); // exact: small integers in float
+      fired[j] += count;
+      active += count;
     }
     return active;
+  }
+
+  /** Σ_b ‖x̂_b − x_b‖² over the last forward pass. */
+  public double sumRowErrors() {
+    double s = 0;
+    for (int b = 0; b < rows; b++) {
+      s += rowError[b];
+    }
+    return s;
   }
 
   /** Mean activation of each latent over the last batch into {@code out}. */

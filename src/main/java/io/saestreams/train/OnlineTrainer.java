@@ -50,6 +50,8 @@ public final class OnlineTrainer {
   boolean decoderBiasInitialised;
   private final TrainingStats stats;
   private final long[] firedBefore;
+  private final float[] ones;
+  private final float[] columnSums;
 
   /** A fresh model initialised from the configuration's seed. */
   public OnlineTrainer(TrainerConfig cfg, Gemm gemm) {
@@ -74,6 +76,9 @@ public final class OnlineTrainer {
     this.buffer = new float[cfg.batchSize() * d];
     this.stats = new TrainingStats(d, n);
     this.firedBefore = new long[n];
+    this.ones = new float[cfg.batchSize()];
+    Arrays.fill(ones, 1f);
+    this.columnSums = new float[d];
     this.rng = new Rng(cfg.seed());
     if (initialise) {
       initialise();
@@ -192,12 +197,13 @@ public final class OnlineTrainer {
       throw new IllegalArgumentException("rows must be in [1, " + cfg.batchSize() + "], got "
           + rows);
     }
-    if (!allFinite(x, rows * d)) {
-      // nothing of a NaN/Inf batch may reach the state (b_dec initialisation included)
-      skippedBatches++;
-      return new StepResult(steps, rows, new LossParts(Double.NaN, 0, 0, 0), Double.NaN, true, 0f);
-    }
     if (!decoderBiasInitialised) {
+      if (!allFinite(x, rows * d)) {
+        // a NaN/Inf batch must not initialise b_dec; later ones are caught by the loss check
+        skippedBatches++;
+        return new StepResult(steps, rows, new LossParts(Double.NaN, 0, 0, 0), Double.NaN, true,
+            0f);
+      }
       initialiseDecoderBias(x, rows);
     }
     float[] input = corrupt(x, rows);
@@ -232,9 +238,10 @@ public final class OnlineTrainer {
       System.arraycopy(rhoNext, 0, rhoHat, 0, n);
     }
     // statistics and firing
-    for (int b = 0; b < rows; b++) {
-      stats.addSample(x, b * d, engine.rowError(b));
-    }
+    // Σ_b x_b as a product with a row of ones; Σ‖x‖² in one reduction over the batch
+    engine.gemm().gemm(false, false, 1, d, rows, 1f, ones, 0, rows, x, 0, d, 0f, columnSums, 0, d);
+    stats.addBatch(rows, columnSums, VectorOps.sumOfSquares(x, 0, rows * d),
+        engine.sumRowErrors());
     System.arraycopy(stats.firedCounts(), 0, firedBefore, 0, n);
     stats.addActivePairs(engine.accumulateActivity(stats.activationSums(), stats.firedCounts()));
     long[] firedNow = stats.firedCounts();

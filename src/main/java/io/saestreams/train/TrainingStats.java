@@ -46,6 +46,20 @@ public final class TrainingStats {
     sumSquaredNorm += sq;
   }
 
+  /**
+   * Adds a batch: {@code rows} samples with their coordinate sums, Σ‖x‖² and Σ‖x − x̂‖².
+   *
+   * @param columnSums Σ_b x_b, length d. Not modified.
+   */
+  public void addBatch(int rows, float[] columnSums, double squaredNorms, double squaredErrors) {
+    samples += rows;
+    sumSquaredError += squaredErrors;
+    sumSquaredNorm += squaredNorms;
+    for (int i = 0; i < inputDim; i++) {
+      sumX[i] += columnSums[i];
+    }
+  }
+
   /** Per-latent sums to add into; the caller also reports the active pairs. */
   double[] activationSums() {
     return activationSum;
