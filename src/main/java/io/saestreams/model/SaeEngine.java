@@ -404,10 +404,11 @@ public final class SaeEngine {
         }
         addDecoderNormGradient(p, grad, lambda * invB);
       } else {
-        // activations are non-negative: |h| = h, and d|h|/dh = 1 where h > 0
+        // activations are non-negative: |h| = h, and d|h|/dh = 1 where h > 0; added everywhere,
+        // since the activation's derivative below is 0 wherever h = 0
         float c = lambda * invB;
         for (int i = 0; i < total; i++) {
-          dh[i] += h[i] > 0f ? c : 0f;
+          dh[i] += c;
         }
         s = VectorOps.sum(h, 0, total);
       }
