@@ -26,6 +26,9 @@ import java.util.Arrays;
  * <p>Not thread-safe.
  */
 public final class OnlineTrainer {
+  /** A revived latent's encoder norm, relative to the mean encoder norm of live latents. */
+  static final double REVIVED_ENCODER_SCALE = 0.2;
+
   private final TrainerConfig cfg;
   private final SaeConfig model;
   private final int d;
@@ -434,7 +437,9 @@ public final class OnlineTrainer {
         live++;
       }
     }
-    float encScale = (float) (live > 0 ? encNorm / live : 1.0);
+    // the encoder row starts small (0.2 × the mean live encoder norm, as in Bricken et al. 2023):
+    // a revived latent must earn its place; at full scale it floods the top-k of many inputs
+    float encScale = (float) (live > 0 ? REVIVED_ENCODER_SCALE * encNorm / live : 1.0);
     float[] rec = new float[d];
     int next = 0;
     for (int j = 0; j < n; j++) {
