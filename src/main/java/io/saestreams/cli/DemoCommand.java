@@ -226,8 +226,15 @@ final class DemoCommand implements Callable<Integer> {
     t.add("records per second", produced / seconds);
     t.add("seconds", seconds);
     t.add("training steps", (long) app.counter("sae.train.steps"));
-    Optional<SaeModel> model = ModelTopicReader.newest(broker.bootstrapServers(), app.registry,
-        app.config.modelTopic());
+    // the trainer's last version becomes readable (read_committed) at the next commit
+    double published = app.trainerModelVersion();
+    Optional<SaeModel> model = Optional.empty();
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    do {
+      model = ModelTopicReader.newest(broker.bootstrapServers(), app.registry,
+          app.config.modelTopic());
+    } while ((model.isEmpty() || model.get().version() < published)
+        && System.nanoTime() < deadline);
     t.add("model version", model.map(SaeModel::version).orElse(0L));
     double dead = app.gauge("sae.latents.dead.fraction");
     SyntheticDictionary truth = null;
