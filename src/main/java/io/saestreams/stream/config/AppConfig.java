@@ -334,6 +334,11 @@ public final class AppConfig extends AbstractConfig {
     return getInt(METRICS_LATENTS_CONFIG);
   }
 
+  /** A float default as the decimal it was written as (0.99f, not 0.9900000095367432). */
+  private static double exact(float f) {
+    return Double.parseDouble(Float.toString(f));
+  }
+
   private static ConfigDef define() {
     SaeConfig m = SaeConfig.builder(1, 1).build();
     TrainerConfig t = TrainerConfig.defaults(m);
@@ -352,33 +357,33 @@ public final class AppConfig extends AbstractConfig {
         .define(SAE_LATENT_DIM_CONFIG, Type.INT, 256, Range.atLeast(1), Importance.HIGH, SAE_LATENT_DIM_DOC)
         .define(SAE_ACTIVATION_CONFIG, Type.STRING, m.activation().configName(), Validators.oneOf(Activation.names()), Importance.HIGH, SAE_ACTIVATION_DOC)
         .define(SAE_K_CONFIG, Type.INT, m.k(), Range.atLeast(1), Importance.MEDIUM, SAE_K_DOC)
-        .define(SAE_THRESHOLD_DECAY_CONFIG, Type.DOUBLE, (double) m.thresholdDecay(), Validators.closedOpen(0, 1), Importance.LOW, SAE_THRESHOLD_DECAY_DOC)
-        .define(SAE_JUMP_THRESHOLD_CONFIG, Type.DOUBLE, (double) m.jumpThreshold(), Validators.above(0), Importance.LOW, SAE_JUMP_THRESHOLD_DOC)
-        .define(SAE_JUMP_BANDWIDTH_CONFIG, Type.DOUBLE, (double) m.jumpBandwidth(), Validators.above(0), Importance.LOW, SAE_JUMP_BANDWIDTH_DOC)
+        .define(SAE_THRESHOLD_DECAY_CONFIG, Type.DOUBLE, exact(m.thresholdDecay()), Validators.closedOpen(0, 1), Importance.LOW, SAE_THRESHOLD_DECAY_DOC)
+        .define(SAE_JUMP_THRESHOLD_CONFIG, Type.DOUBLE, exact(m.jumpThreshold()), Validators.above(0), Importance.LOW, SAE_JUMP_THRESHOLD_DOC)
+        .define(SAE_JUMP_BANDWIDTH_CONFIG, Type.DOUBLE, exact(m.jumpBandwidth()), Validators.above(0), Importance.LOW, SAE_JUMP_BANDWIDTH_DOC)
         .define(SAE_SPARSITY_CONFIG, Type.STRING, m.sparsity().name().toLowerCase(java.util.Locale.ROOT), Validators.oneOf(Sparsity.names()), Importance.HIGH, SAE_SPARSITY_DOC)
-        .define(SAE_L1_COEFFICIENT_CONFIG, Type.DOUBLE, (double) m.l1Coefficient(), Validators.atLeast(0), Importance.MEDIUM, SAE_L1_COEFFICIENT_DOC)
+        .define(SAE_L1_COEFFICIENT_CONFIG, Type.DOUBLE, exact(m.l1Coefficient()), Validators.atLeast(0), Importance.MEDIUM, SAE_L1_COEFFICIENT_DOC)
         .define(SAE_L1_DECODER_NORM_CONFIG, Type.BOOLEAN, m.l1DecoderNorm(), null, Importance.LOW, SAE_L1_DECODER_NORM_DOC)
-        .define(SAE_KL_TARGET_CONFIG, Type.DOUBLE, (double) m.klTarget(), Validators.open(0, 1), Importance.MEDIUM, SAE_KL_TARGET_DOC)
-        .define(SAE_KL_WEIGHT_CONFIG, Type.DOUBLE, (double) m.klWeight(), Validators.atLeast(0), Importance.MEDIUM, SAE_KL_WEIGHT_DOC)
-        .define(SAE_KL_DECAY_CONFIG, Type.DOUBLE, (double) m.klDecay(), Validators.closedOpen(0, 1), Importance.LOW, SAE_KL_DECAY_DOC)
-        .define(SAE_WEIGHT_DECAY_CONFIG, Type.DOUBLE, (double) m.weightDecay(), Validators.atLeast(0), Importance.LOW, SAE_WEIGHT_DECAY_DOC)
+        .define(SAE_KL_TARGET_CONFIG, Type.DOUBLE, exact(m.klTarget()), Validators.open(0, 1), Importance.MEDIUM, SAE_KL_TARGET_DOC)
+        .define(SAE_KL_WEIGHT_CONFIG, Type.DOUBLE, exact(m.klWeight()), Validators.atLeast(0), Importance.MEDIUM, SAE_KL_WEIGHT_DOC)
+        .define(SAE_KL_DECAY_CONFIG, Type.DOUBLE, exact(m.klDecay()), Validators.closedOpen(0, 1), Importance.LOW, SAE_KL_DECAY_DOC)
+        .define(SAE_WEIGHT_DECAY_CONFIG, Type.DOUBLE, exact(m.weightDecay()), Validators.atLeast(0), Importance.LOW, SAE_WEIGHT_DECAY_DOC)
         .define(SAE_NOISE_CONFIG, Type.STRING, m.noise().name().toLowerCase(java.util.Locale.ROOT), Validators.oneOf(Noise.names()), Importance.LOW, SAE_NOISE_DOC)
-        .define(SAE_NOISE_LEVEL_CONFIG, Type.DOUBLE, (double) m.noiseLevel(), Validators.atLeast(0), Importance.LOW, SAE_NOISE_LEVEL_DOC)
+        .define(SAE_NOISE_LEVEL_CONFIG, Type.DOUBLE, exact(m.noiseLevel()), Validators.atLeast(0), Importance.LOW, SAE_NOISE_LEVEL_DOC)
         .define(SAE_UNIT_NORM_DECODER_CONFIG, Type.BOOLEAN, m.unitNormDecoder(), null, Importance.LOW, SAE_UNIT_NORM_DECODER_DOC)
-        .define(SAE_AUXK_COEFFICIENT_CONFIG, Type.DOUBLE, (double) m.auxKCoefficient(), Validators.atLeast(0), Importance.LOW, SAE_AUXK_COEFFICIENT_DOC)
+        .define(SAE_AUXK_COEFFICIENT_CONFIG, Type.DOUBLE, exact(m.auxKCoefficient()), Validators.atLeast(0), Importance.LOW, SAE_AUXK_COEFFICIENT_DOC)
         .define(SAE_AUXK_CONFIG, Type.INT, m.auxK(), Range.atLeast(1), Importance.LOW, SAE_AUXK_DOC)
         .define(TRAIN_BATCH_SIZE_CONFIG, Type.INT, t.batchSize(), Range.atLeast(1), Importance.HIGH, TRAIN_BATCH_SIZE_DOC)
         .define(TRAIN_OPTIMIZER_CONFIG, Type.STRING, t.optimizer().kind().name().toLowerCase(java.util.Locale.ROOT), Validators.oneOf(OptimizerKind.names()), Importance.MEDIUM, TRAIN_OPTIMIZER_DOC)
-        .define(TRAIN_LEARNING_RATE_CONFIG, Type.DOUBLE, (double) t.optimizer().learningRate(), Validators.above(0), Importance.HIGH, TRAIN_LEARNING_RATE_DOC)
+        .define(TRAIN_LEARNING_RATE_CONFIG, Type.DOUBLE, exact(t.optimizer().learningRate()), Validators.above(0), Importance.HIGH, TRAIN_LEARNING_RATE_DOC)
         .define(TRAIN_WARMUP_STEPS_CONFIG, Type.INT, t.optimizer().warmupSteps(), Range.atLeast(0), Importance.LOW, TRAIN_WARMUP_STEPS_DOC)
-        .define(TRAIN_CLIP_NORM_CONFIG, Type.DOUBLE, (double) t.optimizer().clipNorm(), Validators.atLeast(0), Importance.LOW, TRAIN_CLIP_NORM_DOC)
+        .define(TRAIN_CLIP_NORM_CONFIG, Type.DOUBLE, exact(t.optimizer().clipNorm()), Validators.atLeast(0), Importance.LOW, TRAIN_CLIP_NORM_DOC)
         .define(TRAIN_SEED_CONFIG, Type.LONG, t.seed(), null, Importance.MEDIUM, TRAIN_SEED_DOC)
         .define(TRAIN_TIED_INIT_CONFIG, Type.BOOLEAN, t.tiedInit(), null, Importance.LOW, TRAIN_TIED_INIT_DOC)
         .define(TRAIN_DECODER_BIAS_INIT_CONFIG, Type.STRING, t.decoderBiasInit().configName(), Validators.oneOf(DecoderBiasInit.names()), Importance.LOW, TRAIN_DECODER_BIAS_INIT_DOC)
         .define(TRAIN_DEAD_WINDOW_CONFIG, Type.INT, t.deadWindow(), Range.atLeast(1), Importance.LOW, TRAIN_DEAD_WINDOW_DOC)
         .define(TRAIN_REVIVAL_CONFIG, Type.STRING, t.revival().name().toLowerCase(java.util.Locale.ROOT), Validators.oneOf(Revival.names()), Importance.LOW, TRAIN_REVIVAL_DOC)
         .define(TRAIN_REVIVAL_INTERVAL_CONFIG, Type.INT, t.revivalInterval(), Range.atLeast(1), Importance.LOW, TRAIN_REVIVAL_INTERVAL_DOC)
-        .define(TRAIN_DENSE_THRESHOLD_CONFIG, Type.DOUBLE, (double) t.denseThreshold(), Range.between(Double.MIN_VALUE, 1.0), Importance.LOW, TRAIN_DENSE_THRESHOLD_DOC)
+        .define(TRAIN_DENSE_THRESHOLD_CONFIG, Type.DOUBLE, exact(t.denseThreshold()), Range.between(Double.MIN_VALUE, 1.0), Importance.LOW, TRAIN_DENSE_THRESHOLD_DOC)
         .define(TRAIN_SAMPLE_RATE_CONFIG, Type.DOUBLE, 1.0, Range.between(0.0, 1.0), Importance.HIGH, TRAIN_SAMPLE_RATE_DOC)
         .define(TRAIN_BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(1), Importance.MEDIUM, TRAIN_BATCH_MAX_WAIT_MS_DOC)
         .define(TRAIN_CHECKPOINT_INTERVAL_STEPS_CONFIG, Type.INT, 100, Range.atLeast(1), Importance.MEDIUM, TRAIN_CHECKPOINT_INTERVAL_STEPS_DOC)
