@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.saestreams.avro.InputVector;
 import io.saestreams.stream.config.AppConfig;
-import io.saestreams.stream.train.TrainerProcessor;
+import io.saestreams.stream.training.TrainerProcessor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -19,7 +19,7 @@ import io.saestreams.stream.anomaly.AlertExplainer;
 import io.saestreams.stream.config.AppConfig;
 import io.saestreams.stream.modelstore.Chunks;
 import io.saestreams.stream.modelstore.InitialModel;
-import io.saestreams.stream.train.TrainerProcessor;
+import io.saestreams.stream.training.TrainerProcessor;
 import io.saestreams.stream.validate.DeadLetterHeaders;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

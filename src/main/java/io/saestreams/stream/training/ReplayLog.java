@@ -1,4 +1,4 @@
-package io.saestreams.stream.train;
+package io.saestreams.stream.training;
 
 import java.util.ArrayList;
 import java.util.List;

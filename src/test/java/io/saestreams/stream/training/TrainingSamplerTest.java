@@ -1,4 +1,4 @@
-package io.saestreams.stream.train;
+package io.saestreams.stream.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

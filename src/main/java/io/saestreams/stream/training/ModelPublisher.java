@@ -1,4 +1,4 @@
-package io.saestreams.stream.train;
+package io.saestreams.stream.training;
 
 import io.saestreams.avro.ModelChunk;
 import io.saestreams.model.SaeModel;
