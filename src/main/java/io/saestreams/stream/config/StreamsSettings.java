@@ -38,6 +38,8 @@ final class StreamsSettings {
     p.put(
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndFailProcessingExceptionHandler.class.getName());
+    // the same handler for the global (model store) thread, as Kafka 5.0 will do by default
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
     Map<String, Object> streams = config.originalsWithPrefix(AppConfig.STREAMS_PREFIX);
     if (!streams.containsKey(ProducerConfig.BATCH_SIZE_CONFIG)
         && !streams.containsKey(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG))) {
