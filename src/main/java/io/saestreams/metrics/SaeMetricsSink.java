@@ -45,40 +45,6 @@ public interface SaeMetricsSink {
   /** Milliseconds between an input's timestamp and its score being emitted. */
   void endToEndLatency(long millis);
 
-  SaeMetricsSink NOOP =
-      new SaeMetricsSink() {
-        @Override
-        public void recordIn() {}
-
-        @Override
-        public void recordInvalid(String reason) {}
-
-        @Override
-        public void recordOut(String output) {}
-
-        @Override
-        public void trainingStep(StepResult step) {}
-
-        @Override
-        public void trainingStats(
-            StatsSnapshot stats, int deadLatents, int denseLatents, double l0Target) {}
-
-        @Override
-        public void modelVersion(String role, long version) {}
-
-        @Override
-        public void checkpoint(long bytes, long epochMillis) {}
-
-        @Override
-        public void reconstructionError(double error) {}
-
-        @Override
-        public void anomalyThreshold(double threshold) {}
-
-        @Override
-        public void anomaly() {}
-
-        @Override
-        public void endToEndLatency(long millis) {}
-      };
+  /** Discards everything. */
+  SaeMetricsSink NOOP = new NoopMetricsSink();
 }

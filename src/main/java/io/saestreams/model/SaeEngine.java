@@ -55,6 +55,7 @@ public final class SaeEngine {
   // activity statistics work arrays (dense codes), allocated on first use
   private float[] mask;
   private float[] columnSums;
+  private double[] latentSums; // n: Σ_b h_bj for the sparse decoder-norm L1 gradient
   private final float[] ones; // maxBatch ones: column sums and rank-one updates as products
   private final float[] diff; // B×d: X̂ − X
   private float lastBatchThreshold = Float.NaN;
@@ -516,7 +517,11 @@ public final class SaeEngine {
   }
 
   private void addDecoderNormGradientSparse(SaeParameters p, SaeParameters grad, float coef) {
-    double[] sums = new double[n];
+    if (latentSums == null) {
+      latentSums = new double[n];
+    }
+    double[] sums = latentSums;
+    Arrays.fill(sums, 0);
     for (int t = 0; t < rows * kSparse; t++) {
       if (idx[t] >= 0) {
         sums[idx[t]] += val[t];

@@ -1,8 +1,6 @@
 package io.saestreams.it;
 
-import io.saestreams.metrics.SaeMetricsSink;
-import io.saestreams.train.StatsSnapshot;
-import io.saestreams.train.StepResult;
+import io.saestreams.metrics.NoopMetricsSink;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -11,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * in the middle of processing, with a transaction open: a crash, as far as Kafka Streams and the
  * broker can tell, without touching the application's code.
  */
-final class FaultInjectingMetrics implements SaeMetricsSink {
+final class FaultInjectingMetrics extends NoopMetricsSink {
   /** The injected failure. */
   static final class InjectedFault extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -34,34 +32,4 @@ final class FaultInjectingMetrics implements SaeMetricsSink {
       throw new InjectedFault();
     }
   }
-
-  @Override
-  public void recordInvalid(String reason) {}
-
-  @Override
-  public void recordOut(String output) {}
-
-  @Override
-  public void trainingStep(StepResult step) {}
-
-  @Override
-  public void trainingStats(StatsSnapshot stats, int deadLatents, int denseLatents, double l0Target) {}
-
-  @Override
-  public void modelVersion(String role, long version) {}
-
-  @Override
-  public void checkpoint(long bytes, long epochMillis) {}
-
-  @Override
-  public void reconstructionError(double error) {}
-
-  @Override
-  public void anomalyThreshold(double threshold) {}
-
-  @Override
-  public void anomaly() {}
-
-  @Override
-  public void endToEndLatency(long millis) {}
 }

@@ -51,6 +51,26 @@ final class GemmArgs {
   }
 
   /**
+   * Checks the arguments and handles the cases with no product to compute: an empty C, and
+   * k = 0 or alpha = 0 (C = beta·C).
+   *
+   * @return true when C is final and the caller has nothing left to do
+   */
+  static boolean checkTrivial(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff,
+      int ldc) {
+    check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    if (m == 0 || n == 0) {
+      return true;
+    }
+    if (k == 0 || alpha == 0f) {
+      scale(m, n, beta, c, cOff, ldc);
+      return true;
+    }
+    return false;
+  }
+
+  /**
    * Sets the m&times;n matrix C to {@code beta*C}, writing exact zeros when {@code beta == 0}.
    *
    * @param c storage of C. Modified.

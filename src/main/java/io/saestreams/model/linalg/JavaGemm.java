@@ -53,12 +53,8 @@ public final class JavaGemm implements Gemm {
   public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                    float beta, float[] c, int cOff, int ldc) {
-    GemmArgs.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-    if (m == 0 || n == 0) {
-      return;
-    }
-    if (k == 0 || alpha == 0f) {
-      GemmArgs.scale(m, n, beta, c, cOff, ldc);
+    if (GemmArgs.checkTrivial(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta,
+        c, cOff, ldc)) {
       return;
     }
     Workspace ws = WORKSPACE.get();

@@ -93,13 +93,9 @@ public final class NativeGemm implements Gemm {
   public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                    float beta, float[] c, int cOff, int ldc) {
-    GemmArgs.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-    if (m == 0 || n == 0) {
-      return;
-    }
-    if (k == 0) {
-      // netlib-java's bounds check rejects k == 0 (it computes the index of column k-1)
-      GemmArgs.scale(m, n, beta, c, cOff, ldc);
+    // k == 0 must not reach netlib-java: its bounds check computes the index of column k-1
+    if (GemmArgs.checkTrivial(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta,
+        c, cOff, ldc)) {
       return;
     }
     BLAS_INSTANCE.sgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha,
