@@ -56,6 +56,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "2", description = "Input partitions for --pipeline (default: ${DEFAULT-VALUE}).")
   int partitions;
 
+  @Option(names = "--rounds", defaultValue = "3", description = "Rounds of both --pipeline measurements; the first ones warm the JIT up and the last is the figure reported (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
   @Override
   public Integer call() throws Exception {
     if (pipeline) {
@@ -130,31 +133,59 @@ final class BenchCommand implements Callable<Integer> {
 
   private int pipeline() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (records < 1 || partitions < 1 || rounds < 1) {
+      err.println("--records, --partitions and --rounds must be >= 1, got " + records + ", "
+          + partitions + " and " + rounds);
+      return ExitCodes.USAGE;
+    }
     List<PipelineBenchmark.Result> results =
-        new PipelineBenchmark(records, PIPELINE_DIM, PIPELINE_LATENTS, partitions).run();
-    double ratio = results.get(1).recordsPerSecond() / results.get(0).recordsPerSecond();
+        new PipelineBenchmark(records, PIPELINE_DIM, PIPELINE_LATENTS, partitions, rounds)
+            .run(r -> {
+              if (!json) {
+                out.println(describe(r));
+                out.flush();
+              }
+            });
+    PipelineBenchmark.Result pass = results.get(results.size() - 2);
+    PipelineBenchmark.Result full = results.get(results.size() - 1);
+    double ratio = full.recordsPerSecond() / pass.recordsPerSecond();
     if (json) {
       StringBuilder sb = new StringBuilder("[");
       for (int i = 0; i < results.size(); i++) {
         PipelineBenchmark.Result r = results.get(i);
+        PipelineBenchmark.Result ref = results.get(i - i % 2);
         SummaryTable t = new SummaryTable();
         t.add("topology", r.name());
+        t.add("round", r.round());
         t.add("records", r.records());
         t.add("seconds", r.seconds());
         t.add("records_per_second", r.recordsPerSecond());
-        t.add("ratio_to_pass_through", r.recordsPerSecond() / results.get(0).recordsPerSecond());
+        t.add("ratio_to_pass_through", r.recordsPerSecond() / ref.recordsPerSecond());
+        t.add("cpu_seconds", r.cpuSeconds());
+        t.add("cpu_us_per_record", r.cpuMicrosPerRecord());
+        t.add("jit_ms", r.jitMillis());
+        r.threadTime().forEach((k, v) -> t.add("stream_thread_" + k + "_ratio", v));
         sb.append(i == 0 ? "" : ",").append(t.toJson());
       }
       out.println(sb.append(']'));
     } else {
-      for (PipelineBenchmark.Result r : results) {
-        out.printf(Locale.ROOT, "%-14s %,d records in %.1f s: %,.0f records/s%n", r.name(),
-            r.records(), r.seconds(), r.recordsPerSecond());
-      }
-      out.printf(Locale.ROOT, "full pipeline (d%d·n%d, training every record) / pass-through:"
-          + " %.2f%n", PIPELINE_DIM, PIPELINE_LATENTS, ratio);
+      out.printf(Locale.ROOT, "round %d: full pipeline (d%d·n%d, training every record) /"
+          + " pass-through: %.2f (%,.0f / %,.0f records/s); CPU per record %.0f / %.0f µs%n",
+          full.round(), PIPELINE_DIM, PIPELINE_LATENTS, ratio, full.recordsPerSecond(),
+          pass.recordsPerSecond(), full.cpuMicrosPerRecord(), pass.cpuMicrosPerRecord());
     }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  private static String describe(PipelineBenchmark.Result r) {
+    StringBuilder threads = new StringBuilder();
+    r.threadTime().forEach((k, v) -> threads.append(threads.length() == 0 ? "" : ", ")
+        .append(k).append(String.format(Locale.ROOT, " %.0f%%", 100 * v)));
+    return String.format(Locale.ROOT, "round %d %-13s %,d records in %5.2f s: %,7.0f records/s,"
+        + " CPU %5.2f s (%3.0f µs/record), JIT %,5d ms; stream thread: %s", r.round(), r.name(),
+        r.records(), r.seconds(), r.recordsPerSecond(), r.cpuSeconds(), r.cpuMicrosPerRecord(),
+        r.jitMillis(), threads);
   }
 }

@@ -1,5 +1,6 @@
 package io.saestreams.cli;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.saestreams.data.DatasetSpec;
 import io.saestreams.data.VectorSource;
 import io.saestreams.embedded.EmbeddedKafkaBroker;
@@ -10,13 +11,18 @@ import io.saestreams.stream.SaeSerdes;
 import io.saestreams.stream.SaeTopology;
 import io.saestreams.stream.TopicSpecs;
 import io.saestreams.stream.config.AppConfig;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -27,53 +33,94 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 
 /**
- * End-to-end records/s of the full pipeline next to a pass-through topology with the same serdes,
- * on the same embedded broker, over the same pre-produced input, in one run.
+ * End-to-end records/s of the full pipeline next to a pass-through topology with the same serdes
+ * and Streams settings, on the same embedded broker, over the same pre-produced input, in one JVM.
+ * Rounds repeat both measurements: the first pays for JIT compilation of the broker, the clients
+ * and the topology, so the last round is the steady figure. A measurement runs from {@code
+ * start()} until every score is readable (read_committed), start-up and rebalance included.
  */
 final class PipelineBenchmark {
-  /** One measured topology. */
-  record Result(String name, long records, double seconds) {
+  /**
+   * One measured run of one topology.
+   *
+   * @param round 1-based; earlier rounds warm the JIT up for the later ones
+   * @param cpuSeconds CPU time of the whole process meanwhile (stream threads, broker, registry)
+   * @param jitMillis time the JIT compilers spent meanwhile
+   * @param threadTime where the stream thread's time went: Kafka Streams' own process-, punctuate-,
+   *     commit- and poll-ratio
+   */
+  record Result(String name, int round, long records, double seconds, double cpuSeconds,
+      long jitMillis, Map<String, Double> threadTime) {
     double recordsPerSecond() {
       return records / seconds;
     }
+
+    double cpuMicrosPerRecord() {
+      return cpuSeconds * 1e6 / records;
+    }
   }
+
+  static final String PASS_THROUGH = "pass-through";
+  static final String FULL = "full pipeline";
+  private static final List<String> THREAD_RATIOS =
+      List.of("process-ratio", "punctuate-ratio", "commit-ratio", "poll-ratio");
 
   private final long records;
   private final int dim;
   private final int latents;
   private final int partitions;
+  private final int rounds;
 
-  PipelineBenchmark(long records, int dim, int latents, int partitions) {
+  PipelineBenchmark(long records, int dim, int latents, int partitions, int rounds) {
+    if (records < 1 || partitions < 1 || rounds < 1) {
+      throw new IllegalArgumentException("records, partitions and rounds must be >= 1, got "
+          + records + ", " + partitions + " and " + rounds);
+    }
     this.records = records;
     this.dim = dim;
     this.latents = latents;
     this.partitions = partitions;
+    this.rounds = rounds;
   }
 
-  List<Result> run() throws Exception {
+  /**
+   * Produces the input once, then in each round runs the pass-through and then the full
+   * pipeline over it, each under a fresh application id with its own output topics.
+   *
+   * @param progress told about each result as it comes
+   */
+  List<Result> run(Consumer<Result> progress) throws Exception {
     Path state = Files.createTempDirectory("sae-bench-state-");
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
         EmbeddedSchemaRegistry registryServer = new EmbeddedSchemaRegistry().start();
-        SchemaRegistryClient registry = SchemaRegistryClient.create(registryServer.url())) {
-      AppConfig pass = config(broker, registryServer, "bench-pass", state, "pass");
-      AppConfig full = config(broker, registryServer, "bench-full", state, "full");
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-          broker.bootstrapServers()))) {
+        SchemaRegistryClient registry = SchemaRegistryClient.create(registryServer.url());
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            broker.bootstrapServers()))) {
+      List<Result> results = new ArrayList<>();
+      SaeSerdes serdes = new SaeSerdes(registry);
+      for (int round = 1; round <= rounds; round++) {
+        AppConfig pass = config(broker, registryServer, state, "pass" + round);
+        AppConfig full = config(broker, registryServer, state, "full" + round);
         TopicSpecs.createMissing(admin, pass, partitions, (short) 1);
         TopicSpecs.createMissing(admin, full, partitions, (short) 1);
+        if (round == 1) {
+          DatasetSpec data = DatasetSpec.parse("synthetic:dimension=" + dim);
+          try (VectorSource source = data.open(records, 1);
+              DatasetProducer producer = new DatasetProducer(broker.bootstrapServers(), registry,
+                  pass.inputTopic(), Map.of())) {
+            producer.send(source, n -> { });
+          }
+        }
+        Result p = measure(PASS_THROUGH, round, broker, pass,
+            cfg -> PassThroughTopology.build(cfg, serdes));
+        progress.accept(p);
+        results.add(p);
+        Result f = measure(FULL, round, broker, full,
+            cfg -> SaeTopology.build(cfg, SaeMetricsSink.NOOP, serdes));
+        progress.accept(f);
+        results.add(f);
       }
-      DatasetSpec data = DatasetSpec.parse("synthetic:dimension=" + dim);
-      try (VectorSource source = data.open(records, 1);
-          DatasetProducer producer = new DatasetProducer(broker.bootstrapServers(), registry,
-              pass.inputTopic(), Map.of())) {
-        producer.send(source, n -> { });
-      }
-      SaeSerdes serdes = new SaeSerdes(registry);
-      Result p = measure("pass-through", broker, pass,
-          cfg -> PassThroughTopology.build(cfg, serdes));
-      Result f = measure("full pipeline", broker, full,
-          cfg -> SaeTopology.build(cfg, SaeMetricsSink.NOOP, serdes));
-      return List.of(p, f);
+      return results;
     } finally {
       try (var walk = Files.walk(state)) {
         walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -82,7 +129,9 @@ final class PipelineBenchmark {
   }
 
   private AppConfig config(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry,
-      String appId, Path state, String outputPrefix) {
+      Path state, String run) {
+    String appId = "bench-" + run;
+    String outputPrefix = run;
     Map<String, Object> m = new HashMap<>();
     m.put(AppConfig.APPLICATION_ID_CONFIG, appId);
     m.put(AppConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
@@ -104,16 +153,38 @@ final class PipelineBenchmark {
     return AppConfig.of(m);
   }
 
-  private Result measure(String name, EmbeddedKafkaBroker broker, AppConfig cfg,
+  private Result measure(String name, int round, EmbeddedKafkaBroker broker, AppConfig cfg,
       Function<AppConfig, Topology> topology) throws Exception {
+    OperatingSystemMXBean os = ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class);
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     try (KafkaStreams streams = new KafkaStreams(topology.apply(cfg), cfg.streamsProperties())) {
+      long cpu = os.getProcessCpuTime();
+      long jitMillis = jit.getTotalCompilationTime();
       long start = System.nanoTime();
       streams.start();
       awaitCount(broker, cfg.scoresTopic(), records, Duration.ofSeconds(60 + records / 200));
       double seconds = (System.nanoTime() - start) / 1e9;
+      double cpuSeconds = (os.getProcessCpuTime() - cpu) / 1e9;
+      jitMillis = jit.getTotalCompilationTime() - jitMillis;
+      Map<String, Double> threadTime = new LinkedHashMap<>();
+      for (String ratio : THREAD_RATIOS) {
+        threadTime.put(ratio.replace("-ratio", ""), threadMetric(streams, ratio));
+      }
       streams.close(Duration.ofSeconds(30));
-      return new Result(name, records, seconds);
+      return new Result(name, round, records, seconds, cpuSeconds, jitMillis, threadTime);
     }
+  }
+
+  /** A stream-thread metric (averaged over the stream threads), NaN when absent. */
+  private static double threadMetric(KafkaStreams streams, String name) {
+    return streams.metrics().entrySet().stream()
+        .filter(e -> e.getKey().group().equals("stream-thread-metrics")
+            && e.getKey().name().equals(name))
+        .map(e -> e.getValue().metricValue())
+        .filter(v -> v instanceof Double)
+        .mapToDouble(v -> (Double) v)
+        .average()
+        .orElse(Double.NaN);
   }
 
   /** Polls (read_committed) until the topic holds {@code expected} records. */

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
@@ -43,6 +45,8 @@ public class AvroDeserializer<T> implements Deserializer<T> {
   private volatile Class<?> specificClass;
   private volatile Schema readerSchema;
   private final ConcurrentMap<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
+  private volatile Predicate<Schema> directWriters;
+  private volatile Supplier<? extends DatumReader<T>> directReader;
 
   /**
    * For reflective creation; {@link #configure} must be called before use. Produces
@@ -71,6 +75,17 @@ public class AvroDeserializer<T> implements Deserializer<T> {
   /** Decodes into GenericRecords in the given reader schema, resolving from each writer schema. */
   public static AvroDeserializer<GenericRecord> generic(SchemaRegistryClient client, Schema readerSchema) {
     return new AvroDeserializer<>(client, null, Objects.requireNonNull(readerSchema, "readerSchema"));
+  }
+
+  /**
+   * Uses {@code reader} instead of Avro's resolving reader for the writer schemas {@code writers}
+   * accepts — a hand-written fast path for a schema whose layout it knows exactly. Returns this.
+   */
+  public AvroDeserializer<T> withDirectReader(Predicate<Schema> writers, Supplier<? extends DatumReader<T>> reader) {
+    this.directWriters = Objects.requireNonNull(writers, "writers");
+    this.directReader = Objects.requireNonNull(reader, "reader");
+    readers.clear();
+    return this;
   }
 
   /**
@@ -218,6 +233,9 @@ public class AvroDeserializer<T> implements Deserializer<T> {
 
   @SuppressWarnings("unchecked")
   private DatumReader<T> newReader(Schema writer, Schema reader) {
+    if (directReader != null && directWriters.test(writer)) {
+      return directReader.get();
+    }
     if (specificClass != null) {
       return new SpecificDatumReader<>(writer, reader, new ReaderClassData(specificClass, reader));
     }

@@ -8,6 +8,7 @@ import io.saestreams.avro.SparseCode;
 import io.saestreams.registry.SchemaRegistryClient;
 import io.saestreams.serde.AvroDeserializer;
 import io.saestreams.serde.AvroSerde;
+import io.saestreams.serde.InputVectorReader;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 
@@ -23,7 +24,9 @@ public final class SaeSerdes {
   }
 
   public Deserializer<InputVector> inputVector() {
-    return AvroDeserializer.specific(client, InputVector.class);
+    // the direct reader skips Avro's per-element grammar and boxing for the usual writer schema
+    return AvroDeserializer.specific(client, InputVector.class)
+        .withDirectReader(InputVectorReader::reads, InputVectorReader::new);
   }
 
   public Serde<SparseCode> sparseCode() {

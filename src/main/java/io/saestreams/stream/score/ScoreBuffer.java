@@ -62,7 +62,7 @@ final class ScoreBuffer {
   void clear() {
     for (PendingInput p : pending) {
       if (p.seq() >= 0) {
-        store.delete(p.seq());
+        store.put(p.seq(), null); // a delete that does not read the old value back
       }
     }
     pending.clear();

@@ -28,7 +28,7 @@ final class ReplayLog {
    * @return how many samples were replayed
    */
   int replay(long from, Consumer<TrainingSample> sink) {
-    deleteBelow(from);
+    deleteAllBelow(from);
     next = from;
     oldest = from;
     int n = 0;
@@ -61,11 +61,17 @@ final class ReplayLog {
 
   /** Forgets every sample appended so far (after a checkpoint that covers them). */
   void truncate() {
-    deleteBelow(next);
+    // every number in [oldest, next) was appended: delete them by key, without a range scan
+    // (a RocksDB scan also walks the tombstones of earlier truncations)
+    // and as put(null): delete() would first read the old value back
+    for (long seq = oldest; seq < next; seq++) {
+      store.put(seq, null);
+    }
     oldest = next;
   }
 
-  private void deleteBelow(long end) {
+  /** On restore: whatever an earlier run left below {@code end}. */
+  private void deleteAllBelow(long end) {
     if (end <= 0) {
       return;
     }

@@ -2,6 +2,7 @@ package io.saestreams.stream.validate;
 
 import io.saestreams.avro.InputVector;
 import io.saestreams.serde.AvroDecodeException;
+import io.saestreams.serde.FloatList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -54,16 +55,31 @@ public final class InputValidator {
       return new Rejection(
           Rejection.WRONG_DIMENSION, "the vector has " + values.size() + " values; expected " + inputDim);
     }
+    if (values instanceof FloatList direct) {
+      for (int i = 0; i < direct.size(); i++) {
+        if (!Float.isFinite(direct.getFloat(i))) {
+          return nonFinite(i, direct.getFloat(i));
+        }
+      }
+      return null;
+    }
     for (int i = 0; i < values.size(); i++) {
       float v = values.get(i);
       if (!Float.isFinite(v)) {
-        return new Rejection(Rejection.NON_FINITE, "value " + i + " is " + v + "; every value must be finite");
+        return nonFinite(i, v);
       }
     }
     return null;
   }
 
+  private static Rejection nonFinite(int i, float v) {
+    return new Rejection(Rejection.NON_FINITE, "value " + i + " is " + v + "; every value must be finite");
+  }
+
   private static float[] toArray(List<Float> values) {
+    if (values instanceof FloatList direct) {
+      return direct.toFloatArray();
+    }
     float[] x = new float[values.size()];
     for (int i = 0; i < x.length; i++) {
       x[i] = values.get(i);

@@ -1,0 +1,47 @@
+package io.saestreams.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@code bench --pipeline}, small: both topologies run to completion on a real broker. */
+class BenchPipelineIntegrationTest {
+  @Test
+  @Timeout(240)
+  void measuresPassThroughAndFullPipelineOverTheSameInput() throws Exception {
+    StringWriter stdout = new StringWriter();
+    StringWriter stderr = new StringWriter();
+    int code = Main.run(new PrintWriter(stdout, true), new PrintWriter(stderr, true), "bench",
+        "--pipeline", "--records", "1500", "--rounds", "1", "--json");
+    assertThat(code).as(stderr.toString()).isEqualTo(ExitCodes.OK);
+    JsonNode runs = new ObjectMapper().readTree(stdout.toString());
+    assertThat(runs).hasSize(2);
+    assertThat(runs.get(0).get("topology").asText()).isEqualTo(PipelineBenchmark.PASS_THROUGH);
+    assertThat(runs.get(1).get("topology").asText()).isEqualTo(PipelineBenchmark.FULL);
+    for (JsonNode r : runs) {
+      assertThat(r.get("round").asInt()).isEqualTo(1);
+      assertThat(r.get("records").asLong()).isEqualTo(1500);
+      assertThat(r.get("records_per_second").asDouble()).isPositive();
+      assertThat(r.get("cpu_seconds").asDouble()).isPositive();
+      assertThat(r.get("stream_thread_process_ratio").asDouble()).isBetween(0.0, 1.0);
+    }
+    assertThat(runs.get(0).get("ratio_to_pass_through").asDouble()).isEqualTo(1.0);
+    assertThat(runs.get(1).get("ratio_to_pass_through").asDouble())
+        .isEqualTo(runs.get(1).get("records_per_second").asDouble()
+            / runs.get(0).get("records_per_second").asDouble(), org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void refusesZeroRounds() {
+    StringWriter stderr = new StringWriter();
+    int code = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(stderr, true),
+        "bench", "--pipeline", "--rounds", "0");
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(stderr.toString()).contains("--rounds");
+  }
+}
