@@ -56,6 +56,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "2", description = "Input partitions for --pipeline (default: ${DEFAULT-VALUE}).")
   int partitions;
 
+  @Option(names = "--set", description = "For --pipeline: an application setting key=value over the demo's model settings (TopK k=8, n=256), repeatable, e.g. --set sae.activation=relu --set sae.sparsity=l1.")
+  java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+
   @Option(names = "--rounds", defaultValue = "3", description = "Rounds of both --pipeline measurements; the first ones warm the JIT up and the last is the figure reported (default: ${DEFAULT-VALUE}).")
   int rounds;
 
@@ -139,9 +142,10 @@ final class BenchCommand implements Callable<Integer> {
           + partitions + " and " + rounds);
       return ExitCodes.USAGE;
     }
+    PipelineBenchmark bench = new PipelineBenchmark(records, PIPELINE_DIM, PIPELINE_LATENTS,
+        partitions, rounds, settings);
     List<PipelineBenchmark.Result> results =
-        new PipelineBenchmark(records, PIPELINE_DIM, PIPELINE_LATENTS, partitions, rounds)
-            .run(r -> {
+        bench.run(r -> {
               if (!json) {
                 out.println(describe(r));
                 out.flush();
@@ -157,6 +161,8 @@ final class BenchCommand implements Callable<Integer> {
         PipelineBenchmark.Result ref = results.get(i - i % 2);
         SummaryTable t = new SummaryTable();
         t.add("topology", r.name());
+        t.add("model", bench.model());
+        t.add("training_alone_samples_per_second", bench.trainingAloneSamplesPerSecond());
         t.add("round", r.round());
         t.add("records", r.records());
         t.add("seconds", r.seconds());
@@ -170,9 +176,12 @@ final class BenchCommand implements Callable<Integer> {
       }
       out.println(sb.append(']'));
     } else {
-      out.printf(Locale.ROOT, "round %d: full pipeline (d%d·n%d, training every record) /"
+      out.printf(Locale.ROOT, "training alone (same model and data, one thread, no Kafka):"
+          + " %,.0f samples/s (%.0f µs/record)%n", bench.trainingAloneSamplesPerSecond(),
+          1e6 / bench.trainingAloneSamplesPerSecond());
+      out.printf(Locale.ROOT, "round %d: full pipeline (%s, training every record) /"
           + " pass-through: %.2f (%,.0f / %,.0f records/s); CPU per record %.0f / %.0f µs%n",
-          full.round(), PIPELINE_DIM, PIPELINE_LATENTS, ratio, full.recordsPerSecond(),
+          full.round(), bench.model(), ratio, full.recordsPerSecond(),
           pass.recordsPerSecond(), full.cpuMicrosPerRecord(), pass.cpuMicrosPerRecord());
     }
     out.flush();

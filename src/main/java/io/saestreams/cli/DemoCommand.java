@@ -126,14 +126,13 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private Map<String, Object> appSettings(EmbeddedKafkaBroker broker,
-      EmbeddedSchemaRegistry registry, int dim, Path stateDir) {
-    Map<String, Object> m = new HashMap<>();
-    m.put(AppConfig.APPLICATION_ID_CONFIG, "sae-demo");
-    m.put(AppConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    m.put(AppConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
-    m.put(AppConfig.SAE_INPUT_DIM_CONFIG, Integer.toString(dim));
-    m.put(AppConfig.SAE_LATENT_DIM_CONFIG, "512");
+  /**
+   * The demo's model, training and anomaly settings (TopK k = 8, re-initialisation of dead
+   * latents, frequent model versions), shared with {@code bench --pipeline}.
+   */
+  static Map<String, String> modelSettings(int latents, long seed) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(AppConfig.SAE_LATENT_DIM_CONFIG, Integer.toString(latents));
     m.put(AppConfig.SAE_ACTIVATION_CONFIG, "topk");
     m.put(AppConfig.SAE_K_CONFIG, "8");
     m.put(AppConfig.SAE_SPARSITY_CONFIG, "none");
@@ -144,6 +143,17 @@ final class DemoCommand implements Callable<Integer> {
     m.put("model.publish.interval.steps", "20");
     m.put("train.checkpoint.interval.steps", "50");
     m.put(AppConfig.ANOMALY_THRESHOLD_SIGMAS_CONFIG, "3");
+    return m;
+  }
+
+  private Map<String, Object> appSettings(EmbeddedKafkaBroker broker,
+      EmbeddedSchemaRegistry registry, int dim, Path stateDir) {
+    Map<String, Object> m = new HashMap<>();
+    m.put(AppConfig.APPLICATION_ID_CONFIG, "sae-demo");
+    m.put(AppConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    m.put(AppConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
+    m.put(AppConfig.SAE_INPUT_DIM_CONFIG, Integer.toString(dim));
+    m.putAll(modelSettings(512, seed));
     m.put(AppConfig.METRICS_HOST_CONFIG, "127.0.0.1");
     m.put(AppConfig.METRICS_PORT_CONFIG, Integer.toString(metricsPort));
     m.put("streams.state.dir", stateDir.toString());

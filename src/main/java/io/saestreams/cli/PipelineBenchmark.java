@@ -5,12 +5,14 @@ import io.saestreams.data.DatasetSpec;
 import io.saestreams.data.VectorSource;
 import io.saestreams.embedded.EmbeddedKafkaBroker;
 import io.saestreams.metrics.SaeMetricsSink;
+import io.saestreams.model.linalg.Gemms;
 import io.saestreams.registry.EmbeddedSchemaRegistry;
 import io.saestreams.registry.SchemaRegistryClient;
 import io.saestreams.stream.SaeSerdes;
 import io.saestreams.stream.SaeTopology;
 import io.saestreams.stream.TopicSpecs;
 import io.saestreams.stream.config.AppConfig;
+import io.saestreams.train.OnlineTrainer;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -70,8 +72,13 @@ final class PipelineBenchmark {
   private final int latents;
   private final int partitions;
   private final int rounds;
+  private final Map<String, String> settings;
+  private String model = "";
+  private double trainingAlone = Double.NaN;
 
-  PipelineBenchmark(long records, int dim, int latents, int partitions, int rounds) {
+  /** @param settings application settings over the demo's model settings, as with demo --set */
+  PipelineBenchmark(long records, int dim, int latents, int partitions, int rounds,
+      Map<String, String> settings) {
     if (records < 1 || partitions < 1 || rounds < 1) {
       throw new IllegalArgumentException("records, partitions and rounds must be >= 1, got "
           + records + ", " + partitions + " and " + rounds);
@@ -81,6 +88,7 @@ final class PipelineBenchmark {
     this.latents = latents;
     this.partitions = partitions;
     this.rounds = rounds;
+    this.settings = Map.copyOf(settings);
   }
 
   /**
@@ -104,6 +112,7 @@ final class PipelineBenchmark {
         TopicSpecs.createMissing(admin, pass, partitions, (short) 1);
         TopicSpecs.createMissing(admin, full, partitions, (short) 1);
         if (round == 1) {
+          trainingAlone = trainingAlone(full);
           DatasetSpec data = DatasetSpec.parse("synthetic:dimension=" + dim);
           try (VectorSource source = data.open(records, 1);
               DatasetProducer producer = new DatasetProducer(broker.bootstrapServers(), registry,
@@ -115,6 +124,7 @@ final class PipelineBenchmark {
             cfg -> PassThroughTopology.build(cfg, serdes));
         progress.accept(p);
         results.add(p);
+        model = describe(full.saeConfig());
         Result f = measure(FULL, round, broker, full,
             cfg -> SaeTopology.build(cfg, SaeMetricsSink.NOOP, serdes));
         progress.accept(f);
@@ -126,6 +136,40 @@ final class PipelineBenchmark {
         walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+  }
+
+  /**
+   * Samples/s of the full pipeline's trainer alone over the same data: the same model and
+   * settings, one thread, no Kafka (after {@link #run}; measured before the first round).
+   */
+  double trainingAloneSamplesPerSecond() {
+    return trainingAlone;
+  }
+
+  private double trainingAlone(AppConfig cfg) throws Exception {
+    List<float[]> data = new ArrayList<>();
+    try (VectorSource source = DatasetSpec.parse("synthetic:dimension=" + dim).open(records, 1)) {
+      source.forEachRemaining(v -> data.add(v.values()));
+    }
+    OnlineTrainer trainer = new OnlineTrainer(cfg.trainerConfig(), Gemms.create(cfg.gemmBackend()));
+    long start = System.nanoTime();
+    for (float[] x : data) {
+      trainer.accept(x);
+    }
+    trainer.flush();
+    return data.size() / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /** The full pipeline's model, e.g. "d784·n256 topk k=8" (after {@link #run}). */
+  String model() {
+    return model;
+  }
+
+  private static String describe(io.saestreams.model.SaeConfig c) {
+    String sparsity = c.sparsity().name().toLowerCase(java.util.Locale.ROOT);
+    return "d" + c.inputDim() + "·n" + c.latentDim() + " " + c.activation().configName()
+        + (c.activation().isTopK() ? " k=" + c.k() : "")
+        + (sparsity.equals("none") ? "" : " + " + sparsity);
   }
 
   private AppConfig config(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry,
@@ -143,13 +187,12 @@ final class PipelineBenchmark {
     m.put(AppConfig.DLQ_TOPIC_CONFIG, outputPrefix + "-dlq");
     m.put(AppConfig.MODEL_TOPIC_CONFIG, outputPrefix + "-model");
     m.put(AppConfig.SAE_INPUT_DIM_CONFIG, Integer.toString(dim));
-    m.put(AppConfig.SAE_LATENT_DIM_CONFIG, Integer.toString(latents));
-    m.put(AppConfig.SAE_ACTIVATION_CONFIG, "relu");
-    m.put(AppConfig.SAE_SPARSITY_CONFIG, "l1");
+    m.putAll(DemoCommand.modelSettings(latents, 42));
     m.put(AppConfig.TRAIN_SAMPLE_RATE_CONFIG, "1.0");
     m.put(AppConfig.METRICS_PORT_CONFIG, "-1");
     m.put("streams.state.dir", state.resolve(appId).toString());
     m.put("streams.auto.offset.reset", "earliest");
+    m.putAll(settings);
     return AppConfig.of(m);
   }
 

@@ -29,6 +29,8 @@ class BenchPipelineIntegrationTest {
       assertThat(r.get("records_per_second").asDouble()).isPositive();
       assertThat(r.get("cpu_seconds").asDouble()).isPositive();
       assertThat(r.get("stream_thread_process_ratio").asDouble()).isBetween(0.0, 1.0);
+      assertThat(r.get("model").asText()).isEqualTo("d784·n256 topk k=8");
+      assertThat(r.get("training_alone_samples_per_second").asDouble()).isPositive();
     }
     assertThat(runs.get(0).get("ratio_to_pass_through").asDouble()).isEqualTo(1.0);
     assertThat(runs.get(1).get("ratio_to_pass_through").asDouble())
