@@ -136,14 +136,14 @@ final class BenchCommand implements Callable<Integer> {
 
   private int pipeline() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    if (records < 1 || partitions < 1 || rounds < 1) {
-      err.println("--records, --partitions and --rounds must be >= 1, got " + records + ", "
-          + partitions + " and " + rounds);
+    PipelineBenchmark bench;
+    try {
+      bench = new PipelineBenchmark(records, PIPELINE_DIM, PIPELINE_LATENTS, partitions, rounds,
+          settings);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println(e.getMessage());
       return ExitCodes.USAGE;
     }
-    PipelineBenchmark bench = new PipelineBenchmark(records, PIPELINE_DIM, PIPELINE_LATENTS,
-        partitions, rounds, settings);
     List<PipelineBenchmark.Result> results =
         bench.run(r -> {
               if (!json) {

@@ -5,6 +5,7 @@ import io.saestreams.data.DatasetSpec;
 import io.saestreams.data.VectorSource;
 import io.saestreams.embedded.EmbeddedKafkaBroker;
 import io.saestreams.metrics.SaeMetricsSink;
+import io.saestreams.model.SaeConfig;
 import io.saestreams.model.linalg.Gemms;
 import io.saestreams.registry.EmbeddedSchemaRegistry;
 import io.saestreams.registry.SchemaRegistryClient;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
@@ -63,8 +65,8 @@ final class PipelineBenchmark {
   }
 
   static final String PASS_THROUGH = "pass-through";
-  private static final int TRAINING_ALONE_DISTINCT = 20_000;
   static final String FULL = "full pipeline";
+  private static final int TRAINING_ALONE_DISTINCT = 20_000;
   private static final List<String> THREAD_RATIOS =
       List.of("process-ratio", "punctuate-ratio", "commit-ratio", "poll-ratio");
 
@@ -81,7 +83,7 @@ final class PipelineBenchmark {
   PipelineBenchmark(long records, int dim, int latents, int partitions, int rounds,
       Map<String, String> settings) {
     if (records < 1 || partitions < 1 || rounds < 1) {
-      throw new IllegalArgumentException("records, partitions and rounds must be >= 1, got "
+      throw new IllegalArgumentException("--records, --partitions and --rounds must be >= 1, got "
           + records + ", " + partitions + " and " + rounds);
     }
     this.records = records;
@@ -113,9 +115,9 @@ final class PipelineBenchmark {
         TopicSpecs.createMissing(admin, pass, partitions, (short) 1);
         TopicSpecs.createMissing(admin, full, partitions, (short) 1);
         if (round == 1) {
+          model = describe(full.saeConfig());
           trainingAlone = trainingAlone(full);
-          DatasetSpec data = DatasetSpec.parse("synthetic:dimension=" + dim);
-          try (VectorSource source = data.open(records, 1);
+          try (VectorSource source = data().open(records, 1);
               DatasetProducer producer = new DatasetProducer(broker.bootstrapServers(), registry,
                   pass.inputTopic(), Map.of())) {
             producer.send(source, n -> { });
@@ -125,7 +127,6 @@ final class PipelineBenchmark {
             cfg -> PassThroughTopology.build(cfg, serdes));
         progress.accept(p);
         results.add(p);
-        model = describe(full.saeConfig());
         Result f = measure(FULL, round, broker, full,
             cfg -> SaeTopology.build(cfg, SaeMetricsSink.NOOP, serdes));
         progress.accept(f);
@@ -151,8 +152,7 @@ final class PipelineBenchmark {
     // the first records of the same data, held in memory (at most TRAINING_ALONE_DISTINCT of
     // them, cycled), so that only training is timed
     List<float[]> data = new ArrayList<>();
-    try (VectorSource source = DatasetSpec.parse("synthetic:dimension=" + dim)
-        .open(Math.min(records, TRAINING_ALONE_DISTINCT), 1)) {
+    try (VectorSource source = data().open(Math.min(records, TRAINING_ALONE_DISTINCT), 1)) {
       source.forEachRemaining(v -> data.add(v.values()));
     }
     OnlineTrainer trainer = new OnlineTrainer(cfg.trainerConfig(), Gemms.create(cfg.gemmBackend()));
@@ -164,14 +164,18 @@ final class PipelineBenchmark {
     return records / ((System.nanoTime() - start) / 1e9);
   }
 
+  /** The input: seeded synthetic vectors (seed 1), the same for every use. */
+  private DatasetSpec data() {
+    return DatasetSpec.parse("synthetic:dimension=" + dim);
+  }
 
   /** The full pipeline's model, e.g. "d784·n256 topk k=8" (after {@link #run}). */
   String model() {
     return model;
   }
 
-  private static String describe(io.saestreams.model.SaeConfig c) {
-    String sparsity = c.sparsity().name().toLowerCase(java.util.Locale.ROOT);
+  private static String describe(SaeConfig c) {
+    String sparsity = c.sparsity().name().toLowerCase(Locale.ROOT);
     return "d" + c.inputDim() + "·n" + c.latentDim() + " " + c.activation().configName()
         + (c.activation().isTopK() ? " k=" + c.k() : "")
         + (sparsity.equals("none") ? "" : " + " + sparsity);
@@ -180,17 +184,16 @@ final class PipelineBenchmark {
   private AppConfig config(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry,
       Path state, String run) {
     String appId = "bench-" + run;
-    String outputPrefix = run;
     Map<String, Object> m = new HashMap<>();
     m.put(AppConfig.APPLICATION_ID_CONFIG, appId);
     m.put(AppConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     m.put(AppConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
     m.put(AppConfig.INPUT_TOPIC_CONFIG, "bench-input");
-    m.put(AppConfig.CODES_TOPIC_CONFIG, outputPrefix + "-codes");
-    m.put(AppConfig.SCORES_TOPIC_CONFIG, outputPrefix + "-scores");
-    m.put(AppConfig.ALERTS_TOPIC_CONFIG, outputPrefix + "-alerts");
-    m.put(AppConfig.DLQ_TOPIC_CONFIG, outputPrefix + "-dlq");
-    m.put(AppConfig.MODEL_TOPIC_CONFIG, outputPrefix + "-model");
+    m.put(AppConfig.CODES_TOPIC_CONFIG, run + "-codes");
+    m.put(AppConfig.SCORES_TOPIC_CONFIG, run + "-scores");
+    m.put(AppConfig.ALERTS_TOPIC_CONFIG, run + "-alerts");
+    m.put(AppConfig.DLQ_TOPIC_CONFIG, run + "-dlq");
+    m.put(AppConfig.MODEL_TOPIC_CONFIG, run + "-model");
     m.put(AppConfig.SAE_INPUT_DIM_CONFIG, Integer.toString(dim));
     m.putAll(DemoCommand.modelSettings(latents, 42));
     m.put(AppConfig.TRAIN_SAMPLE_RATE_CONFIG, "1.0");

@@ -20,7 +20,7 @@ import org.apache.avro.io.Decoder;
  */
 public final class InputVectorReader implements DatumReader<InputVector> {
   /** Fingerprint of the schema this reader decodes. */
-  public static final long FINGERPRINT = SchemaNormalization.parsingFingerprint64(InputVector.getClassSchema());
+  private static final long FINGERPRINT = SchemaNormalization.parsingFingerprint64(InputVector.getClassSchema());
 
   private static final int MAX_VALUES = Integer.MAX_VALUE - 8;
 

@@ -38,16 +38,20 @@ public final class InputValidator {
       }
       return Validated.rejected(Rejection.of(e), value);
     }
-    Rejection problem = check(decoded.getValues());
+    Rejection problem = checkSize(decoded.getValues());
+    float[] x = null;
+    if (problem == null) {
+      x = toArray(decoded.getValues());
+      problem = checkFinite(x);
+    }
     if (problem != null) {
       return Validated.rejected(problem, value);
     }
     return Validated.valid(
-        new ValidInput(decoded.getId(), decoded.getTimestamp().toEpochMilli(), toArray(decoded.getValues()), decoded.getAttributes()),
-        value);
+        new ValidInput(decoded.getId(), decoded.getTimestamp().toEpochMilli(), x, decoded.getAttributes()), value);
   }
 
-  private Rejection check(List<Float> values) {
+  private Rejection checkSize(List<Float> values) {
     if (values.isEmpty()) {
       return new Rejection(Rejection.EMPTY_VECTOR, "the vector has no values; expected " + inputDim);
     }
@@ -55,25 +59,16 @@ public final class InputValidator {
       return new Rejection(
           Rejection.WRONG_DIMENSION, "the vector has " + values.size() + " values; expected " + inputDim);
     }
-    if (values instanceof FloatList direct) {
-      for (int i = 0; i < direct.size(); i++) {
-        if (!Float.isFinite(direct.getFloat(i))) {
-          return nonFinite(i, direct.getFloat(i));
-        }
-      }
-      return null;
-    }
-    for (int i = 0; i < values.size(); i++) {
-      float v = values.get(i);
-      if (!Float.isFinite(v)) {
-        return nonFinite(i, v);
-      }
-    }
     return null;
   }
 
-  private static Rejection nonFinite(int i, float v) {
-    return new Rejection(Rejection.NON_FINITE, "value " + i + " is " + v + "; every value must be finite");
+  private static Rejection checkFinite(float[] x) {
+    for (int i = 0; i < x.length; i++) {
+      if (!Float.isFinite(x[i])) {
+        return new Rejection(Rejection.NON_FINITE, "value " + i + " is " + x[i] + "; every value must be finite");
+      }
+    }
+    return null;
   }
 
   private static float[] toArray(List<Float> values) {
