@@ -166,6 +166,7 @@ final class BenchCommand implements Callable<Integer> {
         t.add("round", r.round());
         t.add("records", r.records());
         t.add("seconds", r.seconds());
+        t.add("scored_seconds", r.scoredSeconds());
         t.add("records_per_second", r.recordsPerSecond());
         t.add("ratio_to_pass_through", r.recordsPerSecond() / ref.recordsPerSecond());
         t.add("cpu_seconds", r.cpuSeconds());
@@ -192,9 +193,11 @@ final class BenchCommand implements Callable<Integer> {
     StringBuilder threads = new StringBuilder();
     r.threadTime().forEach((k, v) -> threads.append(threads.length() == 0 ? "" : ", ")
         .append(k).append(String.format(Locale.ROOT, " %.0f%%", 100 * v)));
-    return String.format(Locale.ROOT, "round %d %-13s %,d records in %5.2f s: %,7.0f records/s,"
+    String scored = r.name().equals(PipelineBenchmark.FULL)
+        ? String.format(Locale.ROOT, " (all scored at %.2f s)", r.scoredSeconds()) : "";
+    return String.format(Locale.ROOT, "round %d %-13s %,d records in %5.2f s%s: %,7.0f records/s,"
         + " CPU %5.2f s (%3.0f µs/record), JIT %,5d ms; stream thread: %s", r.round(), r.name(),
-        r.records(), r.seconds(), r.recordsPerSecond(), r.cpuSeconds(), r.cpuMicrosPerRecord(),
-        r.jitMillis(), threads);
+        r.records(), r.seconds(), scored, r.recordsPerSecond(), r.cpuSeconds(),
+        r.cpuMicrosPerRecord(), r.jitMillis(), threads);
   }
 }

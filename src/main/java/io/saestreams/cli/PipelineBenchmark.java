@@ -4,7 +4,7 @@ import com.sun.management.OperatingSystemMXBean;
 import io.saestreams.data.DatasetSpec;
 import io.saestreams.data.VectorSource;
 import io.saestreams.embedded.EmbeddedKafkaBroker;
-import io.saestreams.metrics.SaeMetricsSink;
+import io.saestreams.metrics.NoopMetricsSink;
 import io.saestreams.model.SaeConfig;
 import io.saestreams.model.linalg.Gemms;
 import io.saestreams.registry.EmbeddedSchemaRegistry;
@@ -13,7 +13,9 @@ import io.saestreams.stream.SaeSerdes;
 import io.saestreams.stream.SaeTopology;
 import io.saestreams.stream.TopicSpecs;
 import io.saestreams.stream.config.AppConfig;
+import io.saestreams.stream.training.TrainingSampler;
 import io.saestreams.train.OnlineTrainer;
+import io.saestreams.train.StepResult;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
@@ -41,7 +44,10 @@ import org.apache.kafka.streams.Topology;
  * and Streams settings, on the same embedded broker, over the same pre-produced input, in one JVM.
  * Rounds repeat both measurements: the first pays for JIT compilation of the broker, the clients
  * and the topology, so the last round is the steady figure. A measurement runs from {@code
- * start()} until every score is readable (read_committed), start-up and rebalance included.
+ * start()} until every score is readable (read_committed) and, for the full pipeline, the trainer
+ * has trained every full mini-batch of the sampled records (the last, partial batch waits {@code
+ * train.batch.max.wait.ms} for more data by design, so it is not waited for); start-up and
+ * rebalance included.
  */
 final class PipelineBenchmark {
   /**
@@ -52,9 +58,10 @@ final class PipelineBenchmark {
    * @param jitMillis time the JIT compilers spent meanwhile
    * @param threadTime where the stream thread's time went: Kafka Streams' own process-, punctuate-,
    *     commit- and poll-ratio
+   * @param scoredSeconds when every score was readable; {@code seconds} adds the wait for training
    */
-  record Result(String name, int round, long records, double seconds, double cpuSeconds,
-      long jitMillis, Map<String, Double> threadTime) {
+  record Result(String name, int round, long records, double seconds, double scoredSeconds,
+      double cpuSeconds, long jitMillis, Map<String, Double> threadTime) {
     double recordsPerSecond() {
       return records / seconds;
     }
@@ -78,6 +85,8 @@ final class PipelineBenchmark {
   private final Map<String, String> settings;
   private String model = "";
   private double trainingAlone = Double.NaN;
+  /** Samples in the full mini-batches of what the full pipeline samples for training. */
+  private long toTrain;
 
   /** @param settings application settings over the demo's model settings, as with demo --set */
   PipelineBenchmark(long records, int dim, int latents, int partitions, int rounds,
@@ -117,6 +126,7 @@ final class PipelineBenchmark {
         if (round == 1) {
           model = describe(full.saeConfig());
           trainingAlone = trainingAlone(full);
+          toTrain = fullBatchSamples(full);
           try (VectorSource source = data().open(records, 1);
               DatasetProducer producer = new DatasetProducer(broker.bootstrapServers(), registry,
                   pass.inputTopic(), Map.of())) {
@@ -124,11 +134,13 @@ final class PipelineBenchmark {
           }
         }
         Result p = measure(PASS_THROUGH, round, broker, pass,
-            cfg -> PassThroughTopology.build(cfg, serdes));
+            cfg -> PassThroughTopology.build(cfg, serdes), () -> { });
         progress.accept(p);
         results.add(p);
+        TrainedCount trained = new TrainedCount();
         Result f = measure(FULL, round, broker, full,
-            cfg -> SaeTopology.build(cfg, SaeMetricsSink.NOOP, serdes));
+            cfg -> SaeTopology.build(cfg, trained, serdes),
+            () -> awaitTrained(trained, Duration.ofSeconds(60 + records / 200)));
         progress.accept(f);
         results.add(f);
       }
@@ -162,6 +174,47 @@ final class PipelineBenchmark {
     }
     trainer.flush();
     return records / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /** How many of the records the full pipeline's sampler picks, in whole mini-batches. */
+  private long fullBatchSamples(AppConfig cfg) throws Exception {
+    TrainingSampler sampler = new TrainingSampler(cfg.sampleRate(), cfg.trainerConfig().seed());
+    long sampled = 0;
+    try (VectorSource source = data().open(records, 1)) {
+      while (source.hasNext()) {
+        if (sampler.test(source.next().id())) {
+          sampled++;
+        }
+      }
+    }
+    int batch = cfg.trainerConfig().batchSize();
+    return sampled / batch * batch;
+  }
+
+  /** Counts the samples the trainer has trained (steps' rows). */
+  private static final class TrainedCount extends NoopMetricsSink {
+    private final AtomicLong rows = new AtomicLong();
+
+    @Override
+    public void trainingStep(StepResult step) {
+      rows.addAndGet(step.rows());
+    }
+  }
+
+  private void awaitTrained(TrainedCount trained, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (trained.rows.get() < toTrain) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("only " + trained.rows.get() + " of " + toTrain
+            + " samples trained after " + timeout);
+      }
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for training", e);
+      }
+    }
   }
 
   /** The input: seeded synthetic vectors (seed 1), the same for every use. */
@@ -205,7 +258,7 @@ final class PipelineBenchmark {
   }
 
   private Result measure(String name, int round, EmbeddedKafkaBroker broker, AppConfig cfg,
-      Function<AppConfig, Topology> topology) throws Exception {
+      Function<AppConfig, Topology> topology, Runnable awaitRest) throws Exception {
     OperatingSystemMXBean os = ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class);
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     try (KafkaStreams streams = new KafkaStreams(topology.apply(cfg), cfg.streamsProperties())) {
@@ -214,6 +267,8 @@ final class PipelineBenchmark {
       long start = System.nanoTime();
       streams.start();
       awaitCount(broker, cfg.scoresTopic(), records, Duration.ofSeconds(60 + records / 200));
+      double scoredSeconds = (System.nanoTime() - start) / 1e9;
+      awaitRest.run();
       double seconds = (System.nanoTime() - start) / 1e9;
       double cpuSeconds = (os.getProcessCpuTime() - cpu) / 1e9;
       jitMillis = jit.getTotalCompilationTime() - jitMillis;
@@ -222,7 +277,8 @@ final class PipelineBenchmark {
         threadTime.put(ratio.replace("-ratio", ""), threadMetric(streams, ratio));
       }
       streams.close(Duration.ofSeconds(30));
-      return new Result(name, round, records, seconds, cpuSeconds, jitMillis, threadTime);
+      return new Result(name, round, records, seconds, scoredSeconds, cpuSeconds, jitMillis,
+          threadTime);
     }
   }
 

@@ -10,6 +10,9 @@ import io.saestreams.stream.score.AnomalyProcessor;
 import io.saestreams.stream.score.OutputRecords;
 import io.saestreams.stream.score.Scored;
 import io.saestreams.stream.score.ScoringProcessor;
+import io.saestreams.stream.training.InputRef;
+import io.saestreams.stream.training.KafkaSampleFetcher;
+import io.saestreams.stream.training.SampleFetcher;
 import io.saestreams.stream.training.TrainerProcessor;
 import io.saestreams.stream.training.TrainerSettings;
 import io.saestreams.stream.training.TrainingSample;
@@ -19,10 +22,10 @@ import io.saestreams.stream.validate.InputValidator;
 import io.saestreams.stream.validate.ValidInput;
 import io.saestreams.stream.validate.Validated;
 import io.saestreams.stream.validate.ValidationProcessor;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -31,6 +34,8 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -56,6 +61,8 @@ public final class SaeTopology {
   public static final String MODEL_STORE = "model-versions";
   /** Name of the repartition topic of the training path (prefixed by the application id). */
   public static final String TRAINING_TOPIC = "training";
+  /** How long a restarted trainer may take to read one batch of replayed samples back. */
+  static final Duration REPLAY_FETCH_TIMEOUT = Duration.ofMinutes(2);
 
   private SaeTopology() {}
 
@@ -86,7 +93,9 @@ public final class SaeTopology {
             Stores.persistentKeyValueStore(TrainerProcessor.CHECKPOINT_STORE), Serdes.String(), Serdes.ByteArray()));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(TrainerProcessor.REPLAY_STORE), Serdes.Long(), Serdes.ByteArray()));
+                Stores.persistentKeyValueStore(TrainerProcessor.REPLAY_STORE), Serdes.Long(), Serdes.ByteArray())
+            // cached: the open block is rewritten on every sample, only its last version is logged
+            .withCachingEnabled());
     // cached: an input scored before the next commit costs the changelog only a tombstone
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
@@ -118,16 +127,18 @@ public final class SaeTopology {
       KStream<byte[], ValidInput> valid, AppConfig config, SaeMetricsSink metrics, SaeSerdes serdes) {
     TrainerSettings settings = TrainerSettings.of(config);
     TrainingSampler sampler = new TrainingSampler(config.sampleRate(), settings.trainer().seed());
+    SampleFetcher.Factory fetchers = KafkaSampleFetcher.factory(config.inputTopic(),
+        new InputValidator(serdes.inputVector(), config.inputDim()), REPLAY_FETCH_TIMEOUT);
     valid
         .filter((k, v) -> sampler.test(v.id()), Named.as("train-sample"))
-        .map((k, v) -> KeyValue.pair(v.id(), TrainingSample.of(v)), Named.as("to-training-sample"))
+        .process(ToTrainingSample::new, Named.as("to-training-sample"))
         .repartition(
             Repartitioned.<String, TrainingSample>as(TRAINING_TOPIC)
                 .withNumberOfPartitions(1)
                 .withKeySerde(Serdes.String())
                 .withValueSerde(new TrainingSampleSerde()))
         .process(
-            () -> new TrainerProcessor(settings, metrics),
+            () -> new TrainerProcessor(settings, metrics, fetchers),
             Named.as("trainer"),
             TrainerProcessor.CHECKPOINT_STORE,
             TrainerProcessor.REPLAY_STORE)
@@ -159,6 +170,19 @@ public final class SaeTopology {
         .filter((k, s) -> s.verdict().anomaly(), Named.as("anomalies"))
         .mapValues(s -> counted(metrics, "alerts", OutputRecords.alert(s, top)), Named.as("to-alert"))
         .to(config.alertsTopic(), Produced.with(Serdes.ByteArray(), serdes.anomalyAlert()).withName("alerts-sink"));
+  }
+
+  /** Keys a sample by its id and records where it is in the input topic (for the replay log). */
+  private static final class ToTrainingSample extends ContextualProcessor<byte[], ValidInput, String, TrainingSample> {
+    @Override
+    public void process(Record<byte[], ValidInput> record) {
+      InputRef source = context().recordMetadata()
+          .filter(m -> m.partition() >= 0 && m.offset() >= 0)
+          .map(m -> new InputRef(m.partition(), m.offset()))
+          .orElse(null);
+      ValidInput v = record.value();
+      context().forward(record.withKey(v.id()).withValue(TrainingSample.of(v, source)));
+    }
   }
 
   private static <T> T counted(SaeMetricsSink metrics, String output, T value) {

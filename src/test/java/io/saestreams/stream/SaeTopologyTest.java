@@ -266,12 +266,23 @@ class SaeTopologyTest {
     for (int i = 0; i < 14; i++) {
       sae.send("s" + i, randomVector(r));
     }
-    // 3 steps → checkpoint after sample 12; samples 13 and 14 wait in the replay store
+    // 3 steps → checkpoint after sample 12; samples 13 and 14 wait in the replay store, as
+    // references to their input records (offsets 12 and 13 of input partition 0): one block
     KeyValueStore<String, byte[]> checkpoint = sae.driver.getKeyValueStore(TrainerProcessor.CHECKPOINT_STORE);
     KeyValueStore<Long, byte[]> replay = sae.driver.getKeyValueStore(TrainerProcessor.REPLAY_STORE);
     assertThat(checkpoint.get("meta")).isNotNull();
     assertThat(checkpoint.get("chunk-0-0")).isNotNull();
-    assertThat(count(replay)).isEqualTo(2);
+    assertThat(count(replay)).isEqualTo(1);
+    try (var it = replay.all()) {
+      ByteBuffer block = ByteBuffer.wrap(it.next().value);
+      assertThat(block.get()).as("block format").isEqualTo((byte) 3);
+      for (long offset : new long[] {12, 13}) {
+        assertThat(block.get()).as("a reference").isZero();
+        assertThat(block.getInt()).as("partition").isZero();
+        assertThat(block.getLong()).as("offset").isEqualTo(offset);
+      }
+      assertThat(block.hasRemaining()).isFalse();
+    }
     assertThat(sae.metrics.checkpoints).hasSize(1);
   }
 

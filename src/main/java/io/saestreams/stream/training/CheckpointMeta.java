@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
  * @param totalBytes checkpoint length
  * @param checksum CRC-32 of the checkpoint
  * @param steps the trainer's step count at the checkpoint
- * @param replayFrom the first replay sequence number the checkpoint does not cover
+ * @param replayFrom the first replay block the checkpoint does not cover (see {@link ReplayLog})
  */
 record CheckpointMeta(int slot, int chunkCount, int totalBytes, long checksum, long steps, long replayFrom) {
   private static final byte FORMAT = 1;

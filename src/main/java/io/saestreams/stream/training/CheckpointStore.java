@@ -59,7 +59,7 @@ final class CheckpointStore {
     return Optional.of(new Checkpoint(bytes, meta.steps(), meta.replayFrom()));
   }
 
-  /** Saves a checkpoint taken at {@code steps} that covers replay samples below {@code replayFrom}. */
+  /** Saves a checkpoint taken at {@code steps} that covers the replay blocks below {@code replayFrom}. */
   void save(byte[] checkpoint, long steps, long replayFrom) {
     byte[] m = store.get(META);
     int slot = m == null ? 0 : 1 - CheckpointMeta.fromBytes(m).slot();

@@ -22,10 +22,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains the one model on the single-partition training topic, in arrival order.
  *
- * <p>State: a checkpoint of the whole trainer ({@value #CHECKPOINT_STORE}, chunked) and every
- * sample accepted since it ({@value #REPLAY_STORE}), both changelogged. On start the trainer is
- * restored from the checkpoint (or built fresh from the configuration) and the replay samples are
- * fed to it again, so it resumes exactly where it stopped. A checkpoint is taken every N steps,
+ * <p>State: a checkpoint of the whole trainer ({@value #CHECKPOINT_STORE}, chunked) and where
+ * every sample accepted since it came from in the input topic ({@value #REPLAY_STORE}, see {@link
+ * ReplayLog}), both changelogged. On start the trainer is restored from the checkpoint (or built
+ * fresh from the configuration) and the samples since are read again from the input topic (a
+ * {@link SampleFetcher}) and fed to it, so it resumes exactly where it stopped — provided the
+ * input topic still holds them. A checkpoint is taken every N steps,
  * at least every T ms while there are new samples, and after every partial batch (a partial
  * batch is not reproduced by replaying samples). A wall-clock punctuator trains a partial batch
  * when no sample has arrived for the configured wait.
@@ -43,6 +45,7 @@ public final class TrainerProcessor implements Processor<String, TrainingSample,
 
   private final TrainerSettings settings;
   private final SaeMetricsSink metrics;
+  private final SampleFetcher.Factory fetchers;
   private ProcessorContext<String, ModelChunk> context;
   private CheckpointStore checkpoints;
   private ReplayLog replay;
@@ -52,9 +55,11 @@ public final class TrainerProcessor implements Processor<String, TrainingSample,
   private long lastCheckpointAt;
   private long lastSampleAt;
 
-  public TrainerProcessor(TrainerSettings settings, SaeMetricsSink metrics) {
+  /** @param fetchers reads replayed samples again from the input topic after a restart */
+  public TrainerProcessor(TrainerSettings settings, SaeMetricsSink metrics, SampleFetcher.Factory fetchers) {
     this.settings = settings;
     this.metrics = metrics;
+    this.fetchers = fetchers;
   }
 
   @Override
@@ -67,10 +72,18 @@ public final class TrainerProcessor implements Processor<String, TrainingSample,
     Optional<CheckpointStore.Checkpoint> loaded = checkpoints.load();
     trainer = loaded.map(this::restore).orElseGet(
         () -> new OnlineTrainer(settings.trainer(), Gemms.create(settings.gemmBackend())));
-    int replayed = replay.replay(loaded.map(CheckpointStore.Checkpoint::replayFrom).orElse(0L),
-        s -> trainer.accept(s.values()));
+    ReplayLog.Replayed replayed = replay.replay(
+        loaded.map(CheckpointStore.Checkpoint::replayFrom).orElse(0L),
+        trainer::accept,
+        () -> fetchers.open(context.appConfigs()));
+    if (replayed.missing() > 0) {
+      LOG.warn("{} of the {} samples to replay are no longer in the input topic (retention or compaction"
+          + " removed them, or they no longer validate); training resumes without them, so not exactly"
+          + " where it stopped. Keep the input topic's retention well above train.checkpoint.interval.ms"
+          + " to avoid this.", replayed.missing(), replayed.missing() + replayed.samples());
+    }
     LOG.info("trainer {} at step {} after replaying {} samples", loaded.isPresent() ? "restored" : "started",
-        trainer.steps(), replayed);
+        trainer.steps(), replayed.samples());
     lastPublishedSteps = trainer.steps();
     lastCheckpointSteps = loaded.map(CheckpointStore.Checkpoint::steps).orElse(0L);
     lastCheckpointAt = context.currentSystemTimeMs();
@@ -154,7 +167,7 @@ public final class TrainerProcessor implements Processor<String, TrainingSample,
   private void checkpoint() {
     long now = context.currentSystemTimeMs();
     byte[] bytes = trainer.checkpoint();
-    checkpoints.save(bytes, trainer.steps(), replay.next());
+    checkpoints.save(bytes, trainer.steps(), replay.seal());
     replay.truncate();
     lastCheckpointSteps = trainer.steps();
     lastCheckpointAt = now;

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 
 class CheckpointStoreTest {
   private KeyValueStore<String, byte[]> kv;
-  private KeyValueStore<Long, byte[]> replayKv;
 
   @BeforeEach
   void open() {
@@ -21,9 +20,6 @@ class CheckpointStoreTest {
     kv = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("c"), Serdes.String(), Serdes.ByteArray())
         .withLoggingDisabled().build();
     kv.init(ctx.getStateStoreContext(), kv);
-    replayKv = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("r"), Serdes.Long(), Serdes.ByteArray())
-        .withLoggingDisabled().build();
-    replayKv.init(ctx.getStateStoreContext(), replayKv);
   }
 
   private static byte[] random(int n, long seed) {
@@ -75,26 +71,5 @@ class CheckpointStoreTest {
     assertThatThrownBy(store::load).isInstanceOf(IllegalStateException.class).hasMessageContaining("CRC-32");
     kv.delete(CheckpointStore.chunkKey(0, 2));
     assertThatThrownBy(store::load).isInstanceOf(IllegalStateException.class).hasMessageContaining("missing chunk 2");
-  }
-
-  @Test
-  void replayLogReplaysInOrderFromAGivenSequenceAndKeepsNumbering() {
-    ReplayLog log = new ReplayLog(replayKv);
-    assertThat(log.replay(0, s -> { })).isZero();
-    assertThat(log.isEmpty()).isTrue();
-    for (int i = 0; i < 12; i++) {
-      log.append(new TrainingSample("s" + i, i, new float[] {i}));
-    }
-    assertThat(log.next()).isEqualTo(12);
-    ReplayLog reopened = new ReplayLog(replayKv);
-    java.util.List<String> seen = new java.util.ArrayList<>();
-    assertThat(reopened.replay(5, s -> seen.add(s.id()))).isEqualTo(7);
-    assertThat(seen).containsExactly("s5", "s6", "s7", "s8", "s9", "s10", "s11");
-    assertThat(replayKv.get(4L)).as("entries before the checkpoint are dropped").isNull();
-    assertThat(reopened.next()).isEqualTo(12);
-    reopened.truncate();
-    assertThat(reopened.isEmpty()).isTrue();
-    assertThat(replayKv.approximateNumEntries()).isZero();
-    assertThat(reopened.append(new TrainingSample("x", 0, new float[0]))).isEqualTo(12);
   }
 }

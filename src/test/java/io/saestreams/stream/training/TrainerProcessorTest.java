@@ -8,6 +8,9 @@ import io.saestreams.model.SaeConfig;
 import io.saestreams.model.linalg.Gemms;
 import io.saestreams.train.OnlineTrainer;
 import io.saestreams.train.TrainerConfig;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -42,6 +45,17 @@ class TrainerProcessorTest {
           .withLoggingDisabled()
           .build();
   private boolean storesOpen;
+  /** The "input topic" the trainer reads replayed samples back from. */
+  private final Map<InputRef, float[]> inputTopic = new HashMap<>();
+  private final SampleFetcher.Factory fetchers = configs -> new SampleFetcher() {
+    @Override
+    public List<float[]> fetch(List<InputRef> refs) {
+      return refs.stream().map(inputTopic::get).toList();
+    }
+
+    @Override
+    public void close() {}
+  };
 
   private MockProcessorContext<String, ModelChunk> context() {
     MockProcessorContext<String, ModelChunk> ctx = new MockProcessorContext<>();
@@ -57,7 +71,7 @@ class TrainerProcessorTest {
   }
 
   private TrainerProcessor start(MockProcessorContext<String, ModelChunk> ctx) {
-    TrainerProcessor p = new TrainerProcessor(SETTINGS, SaeMetricsSink.NOOP);
+    TrainerProcessor p = new TrainerProcessor(SETTINGS, SaeMetricsSink.NOOP, fetchers);
     p.init(ctx);
     return p;
   }
@@ -73,9 +87,12 @@ class TrainerProcessorTest {
     return xs;
   }
 
-  private static void feed(TrainerProcessor p, float[][] xs, int from, int to) {
+  /** Sample i comes from offset i of input partition i % 2; the topic keeps a copy. */
+  private void feed(TrainerProcessor p, float[][] xs, int from, int to) {
     for (int i = from; i < to; i++) {
-      p.process(new Record<>("k" + i, new TrainingSample("id" + i, i, xs[i]), i));
+      InputRef ref = new InputRef(i % 2, i);
+      inputTopic.put(ref, xs[i].clone());
+      p.process(new Record<>("k" + i, new TrainingSample("id" + i, i, xs[i], ref), i));
     }
   }
 
@@ -105,8 +122,9 @@ class TrainerProcessorTest {
     // two steps → a checkpoint after sample 8; samples 9 and 10 are in the replay store
     assertThat(new CheckpointStore(checkpoints, 1024).load()).get()
         .satisfies(c -> assertThat(c.steps()).isEqualTo(2))
-        .satisfies(c -> assertThat(c.replayFrom()).isEqualTo(8));
-    assertThat(replay.approximateNumEntries()).isEqualTo(2);
+        .satisfies(c -> assertThat(c.replayFrom()).isEqualTo(1));
+    assertThat(replay.approximateNumEntries()).isEqualTo(1);
+    assertThat(replay.get(1L)).as("one block of two 13-byte references").hasSize(1 + 2 * 13);
     assertThat(checkpoints.get(CheckpointStore.chunkKey(0, 1))).as("checkpoint spans several chunks").isNotNull();
   }
 
@@ -146,14 +164,50 @@ class TrainerProcessorTest {
     TrainerSettings publishEachStep = new TrainerSettings(CONFIG, "java", 1_000, 3, 600_000, 1, 1024);
     float[][] xs = samples(16, 3);
     MockProcessorContext<String, ModelChunk> ctx1 = context();
-    TrainerProcessor first = new TrainerProcessor(publishEachStep, SaeMetricsSink.NOOP);
+    TrainerProcessor first = new TrainerProcessor(publishEachStep, SaeMetricsSink.NOOP, fetchers);
     first.init(ctx1);
     feed(first, xs, 0, 8);
     MockProcessorContext<String, ModelChunk> ctx2 = context();
-    TrainerProcessor second = new TrainerProcessor(publishEachStep, SaeMetricsSink.NOOP);
+    TrainerProcessor second = new TrainerProcessor(publishEachStep, SaeMetricsSink.NOOP, fetchers);
     second.init(ctx2);
     feed(second, xs, 8, 16);
     assertThat(ctx1.forwarded()).extracting(f -> f.record().value().getModelVersion()).containsOnly(1L, 2L);
     assertThat(ctx2.forwarded()).extracting(f -> f.record().value().getModelVersion()).containsOnly(3L, 4L);
+  }
+
+  @Test
+  void samplesWithoutSourceAreKeptWholeAndStillResumeExactly() {
+    float[][] xs = samples(11, 4);
+    TrainerProcessor first = start(context());
+    for (int i = 0; i < 11; i++) {
+      first.process(new Record<>("k" + i, new TrainingSample("id" + i, i, xs[i], null), i));
+    }
+    inputTopic.clear();
+    TrainerProcessor second = start(context());
+    OnlineTrainer reference = new OnlineTrainer(CONFIG, Gemms.create("java"));
+    for (float[] x : xs) {
+      reference.accept(x);
+    }
+    assertThat(second.trainer().checkpoint()).isEqualTo(reference.checkpoint());
+  }
+
+  @Test
+  void replayedSamplesGoneFromTheInputTopicAreSkipped() {
+    float[][] xs = samples(15, 5);
+    TrainerProcessor first = start(context());
+    feed(first, xs, 0, 15);
+    // checkpoint after sample 8; samples 8..14 replay; 9 and 12 have been deleted from the topic
+    inputTopic.remove(new InputRef(1, 9));
+    inputTopic.remove(new InputRef(0, 12));
+    TrainerProcessor second = start(context());
+    OnlineTrainer reference = new OnlineTrainer(CONFIG, Gemms.create("java"));
+    for (int i = 0; i < 15; i++) {
+      if (i != 9 && i != 12) {
+        reference.accept(xs[i]);
+      }
+    }
+    assertThat(second.trainer().steps()).isEqualTo(3);
+    assertThat(second.trainer().buffered()).isEqualTo(1);
+    assertThat(second.trainer().checkpoint()).isEqualTo(reference.checkpoint());
   }
 }
