@@ -44,7 +44,10 @@ public final class SaeDriver implements AutoCloseable {
 
   /**
    * Small model: d = 16, n = 48, batch 4, publish every 2 steps, checkpoint every 3; each input
-   * scored on arrival ({@code score.batch.size=1}) — {@code BatchedScoringTest} covers batching.
+   * scored on arrival ({@code score.batch.size=1}) — {@code BatchedScoringTest} covers batching;
+   * trained on the stream thread ({@code train.async=false}), so that steps, checkpoints and model
+   * versions happen at known records — {@code TrainerProcessorTest} and the integration tests
+   * cover training on a thread of its own.
    */
   public static Map<String, Object> settings(String registryUrl) {
     Map<String, Object> m = new HashMap<>();
@@ -61,6 +64,7 @@ public final class SaeDriver implements AutoCloseable {
     m.put(AppConfig.GEMM_BACKEND_CONFIG, "java");
     m.put(AppConfig.ANOMALY_WARMUP_RECORDS_CONFIG, 20L);
     m.put(AppConfig.SCORE_BATCH_SIZE_CONFIG, 1);
+    m.put(AppConfig.TRAIN_ASYNC_CONFIG, false);
     return m;
   }
 

@@ -140,6 +140,10 @@ public final class AppConfig extends AbstractConfig {
   public static final String TRAIN_BATCH_MAX_WAIT_MS_CONFIG = "train.batch.max.wait.ms";
   public static final String TRAIN_BATCH_MAX_WAIT_MS_DOC =
       "A partial batch is trained after this long (wall clock) without new training samples.";
+  public static final String TRAIN_ASYNC_CONFIG = "train.async";
+  public static final String TRAIN_ASYNC_DOC =
+      "Train on a thread of its own, so that the stream thread goes on reading, scoring and writing"
+          + " meanwhile (true), or on the stream thread (false). The results are the same, bit for bit.";
   public static final String TRAIN_CHECKPOINT_INTERVAL_STEPS_CONFIG = "train.checkpoint.interval.steps";
   public static final String TRAIN_CHECKPOINT_INTERVAL_STEPS_DOC = "Checkpoint the trainer every this many steps.";
   public static final String TRAIN_CHECKPOINT_INTERVAL_MS_CONFIG = "train.checkpoint.interval.ms";
@@ -147,7 +151,7 @@ public final class AppConfig extends AbstractConfig {
       "Checkpoint the trainer at least this often (wall clock) while it has new samples.";
   public static final String MODEL_PUBLISH_INTERVAL_STEPS_CONFIG = "model.publish.interval.steps";
   public static final String MODEL_PUBLISH_INTERVAL_STEPS_DOC =
-      "Publish a model version every this many steps (and after a partial batch is trained).";
+      "Publish a model version at every step count that is a multiple of this (and after a partial batch is trained).";
   public static final String MODEL_CHUNK_BYTES_CONFIG = "model.chunk.bytes";
   public static final String MODEL_CHUNK_BYTES_DOC =
       "Largest payload of one ModelChunk record (and of one checkpoint chunk); below Kafka's 1 MB"
@@ -321,6 +325,10 @@ public final class AppConfig extends AbstractConfig {
     return getInt(MODEL_CHUNK_BYTES_CONFIG);
   }
 
+  public boolean trainAsync() {
+    return getBoolean(TRAIN_ASYNC_CONFIG);
+  }
+
   public String metricsHost() {
     return getString(METRICS_HOST_CONFIG);
   }
@@ -386,6 +394,7 @@ public final class AppConfig extends AbstractConfig {
         .define(TRAIN_DENSE_THRESHOLD_CONFIG, Type.DOUBLE, exact(t.denseThreshold()), Range.between(Double.MIN_VALUE, 1.0), Importance.LOW, TRAIN_DENSE_THRESHOLD_DOC)
         .define(TRAIN_SAMPLE_RATE_CONFIG, Type.DOUBLE, 1.0, Range.between(0.0, 1.0), Importance.HIGH, TRAIN_SAMPLE_RATE_DOC)
         .define(TRAIN_BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(1), Importance.MEDIUM, TRAIN_BATCH_MAX_WAIT_MS_DOC)
+        .define(TRAIN_ASYNC_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, TRAIN_ASYNC_DOC)
         .define(TRAIN_CHECKPOINT_INTERVAL_STEPS_CONFIG, Type.INT, 100, Range.atLeast(1), Importance.MEDIUM, TRAIN_CHECKPOINT_INTERVAL_STEPS_DOC)
         .define(TRAIN_CHECKPOINT_INTERVAL_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(1), Importance.MEDIUM, TRAIN_CHECKPOINT_INTERVAL_MS_DOC)
         .define(MODEL_PUBLISH_INTERVAL_STEPS_CONFIG, Type.INT, 50, Range.atLeast(1), Importance.MEDIUM, MODEL_PUBLISH_INTERVAL_STEPS_DOC)

@@ -1,9 +1,11 @@
 package io.saestreams.stream.training;
 
 import io.saestreams.stream.modelstore.Chunks;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -11,10 +13,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Kafka records: {@code chunk-<slot>-<i>} for i in [0, count) and a {@code meta} entry ({@link
  * CheckpointMeta}). A new checkpoint goes into the slot the current one does not use and becomes
  * current only when {@code meta} is written, so an interrupted save leaves the previous
- * checkpoint intact.
+ * checkpoint intact. A {@code published} entry holds the last model version forwarded.
  */
 final class CheckpointStore {
   static final String META = "meta";
+  /** The last model version forwarded (8 bytes, big-endian). */
+  static final String PUBLISHED = "published";
 
   /** A loaded checkpoint. */
   record Checkpoint(byte[] bytes, long steps, long replayFrom) {}
@@ -74,5 +78,23 @@ final class CheckpointStore {
         META,
         new CheckpointMeta(slot, parts.size(), checkpoint.length, Chunks.crc32(checkpoint), steps, replayFrom)
             .toBytes());
+  }
+
+  /** The last model version forwarded, if one was recorded. */
+  OptionalLong lastPublished() {
+    byte[] b = store.get(PUBLISHED);
+    if (b == null) {
+      return OptionalLong.empty();
+    }
+    if (b.length != Long.BYTES) {
+      throw new IllegalStateException("the trainer's last published version has " + b.length + " bytes; expected "
+          + Long.BYTES);
+    }
+    return OptionalLong.of(ByteBuffer.wrap(b).getLong());
+  }
+
+  /** Records that model version {@code version} was forwarded. */
+  void published(long version) {
+    store.put(PUBLISHED, ByteBuffer.allocate(Long.BYTES).putLong(version).array());
   }
 }

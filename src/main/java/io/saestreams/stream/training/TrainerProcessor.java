@@ -7,10 +7,12 @@ import io.saestreams.model.SaeModel;
 import io.saestreams.model.linalg.Gemms;
 import io.saestreams.train.OnlineTrainer;
 import io.saestreams.train.StatsSnapshot;
-import io.saestreams.train.StepResult;
+import io.saestreams.train.TrainerThread;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -27,21 +29,37 @@ import org.slf4j.LoggerFactory;
  * ReplayLog}), both changelogged. On start the trainer is restored from the checkpoint (or built
  * fresh from the configuration) and the samples since are read again from the input topic (a
  * {@link SampleFetcher}) and fed to it, so it resumes exactly where it stopped — provided the
- * input topic still holds them. A checkpoint is taken every N steps,
- * at least every T ms while there are new samples, and after every partial batch (a partial
- * batch is not reproduced by replaying samples). A wall-clock punctuator trains a partial batch
- * when no sample has arrived for the configured wait.
+ * input topic still holds them. A checkpoint is taken every N steps, at least every T ms while
+ * there are new samples, and after every partial batch (a partial batch is not reproduced by
+ * replaying samples). A wall-clock punctuator trains a partial batch when no sample has arrived
+ * for the configured wait.
  *
- * <p>Output: every M steps and after a partial batch, the model as {@link ModelChunk} records
- * keyed by chunk index; the version is the trainer's step count, which the checkpoint restores,
- * so versions increase across restarts.
+ * <p>Training runs on a thread of its own ({@link TrainerThread}) unless {@code train.async} is
+ * false: the stream thread hands samples over and goes on, and forwards what the trainer
+ * finished (steps for the metrics, model versions) at its next record or punctuation. A
+ * checkpoint waits for the trainer to catch up first, so it covers exactly the samples the
+ * replay store holds.
+ *
+ * <p>Output: model versions as {@link ModelChunk} records keyed by chunk index, for every step
+ * count that is a multiple of M and after every partial batch. The version is the trainer's step
+ * count, which the checkpoint restores, so versions increase across restarts. The last version
+ * forwarded is kept in the checkpoint store: a version trained but not yet forwarded when the
+ * application stopped is trained again by the replay and forwarded then, so that every due
+ * version is published exactly once.
  */
 public final class TrainerProcessor implements Processor<String, TrainingSample, String, ModelChunk> {
   public static final String CHECKPOINT_STORE = "trainer-checkpoint";
   public static final String REPLAY_STORE = "trainer-replay";
   static final String ROLE = "trainer";
+  /** Most samples waiting for the training thread, in batches. */
+  static final int QUEUED_BATCHES = 4;
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainerProcessor.class);
+
+  /** A model version and the trainer's statistics at it, taken on the training thread. */
+  private record Publication(SaeModel model, StatsSnapshot stats, int dead) {}
+
+  private record Snapshot(byte[] bytes, long steps) {}
 
   private final TrainerSettings settings;
   private final SaeMetricsSink metrics;
@@ -49,8 +67,10 @@ public final class TrainerProcessor implements Processor<String, TrainingSample,
   private ProcessorContext<String, ModelChunk> context;
   private CheckpointStore checkpoints;
   private ReplayLog replay;
-  private OnlineTrainer trainer;
-  private long lastPublishedSteps;
+  private TrainerThread<Publication> trainer;
+  /** Versions the replay trained again that were never forwarded; forwarded first. */
+  private final List<Publication> replayed = new ArrayList<>();
+  private long steps;
   private long lastCheckpointSteps;
   private long lastCheckpointAt;
   private long lastSampleAt;
@@ -70,26 +90,41 @@ public final class TrainerProcessor implements Processor<String, TrainingSample,
     checkpoints = new CheckpointStore(cp, settings.chunkBytes());
     replay = new ReplayLog(rp);
     Optional<CheckpointStore.Checkpoint> loaded = checkpoints.load();
-    trainer = loaded.map(this::restore).orElseGet(
+    OnlineTrainer restored = loaded.map(this::restore).orElseGet(
         () -> new OnlineTrainer(settings.trainer(), Gemms.create(settings.gemmBackend())));
-    ReplayLog.Replayed replayed = replay.replay(
+    lastCheckpointSteps = loaded.map(CheckpointStore.Checkpoint::steps).orElse(0L);
+    long forwarded = checkpoints.lastPublished().orElse(lastCheckpointSteps);
+    ReplayLog.Replayed r = replay.replay(
         loaded.map(CheckpointStore.Checkpoint::replayFrom).orElse(0L),
-        trainer::accept,
+        x -> {
+          if (restored.accept(x) != null && due(restored.steps()) && restored.steps() > forwarded) {
+            replayed.add(publication(restored));
+          }
+        },
         () -> fetchers.open(context.appConfigs()));
-    if (replayed.missing() > 0) {
+    if (r.missing() > 0) {
       LOG.warn("{} of the {} samples to replay are no longer in the input topic (retention or compaction"
           + " removed them, or they no longer validate); training resumes without them, so not exactly"
           + " where it stopped. Keep the input topic's retention well above train.checkpoint.interval.ms"
-          + " to avoid this.", replayed.missing(), replayed.missing() + replayed.samples());
+          + " to avoid this.", r.missing(), r.missing() + r.samples());
     }
     LOG.info("trainer {} at step {} after replaying {} samples", loaded.isPresent() ? "restored" : "started",
-        trainer.steps(), replayed.samples());
-    lastPublishedSteps = trainer.steps();
-    lastCheckpointSteps = loaded.map(CheckpointStore.Checkpoint::steps).orElse(0L);
+        restored.steps(), r.samples());
+    steps = restored.steps();
+    trainer = new TrainerThread<>(restored, settings.async(), QUEUED_BATCHES * settings.trainer().batchSize(),
+        "sae-trainer-" + context.taskId(), this::due, TrainerProcessor::publication);
     lastCheckpointAt = context.currentSystemTimeMs();
     lastSampleAt = lastCheckpointAt;
     context.schedule(Duration.ofMillis(settings.punctuateIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
         this::punctuate);
+  }
+
+  private boolean due(long version) {
+    return version % settings.publishIntervalSteps() == 0;
+  }
+
+  private static Publication publication(OnlineTrainer t) {
+    return new Publication(SaeModel.of(t.config().model(), t.parameters(), t.steps()), t.snapshot(), t.deadCount());
   }
 
   private OnlineTrainer restore(CheckpointStore.Checkpoint c) {
@@ -113,69 +148,77 @@ public final class TrainerProcessor implements Processor<String, TrainingSample,
   public void process(Record<String, TrainingSample> record) {
     replay.append(record.value());
     lastSampleAt = context.currentSystemTimeMs();
-    StepResult step = trainer.accept(record.value().values());
-    if (step != null) {
-      afterStep(step, record.timestamp());
-    }
-  }
-
-  private void afterStep(StepResult step, long timestamp) {
-    metrics.trainingStep(step);
-    if (trainer.steps() - lastPublishedSteps >= settings.publishIntervalSteps()) {
-      publish(timestamp);
-    }
-    if (trainer.steps() - lastCheckpointSteps >= settings.checkpointIntervalSteps()) {
-      checkpoint();
+    trainer.accept(record.value().values());
+    forwardDone(record.timestamp());
+    if (steps - lastCheckpointSteps >= settings.checkpointIntervalSteps()) {
+      checkpoint(record.timestamp());
     }
   }
 
   private void punctuate(long now) {
-    if (trainer.buffered() > 0 && now - lastSampleAt >= settings.batchMaxWaitMs()) {
-      StepResult step = trainer.flush();
-      metrics.trainingStep(step);
-      if (trainer.steps() > lastPublishedSteps) {
-        publish(now);
-      }
-      checkpoint();
-    } else if (!replay.isEmpty() && now - lastCheckpointAt >= settings.checkpointIntervalMs()) {
-      checkpoint();
+    forwardDone(now);
+    if (now - lastSampleAt >= settings.batchMaxWaitMs() && trainer.await(OnlineTrainer::buffered) > 0) {
+      trainer.flush();
+      checkpoint(now);
+    } else if (!replay.isEmpty()
+        && (now - lastCheckpointAt >= settings.checkpointIntervalMs()
+            || steps - lastCheckpointSteps >= settings.checkpointIntervalSteps())) {
+      checkpoint(now);
     }
   }
 
-  private void publish(long timestamp) {
-    long version = trainer.steps();
-    SaeModel model = SaeModel.of(settings.trainer().model(), trainer.parameters(), version);
+  /** Reports the steps the trainer has finished and forwards the versions among them. */
+  private void forwardDone(long timestamp) {
+    for (Publication p : replayed) {
+      forward(p, timestamp);
+    }
+    replayed.clear();
+    for (TrainerThread.Done<Publication> d : trainer.drain()) {
+      metrics.trainingStep(d.step());
+      steps = d.steps();
+      if (d.publication() != null) {
+        forward(d.publication(), timestamp);
+      }
+    }
+  }
+
+  private void forward(Publication p, long timestamp) {
+    long version = p.model().version();
     List<ModelChunk> chunks =
-        ModelPublisher.chunks(model, settings.chunkBytes(), context.currentSystemTimeMs(), version);
+        ModelPublisher.chunks(p.model(), settings.chunkBytes(), context.currentSystemTimeMs(), version);
     for (ModelChunk c : chunks) {
       context.forward(new Record<>(Integer.toString(c.getChunkIndex()), c, timestamp));
     }
-    lastPublishedSteps = version;
+    checkpoints.published(version);
     metrics.modelVersion(ROLE, version);
-    reportStats();
+    SaeConfig m = settings.trainer().model();
+    int dense = (int) Math.round(p.stats().denseFraction() * m.latentDim());
+    double l0Target = m.activation().isTopK() ? m.k() : Double.NaN;
+    metrics.trainingStats(p.stats(), p.dead(), dense, l0Target);
     LOG.debug("published model version {} in {} chunks", version, chunks.size());
   }
 
-  private void reportStats() {
-    StatsSnapshot s = trainer.snapshot();
-    SaeConfig m = settings.trainer().model();
-    int dense = (int) Math.round(s.denseFraction() * m.latentDim());
-    double l0Target = m.activation().isTopK() ? m.k() : Double.NaN;
-    metrics.trainingStats(s, trainer.deadCount(), dense, l0Target);
-  }
-
-  private void checkpoint() {
+  /** Waits for the trainer to catch up, forwards what it finished, then saves the checkpoint. */
+  private void checkpoint(long timestamp) {
+    Snapshot s = trainer.await(t -> new Snapshot(t.checkpoint(), t.steps()));
+    forwardDone(timestamp);
     long now = context.currentSystemTimeMs();
-    byte[] bytes = trainer.checkpoint();
-    checkpoints.save(bytes, trainer.steps(), replay.seal());
+    checkpoints.save(s.bytes(), s.steps(), replay.seal());
     replay.truncate();
-    lastCheckpointSteps = trainer.steps();
+    lastCheckpointSteps = s.steps();
     lastCheckpointAt = now;
-    metrics.checkpoint(bytes.length, now);
+    metrics.checkpoint(s.bytes().length, now);
   }
 
-  /** The live trainer (for tests in this package). */
-  OnlineTrainer trainer() {
-    return trainer;
+  @Override
+  public void close() {
+    if (trainer != null) {
+      trainer.close();
+    }
+  }
+
+  /** Runs {@code f} on the trainer once it has trained everything handed over (for tests). */
+  <T> T inspect(Function<OnlineTrainer, T> f) {
+    return trainer.await(f);
   }
 }

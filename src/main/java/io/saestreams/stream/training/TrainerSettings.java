@@ -13,6 +13,7 @@ import io.saestreams.train.TrainerConfig;
  * @param checkpointIntervalMs checkpoint at least this often while there are new samples
  * @param publishIntervalSteps publish a model version every this many steps
  * @param chunkBytes largest chunk of a model version or checkpoint
+ * @param async train on a thread of its own rather than the stream thread
  */
 public record TrainerSettings(
     TrainerConfig trainer,
@@ -21,7 +22,8 @@ public record TrainerSettings(
     int checkpointIntervalSteps,
     long checkpointIntervalMs,
     int publishIntervalSteps,
-    int chunkBytes) {
+    int chunkBytes,
+    boolean async) {
 
   public static TrainerSettings of(AppConfig c) {
     return new TrainerSettings(
@@ -31,11 +33,20 @@ public record TrainerSettings(
         c.checkpointIntervalSteps(),
         c.checkpointIntervalMs(),
         c.publishIntervalSteps(),
-        c.chunkBytes());
+        c.chunkBytes(),
+        c.trainAsync());
   }
 
-  /** How often the punctuator looks for an idle partial batch or a due checkpoint. */
+  /** When training on its own thread, the longest a finished step waits to be forwarded. */
+  static final long ASYNC_FORWARD_MS = 50;
+
+  /**
+   * How often the punctuator looks for an idle partial batch or a due checkpoint, and, when
+   * training on its own thread, forwards what the trainer finished (so that the last steps before
+   * a pause in the input are published without waiting for more input).
+   */
   long punctuateIntervalMs() {
-    return Math.max(1, Math.min(batchMaxWaitMs, checkpointIntervalMs) / 2);
+    long interval = Math.max(1, Math.min(batchMaxWaitMs, checkpointIntervalMs) / 2);
+    return async ? Math.min(interval, ASYNC_FORWARD_MS) : interval;
   }
 }

@@ -1,0 +1,208 @@
+package io.saestreams.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.LongPredicate;
+
+/**
+ * An {@link OnlineTrainer} driven by one owner thread, trained either on a thread of its own or,
+ * when {@code background} is false, on the owner's thread as each call is made.
+ *
+ * <p>The owner hands over samples ({@link #accept}) and partial-batch flushes ({@link #flush}) in
+ * order; the trainer applies them in that order, so the result is the same as training on the
+ * owner's thread, bit for bit. After each step the trainer leaves a {@link Done} in an outbox the
+ * owner empties with {@link #drain}; when the step's version is due ({@code due}, or after a
+ * flush) it also takes a publication with {@code publisher}, on the training thread, before
+ * training on. {@link #await} runs a function on the trainer once everything handed over before
+ * it has been trained (a checkpoint, for instance).
+ *
+ * <p>The hand-over queue is bounded: an owner that runs ahead of training waits. A failure on the
+ * training thread is rethrown to the owner by its next call. Not thread-safe for several owners.
+ *
+ * @param <P> a publication (a model version, say)
+ */
+public final class TrainerThread<P> implements AutoCloseable {
+  /**
+   * One training step.
+   *
+   * @param steps the trainer's step count after it
+   * @param publication what {@code publisher} took after the step, or null
+   */
+  public record Done<P>(StepResult step, long steps, P publication) {}
+
+  private static final Object FLUSH = new Object();
+  private static final Object STOP = new Object();
+  private static final long WAIT_SLICE_MS = 100;
+
+  private record Barrier(Function<OnlineTrainer, ?> function, CompletableFuture<Object> result) {}
+
+  private final OnlineTrainer trainer;
+  private final Function<OnlineTrainer, P> publisher;
+  private final LongPredicate due;
+  private final Queue<Done<P>> outbox = new ConcurrentLinkedQueue<>();
+  private final BlockingQueue<Object> inbox;
+  private final Thread thread;
+  private volatile Throwable failure;
+
+  /**
+   * @param background train on a thread of its own (named {@code name}) rather than the owner's
+   * @param capacity most samples and commands waiting for the training thread
+   * @param due whether the version reached by a full-batch step is published
+   * @param publisher takes a publication of the trainer's state (runs on the training thread)
+   */
+  public TrainerThread(OnlineTrainer trainer, boolean background, int capacity, String name,
+      LongPredicate due, Function<OnlineTrainer, P> publisher) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
+    }
+    this.trainer = trainer;
+    this.due = due;
+    this.publisher = publisher;
+    if (background) {
+      this.inbox = new ArrayBlockingQueue<>(capacity);
+      this.thread = new Thread(this::run, name);
+      this.thread.setDaemon(true);
+      this.thread.start();
+    } else {
+      this.inbox = null;
+      this.thread = null;
+    }
+  }
+
+  /** Hands over a sample (not copied: do not modify it afterwards). */
+  public void accept(float[] x) {
+    if (thread == null) {
+      apply(x);
+    } else {
+      put(x);
+    }
+  }
+
+  /** Hands over a flush: the buffered samples, if any, are trained as a short batch. */
+  public void flush() {
+    if (thread == null) {
+      apply(FLUSH);
+    } else {
+      put(FLUSH);
+    }
+  }
+
+  /** The steps trained since the last call, oldest first. */
+  public List<Done<P>> drain() {
+    rethrow();
+    List<Done<P>> out = new ArrayList<>();
+    for (Done<P> d; (d = outbox.poll()) != null; ) {
+      out.add(d);
+    }
+    return out;
+  }
+
+  /**
+   * Runs {@code function} on the trainer after everything handed over so far has been trained,
+   * and returns its result; steps trained before it are in the outbox.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T await(Function<OnlineTrainer, T> function) {
+    if (thread == null) {
+      return function.apply(trainer);
+    }
+    Barrier b = new Barrier(function, new CompletableFuture<>());
+    put(b);
+    while (true) {
+      try {
+        return (T) b.result().get(WAIT_SLICE_MS, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        rethrow();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("training failed", e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the training thread", e);
+      }
+    }
+  }
+
+  /** Stops the training thread; what it has not trained yet is dropped. */
+  @Override
+  public void close() {
+    if (thread == null) {
+      return;
+    }
+    inbox.clear();
+    inbox.offer(STOP);
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void put(Object item) {
+    try {
+      while (!inbox.offer(item, WAIT_SLICE_MS, TimeUnit.MILLISECONDS)) {
+        rethrow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while handing a sample to the training thread", e);
+    }
+    rethrow();
+  }
+
+  private void rethrow() {
+    Throwable t = failure;
+    if (t != null) {
+      throw new IllegalStateException("training failed on thread " + thread.getName(), t);
+    }
+  }
+
+  private void run() {
+    try {
+      while (true) {
+        Object item = inbox.take();
+        if (item == STOP) {
+          return;
+        }
+        if (item instanceof Barrier b) {
+          try {
+            b.result().complete(b.function().apply(trainer));
+          } catch (RuntimeException | Error e) {
+            b.result().completeExceptionally(e);
+            throw e;
+          }
+        } else {
+          apply(item);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException | Error e) {
+      failure = e;
+      // nobody waits on a barrier forever
+      for (Object item; (item = inbox.poll()) != null; ) {
+        if (item instanceof Barrier b) {
+          b.result().completeExceptionally(e);
+        }
+      }
+    }
+  }
+
+  private void apply(Object item) {
+    boolean flushed = item == FLUSH;
+    StepResult step = flushed ? trainer.flush() : trainer.accept((float[]) item);
+    if (step != null) {
+      long steps = trainer.steps();
+      P publication = flushed || due.test(steps) ? publisher.apply(trainer) : null;
+      outbox.add(new Done<>(step, steps, publication));
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package io.saestreams.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.saestreams.model.SaeConfig;
+import io.saestreams.model.linalg.Gemms;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@Timeout(60)
+class TrainerThreadTest {
+  private static final int D = 8;
+  private static final TrainerConfig CONFIG =
+      TrainerConfig.defaults(SaeConfig.builder(D, 12).build()).withBatchSize(5).withSeed(3);
+
+  private static OnlineTrainer fresh() {
+    return new OnlineTrainer(CONFIG, Gemms.create("java"));
+  }
+
+  private static float[][] samples(int n, long seed) {
+    Random r = new Random(seed);
+    float[][] xs = new float[n][D];
+    for (float[] x : xs) {
+      for (int i = 0; i < D; i++) {
+        x[i] = (float) r.nextGaussian();
+      }
+    }
+    return xs;
+  }
+
+  @ParameterizedTest(name = "background {0}")
+  @ValueSource(booleans = {false, true})
+  void trainsInOrderBitForBitAsOnTheCallersThread(boolean background) {
+    float[][] xs = samples(63, 1);
+    OnlineTrainer reference = fresh();
+    try (TrainerThread<Long> t = new TrainerThread<>(fresh(), background, 3, "t", s -> s % 2 == 0, OnlineTrainer::steps)) {
+      List<TrainerThread.Done<Long>> done = new ArrayList<>();
+      for (int i = 0; i < xs.length; i++) {
+        t.accept(xs[i]);
+        reference.accept(xs[i]);
+        if (i == 31) {
+          t.flush();
+          reference.flush();
+        }
+        done.addAll(t.drain());
+      }
+      byte[] checkpoint = t.await(OnlineTrainer::checkpoint);
+      done.addAll(t.drain());
+      assertThat(checkpoint).isEqualTo(reference.checkpoint());
+      // steps 1..6 full (30 samples), 7 the flushed pair, then 8..13 full: published when even,
+      // and after the flush
+      assertThat(done).extracting(TrainerThread.Done::steps)
+          .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L);
+      assertThat(done).filteredOn(d -> d.publication() != null).extracting(TrainerThread.Done::publication)
+          .containsExactly(2L, 4L, 6L, 7L, 8L, 10L, 12L);
+      assertThat(done.get(6).step().rows()).as("the flushed batch").isEqualTo(2);
+    }
+  }
+
+  @Test
+  void awaitSeesEverythingHandedOverBeforeIt() {
+    try (TrainerThread<Void> t = new TrainerThread<>(fresh(), true, 2, "t", s -> false, x -> null)) {
+      float[][] xs = samples(23, 2);
+      for (float[] x : xs) {
+        t.accept(x);
+      }
+      assertThat(t.await(OnlineTrainer::steps)).isEqualTo(4);
+      assertThat(t.await(OnlineTrainer::buffered)).isEqualTo(3);
+      assertThat(t.drain()).hasSize(4);
+      assertThat(t.drain()).isEmpty();
+    }
+  }
+
+  @Test
+  void aFailureOnTheTrainingThreadIsRethrownToTheOwner() {
+    try (TrainerThread<Void> t = new TrainerThread<>(fresh(), true, 1, "t", s -> false, x -> null)) {
+      t.accept(new float[D + 1]);
+      assertThatThrownBy(() -> t.await(OnlineTrainer::steps))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("training failed")
+          .hasRootCauseInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> t.accept(new float[D])).hasMessageContaining("training failed");
+      assertThatThrownBy(t::drain).hasMessageContaining("training failed");
+    }
+  }
+
+  @Test
+  void aFailingAwaitedFunctionFailsTheAwaitAndTheThread() {
+    try (TrainerThread<Void> t = new TrainerThread<>(fresh(), true, 1, "t", s -> false, x -> null)) {
+      assertThatThrownBy(() -> t.await(x -> {
+        throw new ArithmeticException("boom");
+      })).hasRootCauseInstanceOf(ArithmeticException.class);
+      assertThatThrownBy(() -> t.accept(new float[D])).hasMessageContaining("training failed");
+    }
+  }
+
+  @Test
+  void closeStopsTheThread() throws Exception {
+    TrainerThread<Void> t = new TrainerThread<>(fresh(), true, 4, "trainer-under-test", s -> false, x -> null);
+    t.accept(new float[D]);
+    t.close();
+    Thread.sleep(50);
+    assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName).doesNotContain("trainer-under-test");
+    assertThatThrownBy(() -> new TrainerThread<>(fresh(), true, 0, "t", s -> false, x -> null))
+        .hasMessageContaining("capacity must be >= 1");
+  }
+}
