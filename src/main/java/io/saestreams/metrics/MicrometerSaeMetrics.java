@@ -82,6 +82,8 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
   private final LongAdder skipped = new LongAdder();
   private final LongAdder samples = new LongAdder();
   private final LongAdder anomalies = new LongAdder();
+  private final LongAdder replayed = new LongAdder();
+  private final LongAdder replayMissing = new LongAdder();
   private final BoundedTagValues<LongAdder> invalid;
   private final BoundedTagValues<LongAdder> out;
 
@@ -183,6 +185,12 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
   }
 
   @Override
+  public void replayed(long samples, long missing) {
+    replayed.add(samples);
+    replayMissing.add(missing);
+  }
+
+  @Override
   public void checkpoint(long bytes, long epochMillis) {
     lastCheckpoint = new Checkpoint(bytes, epochMillis);
   }
@@ -264,6 +272,10 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
         skipped);
     counter(r, "sae.train.samples", "Samples in training steps that updated the model", samples);
     counter(r, "sae.anomalies", "Anomaly alerts raised", anomalies);
+    counter(r, "sae.train.replayed.samples",
+        "Samples trained again after a restart, read back from the input topic", replayed);
+    counter(r, "sae.train.replay.missing",
+        "Samples to train again after a restart that were no longer in the input topic", replayMissing);
   }
 
   private static void counter(MeterRegistry r, String name, String description, LongAdder a) {

@@ -28,6 +28,9 @@ public class NoopMetricsSink implements SaeMetricsSink {
   public void checkpoint(long bytes, long epochMillis) {}
 
   @Override
+  public void replayed(long samples, long missing) {}
+
+  @Override
   public void reconstructionError(double error) {}
 
   @Override

@@ -30,6 +30,12 @@ public interface SaeMetricsSink {
   /** The trainer published, or a scorer switched to, this model version. */
   void modelVersion(String role, long version);
 
+  /**
+   * A restarted trainer trained again on {@code samples} samples read back from the input topic;
+   * {@code missing} more were no longer there (training resumed without them).
+   */
+  void replayed(long samples, long missing);
+
   /** A checkpoint of {@code bytes} was written at {@code epochMillis}. */
   void checkpoint(long bytes, long epochMillis);
 

@@ -63,6 +63,8 @@ class MicrometerSaeMetricsTest {
     sink.recordInvalid("not_avro");
     sink.anomaly();
     sink.anomaly();
+    sink.replayed(40, 0);
+    sink.replayed(7, 3);
 
     assertThat(counter("sae.records.in")).isEqualTo(5);
     assertThat(counter("sae.records.out", "output", "codes")).isEqualTo(2);
@@ -71,6 +73,8 @@ class MicrometerSaeMetricsTest {
     assertThat(counter("sae.records.invalid", "reason", "bad_dimension")).isEqualTo(2);
     assertThat(counter("sae.records.invalid", "reason", "not_avro")).isEqualTo(1);
     assertThat(counter("sae.anomalies")).isEqualTo(2);
+    assertThat(counter("sae.train.replayed.samples")).isEqualTo(47);
+    assertThat(counter("sae.train.replay.missing")).isEqualTo(3);
   }
 
   @Test
@@ -344,6 +348,8 @@ class MicrometerSaeMetricsTest {
             "sae.train.skipped.batches",
             "sae.train.samples",
             "sae.anomalies",
+            "sae.train.replayed.samples",
+            "sae.train.replay.missing",
             "sae.train.loss",
             "sae.train.fvu",
             "sae.train.explained.variance",

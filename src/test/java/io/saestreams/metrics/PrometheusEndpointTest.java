@@ -111,6 +111,8 @@ class PrometheusEndpointTest {
                 Map.entry("sae_train_skipped_batches_total", "counter"),
                 Map.entry("sae_train_samples_total", "counter"),
                 Map.entry("sae_anomalies_total", "counter"),
+                Map.entry("sae_train_replayed_samples_total", "counter"),
+                Map.entry("sae_train_replay_missing_total", "counter"),
                 Map.entry("sae_train_loss", "gauge"),
                 Map.entry("sae_train_fvu", "gauge"),
                 Map.entry("sae_train_explained_variance", "gauge"),

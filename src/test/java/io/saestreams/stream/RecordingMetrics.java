@@ -15,6 +15,8 @@ public final class RecordingMetrics implements SaeMetricsSink {
   public int stats;
   public final List<String> versions = new ArrayList<>();
   public final List<Long> checkpoints = new ArrayList<>();
+  /** "replayed+missing" per restore. */
+  public final List<String> replays = new ArrayList<>();
   public final List<Double> errors = new ArrayList<>();
   public int anomalies;
 
@@ -46,6 +48,11 @@ public final class RecordingMetrics implements SaeMetricsSink {
   @Override
   public void modelVersion(String role, long version) {
     versions.add(role + "=" + version);
+  }
+
+  @Override
+  public void replayed(long samples, long missing) {
+    replays.add(samples + "+" + missing);
   }
 
   @Override

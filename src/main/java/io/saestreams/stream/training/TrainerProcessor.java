@@ -102,6 +102,7 @@ public final class TrainerProcessor implements Processor<String, TrainingSample,
           }
         },
         () -> fetchers.open(context.appConfigs()));
+    metrics.replayed(r.samples(), r.missing());
     if (r.missing() > 0) {
       LOG.warn("{} of the {} samples to replay are no longer in the input topic (retention or compaction"
           + " removed them, or they no longer validate); training resumes without them, so not exactly"

@@ -7,6 +7,7 @@ import io.saestreams.avro.ModelChunk;
 import io.saestreams.metrics.SaeMetricsSink;
 import io.saestreams.model.SaeConfig;
 import io.saestreams.model.linalg.Gemms;
+import io.saestreams.stream.RecordingMetrics;
 import io.saestreams.train.OnlineTrainer;
 import io.saestreams.train.TrainerConfig;
 import java.time.Duration;
@@ -80,9 +81,10 @@ class TrainerProcessorTest {
   }
 
   private final List<TrainerProcessor> started = new ArrayList<>();
+  private SaeMetricsSink metrics = SaeMetricsSink.NOOP;
 
   private TrainerProcessor start(MockProcessorContext<String, ModelChunk> ctx, TrainerSettings settings) {
-    TrainerProcessor p = new TrainerProcessor(settings, SaeMetricsSink.NOOP, fetchers);
+    TrainerProcessor p = new TrainerProcessor(settings, metrics, fetchers);
     p.init(ctx);
     started.add(p);
     return p;
@@ -271,7 +273,10 @@ class TrainerProcessorTest {
     // checkpoint after sample 8; samples 8..14 replay; 9 and 12 have been deleted from the topic
     inputTopic.remove(new InputRef(1, 9));
     inputTopic.remove(new InputRef(0, 12));
+    RecordingMetrics recorded = new RecordingMetrics();
+    metrics = recorded;
     TrainerProcessor second = start(context(), false);
+    assertThat(recorded.replays).containsExactly("5+2");
     OnlineTrainer reference = new OnlineTrainer(CONFIG, Gemms.create("java"));
     for (int i = 0; i < 15; i++) {
       if (i != 9 && i != 12) {
