@@ -3,6 +3,7 @@ package io.saestreams.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.saestreams.avro.InputVector;
+import io.saestreams.metrics.NoopMetricsSink;
 import io.saestreams.stream.config.AppConfig;
 import io.saestreams.stream.training.TrainerProcessor;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -91,8 +93,10 @@ class RestartIntegrationTest {
       List<Long> before = OutputChecks.assertCompleteVersions(out.model.readToEnd(WAIT));
 
       producer.sendAll(all.subList(PART_ONE, TOTAL));
-      KafkaStreams second = app.start(stateDir);
+      ReplayCount replay = new ReplayCount();
+      KafkaStreams second = app.start(stateDir, replay);
       assertResumed(app, second, out, all, before);
+      replay.assertNothingMissing();
       assertThat(app.uncaughtExceptions()).isEmpty();
     }
   }
@@ -123,8 +127,10 @@ class RestartIntegrationTest {
 
       producer.sendAll(all.subList(PART_ONE + crashBatch, TOTAL));
       assertThat(emptyDir).isEmptyDirectory();
-      KafkaStreams second = app.start(emptyDir);
+      ReplayCount replay = new ReplayCount();
+      KafkaStreams second = app.start(emptyDir, replay);
       assertResumed(app, second, out, all, before);
+      replay.assertNothingMissing();
       assertThat(app.uncaughtExceptions()).as("only the injected fault").hasSize(1);
     }
   }
@@ -163,5 +169,23 @@ class RestartIntegrationTest {
         .isEqualTo(LongStream.rangeClosed(1, FINAL_VERSION).boxed().toList());
     assertThat(out.dlq.records()).isEmpty();
     assertThat(second.state()).isEqualTo(KafkaStreams.State.RUNNING);
+  }
+
+  /** What the restarted trainer replayed: every sample it read back from the input topic was there. */
+  private static final class ReplayCount extends NoopMetricsSink {
+    private final AtomicLong samples = new AtomicLong(-1);
+    private final AtomicLong missing = new AtomicLong(-1);
+
+    @Override
+    public void replayed(long replayed, long gone) {
+      samples.set(replayed);
+      missing.set(gone);
+    }
+
+    void assertNothingMissing() {
+      LOG.info("the restarted trainer replayed {} samples from the input topic", samples.get());
+      assertThat(samples.get()).as("the trainer reported its replay").isNotNegative();
+      assertThat(missing.get()).as("replay samples no longer in the input topic").isZero();
+    }
   }
 }
