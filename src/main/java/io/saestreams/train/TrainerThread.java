@@ -176,6 +176,8 @@ public final class TrainerThread<P> implements AutoCloseable {
           try {
             b.result().complete(b.function().apply(trainer));
           } catch (RuntimeException | Error e) {
+            // failed before the owner hears of it, so that its next call fails too
+            failure = e;
             b.result().completeExceptionally(e);
             throw e;
           }

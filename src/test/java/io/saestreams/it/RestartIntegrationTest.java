@@ -155,6 +155,12 @@ class RestartIntegrationTest {
     // trained: everything the trainer will publish for this input is committed
     cluster.awaitCaughtUp(app.applicationId(), List.of(app.config().inputTopic()), WAIT);
     cluster.awaitCaughtUp(app.applicationId(), List.of(app.trainingTopic()), WAIT);
+    // the trainer trains on a thread of its own: its last version comes after the training topic
+    // is consumed
+    long started = System.nanoTime();
+    out.model.readUntil(WAIT, "model version " + FINAL_VERSION,
+        r -> r.stream().anyMatch(c -> c.value().getModelVersion() >= FINAL_VERSION));
+    LOG.info("last version {} ms after the training topic was consumed", (System.nanoTime() - started) / 1_000_000);
     out.settle(cluster, app, WAIT);
 
     OutputChecks.assertOneCodeAndScorePerInput(all, out.codes.records(), out.scores.records());
