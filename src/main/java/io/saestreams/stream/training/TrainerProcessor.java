@@ -85,6 +85,8 @@ public final class TrainerProcessor implements Processor<String, TrainingSample,
   @Override
   public void init(ProcessorContext<String, ModelChunk> context) {
     this.context = context;
+    // init may follow a close on the same instance (a suspended task resumed)
+    replayed.clear();
     KeyValueStore<String, byte[]> cp = context.getStateStore(CHECKPOINT_STORE);
     KeyValueStore<Long, byte[]> rp = context.getStateStore(REPLAY_STORE);
     checkpoints = new CheckpointStore(cp, settings.chunkBytes());

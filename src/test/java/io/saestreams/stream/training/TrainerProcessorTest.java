@@ -316,4 +316,25 @@ class TrainerProcessorTest {
     settle(p, ctx);
     assertThat(versions(ctx)).containsExactly(1L, 2L);
   }
+
+  @ParameterizedTest(name = "async {0}")
+  @ValueSource(booleans = {false, true})
+  void aClosedProcessorInitialisedAgainResumesExactly(boolean async) {
+    // Kafka Streams closes the processors of a suspended task and may initialise them again
+    TrainerSettings publishEachStep = new TrainerSettings(CONFIG, "java", 1_000, 3, 600_000, 1, 1024, async);
+    float[][] xs = samples(22, 7);
+    TrainerProcessor first = start(context(), publishEachStep);
+    feed(first, xs, 0, 10);
+    first.inspect(t -> null);
+    // as if versions 1 and 2 had been trained but never forwarded: the replay forwards them
+    checkpoints.delete(CheckpointStore.PUBLISHED);
+    TrainerProcessor p = start(context(), publishEachStep);
+    p.close();
+    MockProcessorContext<String, ModelChunk> ctx = context();
+    p.init(ctx);
+    feed(p, xs, 10, 22);
+    settle(p, ctx);
+    assertThat(p.inspect(OnlineTrainer::checkpoint)).isEqualTo(reference(xs).checkpoint());
+    assertThat(versions(ctx)).containsExactly(1L, 2L, 3L, 4L, 5L);
+  }
 }
