@@ -59,7 +59,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--set", description = "For --pipeline: an application setting key=value over the demo's model settings (TopK k=8, n=256), repeatable, e.g. --set sae.activation=relu --set sae.sparsity=l1.")
   java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
 
-  @Option(names = "--rounds", defaultValue = "3", description = "Rounds of both --pipeline measurements; the first ones warm the JIT up and the last is the figure reported (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--rounds", defaultValue = "3", description = "Rounds of both --pipeline measurements; the first ones warm the JIT up and the last is the figure reported; with 4 or more, also the medians from round 3 on (default: ${DEFAULT-VALUE}).")
   int rounds;
 
   @Override
@@ -184,9 +184,32 @@ final class BenchCommand implements Callable<Integer> {
           + " pass-through: %.2f (%,.0f / %,.0f records/s); CPU per record %.0f / %.0f µs%n",
           full.round(), bench.model(), ratio, full.recordsPerSecond(),
           pass.recordsPerSecond(), full.cpuMicrosPerRecord(), pass.cpuMicrosPerRecord());
+      if (rounds >= STEADY_FROM_ROUND + 1) {
+        double f = median(results, PipelineBenchmark.FULL);
+        double p = median(results, PipelineBenchmark.PASS_THROUGH);
+        out.printf(Locale.ROOT, "rounds %d-%d, medians: full pipeline / pass-through: %.2f"
+            + " (%,.0f / %,.0f records/s)%n", STEADY_FROM_ROUND, rounds, f / p, f, p);
+      }
     }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /** Rounds from this one on count for the medians (the first two warm the JIT up). */
+  static final int STEADY_FROM_ROUND = 3;
+
+  /** Median records/s of one topology over the rounds from {@link #STEADY_FROM_ROUND} on. */
+  static double median(List<PipelineBenchmark.Result> results, String topology) {
+    double[] rates = results.stream()
+        .filter(r -> r.name().equals(topology) && r.round() >= STEADY_FROM_ROUND)
+        .mapToDouble(PipelineBenchmark.Result::recordsPerSecond)
+        .sorted()
+        .toArray();
+    if (rates.length == 0) {
+      return Double.NaN;
+    }
+    int m = rates.length / 2;
+    return rates.length % 2 == 1 ? rates[m] : (rates[m - 1] + rates[m]) / 2;
   }
 
   private static String describe(PipelineBenchmark.Result r) {

@@ -1,0 +1,33 @@
+package io.saestreams.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PipelineMedianTest {
+  private static PipelineBenchmark.Result run(String name, int round, double seconds) {
+    return new PipelineBenchmark.Result(name, round, 1_000, seconds, seconds, 1, 0, Map.of());
+  }
+
+  @Test
+  void mediansCountRoundsFromTheThirdOnPerTopology() {
+    List<PipelineBenchmark.Result> results = new ArrayList<>();
+    // rounds 1 and 2 are slow (JIT) and must not count
+    double[] full = {100, 50, 4, 2, 5, 1};
+    double[] pass = {10, 5, 1, 0.5, 0.25, 2};
+    for (int i = 0; i < full.length; i++) {
+      results.add(run(PipelineBenchmark.PASS_THROUGH, i + 1, pass[i]));
+      results.add(run(PipelineBenchmark.FULL, i + 1, full[i]));
+    }
+    // full rounds 3-6: 250, 500, 200, 1000 records/s → median of 4 = (250 + 500) / 2
+    assertThat(BenchCommand.median(results, PipelineBenchmark.FULL)).isEqualTo(375);
+    // pass rounds 3-6: 1000, 2000, 4000, 500 → (1000 + 2000) / 2
+    assertThat(BenchCommand.median(results, PipelineBenchmark.PASS_THROUGH)).isEqualTo(1500);
+    assertThat(BenchCommand.median(results.subList(0, 10), PipelineBenchmark.FULL))
+        .as("rounds 3-5: 250, 500, 200").isEqualTo(250);
+    assertThat(BenchCommand.median(results.subList(0, 4), PipelineBenchmark.FULL)).isNaN();
+  }
+}
