@@ -7,7 +7,6 @@ import io.saestreams.model.SaeConfig;
 import io.saestreams.model.linalg.Gemms;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,14 +23,7 @@ class TrainerThreadTest {
   }
 
   private static float[][] samples(int n, long seed) {
-    Random r = new Random(seed);
-    float[][] xs = new float[n][D];
-    for (float[] x : xs) {
-      for (int i = 0; i < D; i++) {
-        x[i] = (float) r.nextGaussian();
-      }
-    }
-    return xs;
+    return GaussianRows.of(n, D, seed);
   }
 
   @ParameterizedTest(name = "background {0}")

@@ -8,6 +8,7 @@ import io.saestreams.metrics.SaeMetricsSink;
 import io.saestreams.model.SaeConfig;
 import io.saestreams.model.linalg.Gemms;
 import io.saestreams.stream.RecordingMetrics;
+import io.saestreams.train.GaussianRows;
 import io.saestreams.train.OnlineTrainer;
 import io.saestreams.train.TrainerConfig;
 import java.time.Duration;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -100,14 +100,7 @@ class TrainerProcessorTest {
   }
 
   private static float[][] samples(int n, long seed) {
-    Random r = new Random(seed);
-    float[][] xs = new float[n][D];
-    for (float[] x : xs) {
-      for (int i = 0; i < D; i++) {
-        x[i] = (float) r.nextGaussian();
-      }
-    }
-    return xs;
+    return GaussianRows.of(n, D, seed);
   }
 
   /** Sample i comes from offset i of input partition i % 2; the topic keeps a copy. */
