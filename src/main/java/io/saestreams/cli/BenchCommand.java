@@ -47,7 +47,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with PyTorch for --torch (default: ${DEFAULT-VALUE}).")
   String python;
 
-  @Option(names = "--pipeline", description = "Measure records/s end to end through the streaming pipeline (embedded broker) next to a pass-through topology with the same serdes, instead of the training engine.")
+  @Option(names = "--pipeline", description = "Measure records/s end to end through the streaming pipeline (embedded broker) next to a pass-through topology with the same serdes and a floor (pass-through + the single-partition training topic, no model), instead of the training engine.")
   boolean pipeline;
 
   @Option(names = "--records", defaultValue = "20000", description = "Records for --pipeline (default: ${DEFAULT-VALUE}).")
@@ -59,7 +59,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--set", description = "For --pipeline: an application setting key=value over the demo's model settings (TopK k=8, n=256), repeatable, e.g. --set sae.activation=relu --set sae.sparsity=l1.")
   java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
 
-  @Option(names = "--rounds", defaultValue = "3", description = "Rounds of both --pipeline measurements; the first ones warm the JIT up and the last is the figure reported; with 4 or more, also the medians from round 3 on (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--rounds", defaultValue = "3", description = "Rounds of the three --pipeline measurements; the first ones warm the JIT up and the last is the figure reported; with 4 or more, also the medians from round 3 on (default: ${DEFAULT-VALUE}).")
   int rounds;
 
   @Override
@@ -151,14 +151,15 @@ final class BenchCommand implements Callable<Integer> {
                 out.flush();
               }
             });
-    PipelineBenchmark.Result pass = results.get(results.size() - 2);
-    PipelineBenchmark.Result full = results.get(results.size() - 1);
-    double ratio = full.recordsPerSecond() / pass.recordsPerSecond();
+    int last = results.get(results.size() - 1).round();
+    PipelineBenchmark.Result pass = find(results, PipelineBenchmark.PASS_THROUGH, last);
+    PipelineBenchmark.Result floor = find(results, PipelineBenchmark.FLOOR, last);
+    PipelineBenchmark.Result full = find(results, PipelineBenchmark.FULL, last);
     if (json) {
       StringBuilder sb = new StringBuilder("[");
       for (int i = 0; i < results.size(); i++) {
         PipelineBenchmark.Result r = results.get(i);
-        PipelineBenchmark.Result ref = results.get(i - i % 2);
+        PipelineBenchmark.Result ref = find(results, PipelineBenchmark.PASS_THROUGH, r.round());
         SummaryTable t = new SummaryTable();
         t.add("topology", r.name());
         t.add("model", bench.model());
@@ -182,17 +183,35 @@ final class BenchCommand implements Callable<Integer> {
           1e6 / bench.trainingAloneSamplesPerSecond());
       out.printf(Locale.ROOT, "round %d: full pipeline (%s, training every record) /"
           + " pass-through: %.2f (%,.0f / %,.0f records/s); CPU per record %.0f / %.0f µs%n",
-          full.round(), bench.model(), ratio, full.recordsPerSecond(),
-          pass.recordsPerSecond(), full.cpuMicrosPerRecord(), pass.cpuMicrosPerRecord());
+          last, bench.model(), full.recordsPerSecond() / pass.recordsPerSecond(),
+          full.recordsPerSecond(), pass.recordsPerSecond(), full.cpuMicrosPerRecord(),
+          pass.cpuMicrosPerRecord());
+      out.printf(Locale.ROOT, "round %d: floor (pass-through + training topic, no model) /"
+          + " pass-through: %.2f (%,.0f records/s, CPU %.0f µs/record); full pipeline / floor:"
+          + " %.2f%n", last, floor.recordsPerSecond() / pass.recordsPerSecond(),
+          floor.recordsPerSecond(), floor.cpuMicrosPerRecord(),
+          full.recordsPerSecond() / floor.recordsPerSecond());
       if (rounds >= STEADY_FROM_ROUND + 1) {
         double f = median(results, PipelineBenchmark.FULL);
+        double fl = median(results, PipelineBenchmark.FLOOR);
         double p = median(results, PipelineBenchmark.PASS_THROUGH);
         out.printf(Locale.ROOT, "rounds %d-%d, medians: full pipeline / pass-through: %.2f"
-            + " (%,.0f / %,.0f records/s)%n", STEADY_FROM_ROUND, rounds, f / p, f, p);
+            + " (%,.0f / %,.0f records/s); floor / pass-through: %.2f (%,.0f records/s);"
+            + " full pipeline / floor: %.2f%n", STEADY_FROM_ROUND, rounds, f / p, f, p, fl / p, fl,
+            f / fl);
       }
     }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /** The result of one topology in one round. */
+  private static PipelineBenchmark.Result find(List<PipelineBenchmark.Result> results,
+      String topology, int round) {
+    return results.stream()
+        .filter(r -> r.name().equals(topology) && r.round() == round)
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no " + topology + " in round " + round));
   }
 
   /** Rounds from this one on count for the medians (the first two warm the JIT up). */

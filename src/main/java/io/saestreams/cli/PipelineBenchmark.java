@@ -29,6 +29,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
@@ -41,12 +43,14 @@ import org.apache.kafka.streams.Topology;
 
 /**
  * End-to-end records/s of the full pipeline next to a pass-through topology with the same serdes
- * and Streams settings, on the same embedded broker, over the same pre-produced input, in one JVM.
- * Rounds repeat both measurements: the first pays for JIT compilation of the broker, the clients
- * and the topology, so the last round is the steady figure. A measurement runs from {@code
- * start()} until every score is readable (read_committed) and, for the full pipeline, the trainer
- * has trained every full mini-batch of the sampled records (the last, partial batch waits {@code
- * train.batch.max.wait.ms} for more data by design, so it is not waited for); start-up and
+ * and Streams settings, and next to a floor (the pass-through plus the training path's topic, no
+ * model; see {@link PassThroughTopology}), on the same embedded broker, over the same
+ * pre-produced input, in one JVM. Rounds repeat the three measurements: the first pays for JIT
+ * compilation of the broker, the clients and the topology, so the last round is the steady
+ * figure. A measurement runs from {@code start()} until every score is readable (read_committed)
+ * and, for the floor, its training task has received every sample, for the full pipeline, the
+ * trainer has trained every full mini-batch of the sampled records (the last, partial batch waits
+ * {@code train.batch.max.wait.ms} for more data by design, so it is not waited for); start-up and
  * rebalance included.
  */
 final class PipelineBenchmark {
@@ -73,6 +77,7 @@ final class PipelineBenchmark {
 
   static final String PASS_THROUGH = "pass-through";
   static final String FULL = "full pipeline";
+  static final String FLOOR = "floor";
   private static final int TRAINING_ALONE_DISTINCT = 20_000;
   private static final List<String> THREAD_RATIOS =
       List.of("process-ratio", "punctuate-ratio", "commit-ratio", "poll-ratio");
@@ -104,7 +109,7 @@ final class PipelineBenchmark {
   }
 
   /**
-   * Produces the input once, then in each round runs the pass-through and then the full
+   * Produces the input once, then in each round runs the pass-through, the floor and the full
    * pipeline over it, each under a fresh application id with its own output topics.
    *
    * @param progress told about each result as it comes
@@ -137,10 +142,18 @@ final class PipelineBenchmark {
             cfg -> PassThroughTopology.build(cfg, serdes), () -> { });
         progress.accept(p);
         results.add(p);
+        LongAdder received = new LongAdder();
+        AppConfig floorConfig = config(broker, registryServer, state, "floor" + round);
+        TopicSpecs.createMissing(admin, floorConfig, partitions, (short) 1);
+        Result floor = measure(FLOOR, round, broker, floorConfig,
+            cfg -> PassThroughTopology.build(cfg, serdes, received),
+            () -> awaitSamples(received::sum, records, "received by the training task"));
+        progress.accept(floor);
+        results.add(floor);
         TrainedCount trained = new TrainedCount();
         Result f = measure(FULL, round, broker, full,
             cfg -> SaeTopology.build(cfg, trained, serdes),
-            () -> awaitTrained(trained, Duration.ofSeconds(60 + records / 200)));
+            () -> awaitSamples(trained.rows::get, toTrain, "trained"));
         progress.accept(f);
         results.add(f);
       }
@@ -201,18 +214,20 @@ final class PipelineBenchmark {
     }
   }
 
-  private void awaitTrained(TrainedCount trained, Duration timeout) {
+  /** Waits until {@code count} reaches {@code expected} samples. */
+  private void awaitSamples(LongSupplier count, long expected, String what) {
+    Duration timeout = Duration.ofSeconds(60 + records / 200);
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (trained.rows.get() < toTrain) {
+    while (count.getAsLong() < expected) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("only " + trained.rows.get() + " of " + toTrain
-            + " samples trained after " + timeout);
+        throw new IllegalStateException("only " + count.getAsLong() + " of " + expected
+            + " samples " + what + " after " + timeout);
       }
       try {
         Thread.sleep(2);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for training", e);
+        throw new IllegalStateException("interrupted while waiting for samples " + what, e);
       }
     }
   }

@@ -2,6 +2,7 @@ package io.saestreams.serde;
 
 import java.util.AbstractList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.RandomAccess;
 
 /**
@@ -41,5 +42,17 @@ public final class FloatList extends AbstractList<Float> implements RandomAccess
   /** The elements as an array of exactly {@link #size()} elements: the backing array when it fits. */
   public float[] toFloatArray() {
     return size == values.length ? values : Arrays.copyOf(values, size);
+  }
+
+  /** The values of any list of floats as an array: the backing array of a FloatList that fits. */
+  public static float[] toArray(List<Float> values) {
+    if (values instanceof FloatList direct) {
+      return direct.toFloatArray();
+    }
+    float[] x = new float[values.size()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = values.get(i);
+    }
+    return x;
   }
 }

@@ -41,7 +41,7 @@ public final class InputValidator {
     Rejection problem = checkSize(decoded.getValues());
     float[] x = null;
     if (problem == null) {
-      x = toArray(decoded.getValues());
+      x = FloatList.toArray(decoded.getValues());
       problem = checkFinite(x);
     }
     if (problem != null) {
@@ -71,14 +71,4 @@ public final class InputValidator {
     return null;
   }
 
-  private static float[] toArray(List<Float> values) {
-    if (values instanceof FloatList direct) {
-      return direct.toFloatArray();
-    }
-    float[] x = new float[values.size()];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = values.get(i);
-    }
-    return x;
-  }
 }
