@@ -98,6 +98,16 @@ public final class NativeGemm implements Gemm {
         c, cOff, ldc)) {
       return;
     }
+    if (m == 1) {
+      // one row (scoring a single input, bias products): C is a vector, and GEMV reads op(B) in
+      // place, where sgemm would first copy (pack) all of it, which costs more than the product.
+      // Column-major, y = op(B)ᵀ·x with B read as its transpose (bCols × bRows, ld ldb).
+      int bRows = transB ? n : k;
+      int bCols = transB ? k : n;
+      BLAS_INSTANCE.sgemv(transB ? "T" : "N", bCols, bRows, alpha, b, bOff, ldb,
+          a, aOff, transA ? lda : 1, beta, c, cOff, 1);
+      return;
+    }
     BLAS_INSTANCE.sgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha,
         b, bOff, ldb, a, aOff, lda, beta, c, cOff, ldc);
   }
