@@ -30,9 +30,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -125,9 +125,11 @@ final class PipelineBenchmark {
       SaeSerdes serdes = new SaeSerdes(registry);
       for (int round = 1; round <= rounds; round++) {
         AppConfig pass = config(broker, registryServer, state, "pass" + round);
+        AppConfig floor = config(broker, registryServer, state, "floor" + round);
         AppConfig full = config(broker, registryServer, state, "full" + round);
-        TopicSpecs.createMissing(admin, pass, partitions, (short) 1);
-        TopicSpecs.createMissing(admin, full, partitions, (short) 1);
+        for (AppConfig c : List.of(pass, floor, full)) {
+          TopicSpecs.createMissing(admin, c, partitions, (short) 1);
+        }
         if (round == 1) {
           model = describe(full.saeConfig());
           trainingAlone = trainingAlone(full);
@@ -143,13 +145,11 @@ final class PipelineBenchmark {
         progress.accept(p);
         results.add(p);
         LongAdder received = new LongAdder();
-        AppConfig floorConfig = config(broker, registryServer, state, "floor" + round);
-        TopicSpecs.createMissing(admin, floorConfig, partitions, (short) 1);
-        Result floor = measure(FLOOR, round, broker, floorConfig,
+        Result fl = measure(FLOOR, round, broker, floor,
             cfg -> PassThroughTopology.build(cfg, serdes, received),
             () -> awaitSamples(received::sum, records, "received by the training task"));
-        progress.accept(floor);
-        results.add(floor);
+        progress.accept(fl);
+        results.add(fl);
         TrainedCount trained = new TrainedCount();
         Result f = measure(FULL, round, broker, full,
             cfg -> SaeTopology.build(cfg, trained, serdes),
