@@ -72,9 +72,12 @@ class TrainerThreadTest {
   @Test
   void aFailureOnTheTrainingThreadIsRethrownToTheOwner() {
     try (TrainerThread<Void> t = new TrainerThread<>(fresh(), true, 1, "t", s -> false, x -> null)) {
-      t.accept(new float[D + 1]);
-      assertThatThrownBy(() -> t.await(OnlineTrainer::steps))
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("training failed")
+      // the owner's next call rethrows: accept itself when the training thread failed before it
+      // returned, else the await after it
+      assertThatThrownBy(() -> {
+        t.accept(new float[D + 1]);
+        t.await(OnlineTrainer::steps);
+      }).isInstanceOf(IllegalStateException.class).hasMessageContaining("training failed")
           .hasRootCauseInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> t.accept(new float[D])).hasMessageContaining("training failed");
       assertThatThrownBy(t::drain).hasMessageContaining("training failed");
