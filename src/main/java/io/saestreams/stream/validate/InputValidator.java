@@ -70,5 +70,4 @@ public final class InputValidator {
     }
     return null;
   }
-
 }
