@@ -172,6 +172,7 @@ final class BenchCommand implements Callable<Integer> {
         t.add("ratio_to_pass_through", r.recordsPerSecond() / ref.recordsPerSecond());
         t.add("cpu_seconds", r.cpuSeconds());
         t.add("cpu_us_per_record", r.cpuMicrosPerRecord());
+        t.add("cpu_us_per_record_without_jit", r.cpuMicrosPerRecordWithoutJit());
         t.add("jit_ms", r.jitMillis());
         r.threadTime().forEach((k, v) -> t.add("stream_thread_" + k + "_ratio", v));
         sb.append(i == 0 ? "" : ",").append(t.toJson());
@@ -191,6 +192,15 @@ final class BenchCommand implements Callable<Integer> {
           + " %.2f%n", last, floor.recordsPerSecond() / pass.recordsPerSecond(),
           floor.recordsPerSecond(), floor.cpuMicrosPerRecord(),
           full.recordsPerSecond() / floor.recordsPerSecond());
+      double training = 1e6 / bench.trainingAloneSamplesPerSecond();
+      out.printf(Locale.ROOT, "round %d: at %.2f of pass-through (%,.0f records/s), the floor's"
+          + " CPU (%.0f µs/record, JIT excluded) plus training alone (%.0f µs/sample) would keep"
+          + " %.1f cores busy; this machine has %d%n", last, PipelineBenchmark.TARGET_RATIO,
+          PipelineBenchmark.TARGET_RATIO * pass.recordsPerSecond(),
+          floor.cpuMicrosPerRecordWithoutJit(), training,
+          PipelineBenchmark.coresNeeded(PipelineBenchmark.TARGET_RATIO, pass.recordsPerSecond(),
+              floor.cpuMicrosPerRecordWithoutJit(), training),
+          Runtime.getRuntime().availableProcessors());
       if (rounds >= STEADY_FROM_ROUND + 1) {
         double f = median(results, PipelineBenchmark.FULL);
         double fl = median(results, PipelineBenchmark.FLOOR);

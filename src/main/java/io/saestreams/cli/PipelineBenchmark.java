@@ -73,6 +73,25 @@ final class PipelineBenchmark {
     double cpuMicrosPerRecord() {
       return cpuSeconds * 1e6 / records;
     }
+
+    /** CPU per record less the JIT compilers' time: what the same work costs once compiled. */
+    double cpuMicrosPerRecordWithoutJit() {
+      return Math.max(0, cpuSeconds - jitMillis / 1e3) * 1e6 / records;
+    }
+  }
+
+  /** The target for the full pipeline, as a fraction of the pass-through's records/s. */
+  static final double TARGET_RATIO = 0.80;
+
+  /**
+   * Cores that the full pipeline would keep busy at {@code ratio} of the pass-through's rate if
+   * each record cost at least the floor's CPU (the Kafka work of scoring and of the training
+   * topic, no model) plus one training step alone (no Kafka). Scoring, publication and
+   * checkpoints come on top, so this is an estimate from below.
+   */
+  static double coresNeeded(double ratio, double passThroughPerSecond, double floorMicros,
+      double trainingMicros) {
+    return ratio * passThroughPerSecond * (floorMicros + trainingMicros) / 1e6;
   }
 
   static final String PASS_THROUGH = "pass-through";

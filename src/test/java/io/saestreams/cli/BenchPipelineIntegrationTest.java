@@ -29,6 +29,8 @@ class BenchPipelineIntegrationTest {
       assertThat(r.get("records").asLong()).isEqualTo(1500);
       assertThat(r.get("records_per_second").asDouble()).isPositive();
       assertThat(r.get("cpu_seconds").asDouble()).isPositive();
+      assertThat(r.get("cpu_us_per_record_without_jit").asDouble())
+          .isBetween(0.0, r.get("cpu_us_per_record").asDouble());
       assertThat(r.get("stream_thread_process_ratio").asDouble()).isBetween(0.0, 1.0);
       assertThat(r.get("model").asText()).isEqualTo("d784·n256 topk k=8");
       assertThat(r.get("training_alone_samples_per_second").asDouble()).isPositive();

@@ -30,4 +30,23 @@ class PipelineMedianTest {
         .as("rounds 3-5: 250, 500, 200").isEqualTo(250);
     assertThat(BenchCommand.median(results.subList(0, 4), PipelineBenchmark.FULL)).isNaN();
   }
+
+  @Test
+  void cpuWithoutJitSubtractsTheCompilersTimeAndNeverGoesNegative() {
+    var r = new PipelineBenchmark.Result(PipelineBenchmark.FLOOR, 3, 100_000, 5, 5, 7.5, 500,
+        Map.of());
+    assertThat(r.cpuMicrosPerRecord()).isEqualTo(75.0);
+    assertThat(r.cpuMicrosPerRecordWithoutJit()).isEqualTo(70.0);
+    var jitOnly = new PipelineBenchmark.Result(PipelineBenchmark.FLOOR, 3, 1_000, 1, 1, 0.2, 400,
+        Map.of());
+    assertThat(jitOnly.cpuMicrosPerRecordWithoutJit()).isZero();
+  }
+
+  @Test
+  void coresNeededScaleWithTheTargetRateAndTheCostPerRecord() {
+    // 0.8 × 30,000 records/s × (70 + 25) µs = 2.28 cores
+    assertThat(PipelineBenchmark.coresNeeded(0.8, 30_000, 70, 25))
+        .isCloseTo(2.28, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(PipelineBenchmark.coresNeeded(0.8, 30_000, 0, 0)).isZero();
+  }
 }
