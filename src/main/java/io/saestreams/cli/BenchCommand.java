@@ -164,6 +164,7 @@ final class BenchCommand implements Callable<Integer> {
         t.add("topology", r.name());
         t.add("model", bench.model());
         t.add("training_alone_samples_per_second", bench.trainingAloneSamplesPerSecond());
+        t.add("scoring_alone_records_per_second", bench.scoringAloneRecordsPerSecond());
         t.add("round", r.round());
         t.add("records", r.records());
         t.add("seconds", r.seconds());
@@ -182,6 +183,9 @@ final class BenchCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "training alone (same model and data, one thread, no Kafka):"
           + " %,.0f samples/s (%.0f µs/record)%n", bench.trainingAloneSamplesPerSecond(),
           1e6 / bench.trainingAloneSamplesPerSecond());
+      out.printf(Locale.ROOT, "scoring alone (same model shape, batch and data, one thread, no"
+          + " Kafka): %,.0f records/s (%.1f µs/record)%n", bench.scoringAloneRecordsPerSecond(),
+          1e6 / bench.scoringAloneRecordsPerSecond());
       out.printf(Locale.ROOT, "round %d: full pipeline (%s, training every record) /"
           + " pass-through: %.2f (%,.0f / %,.0f records/s); CPU per record %.0f / %.0f µs%n",
           last, bench.model(), full.recordsPerSecond() / pass.recordsPerSecond(),
@@ -193,13 +197,14 @@ final class BenchCommand implements Callable<Integer> {
           floor.recordsPerSecond(), floor.cpuMicrosPerRecord(),
           full.recordsPerSecond() / floor.recordsPerSecond());
       double training = 1e6 / bench.trainingAloneSamplesPerSecond();
+      double scoring = 1e6 / bench.scoringAloneRecordsPerSecond();
       out.printf(Locale.ROOT, "round %d: at %.2f of pass-through (%,.0f records/s), the floor's"
-          + " CPU (%.0f µs/record, JIT excluded) plus training alone (%.0f µs/sample) would keep"
-          + " %.1f cores busy; this machine has %d%n", last, PipelineBenchmark.TARGET_RATIO,
-          PipelineBenchmark.TARGET_RATIO * pass.recordsPerSecond(),
-          floor.cpuMicrosPerRecordWithoutJit(), training,
+          + " CPU (%.0f µs/record, JIT excluded) plus training alone (%.0f µs) and scoring alone"
+          + " (%.0f µs) would keep %.1f cores busy; this machine has %d%n", last,
+          PipelineBenchmark.TARGET_RATIO, PipelineBenchmark.TARGET_RATIO * pass.recordsPerSecond(),
+          floor.cpuMicrosPerRecordWithoutJit(), training, scoring,
           PipelineBenchmark.coresNeeded(PipelineBenchmark.TARGET_RATIO, pass.recordsPerSecond(),
-              floor.cpuMicrosPerRecordWithoutJit(), training),
+              floor.cpuMicrosPerRecordWithoutJit(), training, scoring),
           Runtime.getRuntime().availableProcessors());
       if (rounds >= STEADY_FROM_ROUND + 1) {
         double f = median(results, PipelineBenchmark.FULL);

@@ -6,6 +6,7 @@ import io.saestreams.data.VectorSource;
 import io.saestreams.embedded.EmbeddedKafkaBroker;
 import io.saestreams.metrics.NoopMetricsSink;
 import io.saestreams.model.SaeConfig;
+import io.saestreams.model.SaeModel;
 import io.saestreams.model.linalg.Gemms;
 import io.saestreams.registry.EmbeddedSchemaRegistry;
 import io.saestreams.registry.SchemaRegistryClient;
@@ -13,6 +14,7 @@ import io.saestreams.stream.SaeSerdes;
 import io.saestreams.stream.SaeTopology;
 import io.saestreams.stream.TopicSpecs;
 import io.saestreams.stream.config.AppConfig;
+import io.saestreams.stream.modelstore.InitialModel;
 import io.saestreams.stream.training.TrainingSampler;
 import io.saestreams.train.OnlineTrainer;
 import io.saestreams.train.StepResult;
@@ -86,12 +88,12 @@ final class PipelineBenchmark {
   /**
    * Cores that the full pipeline would keep busy at {@code ratio} of the pass-through's rate if
    * each record cost at least the floor's CPU (the Kafka work of scoring and of the training
-   * topic, no model) plus one training step alone (no Kafka). Scoring, publication and
-   * checkpoints come on top, so this is an estimate from below.
+   * topic, no model) plus its training step and its scoring, each timed alone (no Kafka).
+   * Publication, checkpoints and the state stores come on top, so this is an estimate from below.
    */
   static double coresNeeded(double ratio, double passThroughPerSecond, double floorMicros,
-      double trainingMicros) {
-    return ratio * passThroughPerSecond * (floorMicros + trainingMicros) / 1e6;
+      double trainingMicros, double scoringMicros) {
+    return ratio * passThroughPerSecond * (floorMicros + trainingMicros + scoringMicros) / 1e6;
   }
 
   static final String PASS_THROUGH = "pass-through";
@@ -109,6 +111,7 @@ final class PipelineBenchmark {
   private final Map<String, String> settings;
   private String model = "";
   private double trainingAlone = Double.NaN;
+  private double scoringAlone = Double.NaN;
   /** Samples in the full mini-batches of what the full pipeline samples for training. */
   private long toTrain;
 
@@ -151,7 +154,9 @@ final class PipelineBenchmark {
         }
         if (round == 1) {
           model = describe(full.saeConfig());
-          trainingAlone = trainingAlone(full);
+          List<float[]> sample = heldInMemory();
+          trainingAlone = trainingAlone(full, sample);
+          scoringAlone = scoringAlone(full, sample);
           toTrain = fullBatchSamples(full);
           try (VectorSource source = data().open(records, 1);
               DatasetProducer producer = new DatasetProducer(broker.bootstrapServers(), registry,
@@ -192,13 +197,69 @@ final class PipelineBenchmark {
     return trainingAlone;
   }
 
-  private double trainingAlone(AppConfig cfg) throws Exception {
-    // the first records of the same data, held in memory (at most TRAINING_ALONE_DISTINCT of
-    // them, cycled), so that only training is timed
+  /**
+   * Records/s of the full pipeline's scoring alone over the same data: the same model shape,
+   * batch size and GEMM, one thread, no Kafka; each record encoded and decoded and its code,
+   * reconstruction and error read out, as the scoring processor does (after {@link #run}).
+   */
+  double scoringAloneRecordsPerSecond() {
+    return scoringAlone;
+  }
+
+  /**
+   * The first records of the same data, held in memory (at most TRAINING_ALONE_DISTINCT of them,
+   * cycled by the timings below), so that only the model's work is timed.
+   */
+  private List<float[]> heldInMemory() throws Exception {
     List<float[]> data = new ArrayList<>();
     try (VectorSource source = data().open(Math.min(records, TRAINING_ALONE_DISTINCT), 1)) {
       source.forEachRemaining(v -> data.add(v.values()));
     }
+    return data;
+  }
+
+  private double scoringAlone(AppConfig cfg, List<float[]> data) {
+    int batchSize = cfg.scoreBatchSize();
+    SaeModel.Scorer scorer = InitialModel.of(cfg.trainerConfig())
+        .scorer(Gemms.create(cfg.gemmBackend()), batchSize);
+    float[] batch = new float[batchSize * dim];
+    int[] indices = new int[latents];
+    float[] values = new float[latents];
+    float[] reconstruction = new float[dim];
+    // the faster of two passes: the first also compiles the scoring path
+    double best = Double.MAX_VALUE;
+    for (int pass = 0; pass < 2; pass++) {
+      best = Math.min(best, scoreAll(scorer, data, batch, indices, values, reconstruction));
+    }
+    return records / best;
+  }
+
+  /** Seconds to score {@code records} records of the data, as the scoring processor does. */
+  private double scoreAll(SaeModel.Scorer scorer, List<float[]> data, float[] batch,
+      int[] indices, float[] values, float[] reconstruction) {
+    int batchSize = scorer.maxBatch();
+    double checksum = 0;
+    long start = System.nanoTime();
+    for (long i = 0; i < records; i += batchSize) {
+      int rows = (int) Math.min(batchSize, records - i);
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(data.get((int) ((i + r) % data.size())), 0, batch, r * dim, dim);
+      }
+      scorer.score(batch, rows);
+      for (int r = 0; r < rows; r++) {
+        checksum += scorer.code(r, indices, values);
+        scorer.reconstruction(r, reconstruction);
+        checksum += scorer.squaredError(r);
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (Double.isNaN(checksum)) {
+      throw new IllegalStateException("scoring alone produced NaN errors");
+    }
+    return seconds;
+  }
+
+  private double trainingAlone(AppConfig cfg, List<float[]> data) throws Exception {
     OnlineTrainer trainer = new OnlineTrainer(cfg.trainerConfig(), Gemms.create(cfg.gemmBackend()));
     long start = System.nanoTime();
     for (long i = 0; i < records; i++) {

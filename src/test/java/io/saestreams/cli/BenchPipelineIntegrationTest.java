@@ -34,6 +34,7 @@ class BenchPipelineIntegrationTest {
       assertThat(r.get("stream_thread_process_ratio").asDouble()).isBetween(0.0, 1.0);
       assertThat(r.get("model").asText()).isEqualTo("d784·n256 topk k=8");
       assertThat(r.get("training_alone_samples_per_second").asDouble()).isPositive();
+      assertThat(r.get("scoring_alone_records_per_second").asDouble()).isPositive();
     }
     assertThat(runs.get(0).get("ratio_to_pass_through").asDouble()).isEqualTo(1.0);
     for (int i = 1; i <= 2; i++) {

@@ -44,9 +44,11 @@ class PipelineMedianTest {
 
   @Test
   void coresNeededScaleWithTheTargetRateAndTheCostPerRecord() {
-    // 0.8 × 30,000 records/s × (70 + 25) µs = 2.28 cores
-    assertThat(PipelineBenchmark.coresNeeded(0.8, 30_000, 70, 25))
-        .isCloseTo(2.28, org.assertj.core.data.Offset.offset(1e-12));
-    assertThat(PipelineBenchmark.coresNeeded(0.8, 30_000, 0, 0)).isZero();
+    // 0.8 × 30,000 records/s × (70 + 25 + 5) µs = 2.4 cores
+    assertThat(PipelineBenchmark.coresNeeded(0.8, 30_000, 70, 25, 5))
+        .isCloseTo(2.4, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(PipelineBenchmark.coresNeeded(0.4, 30_000, 70, 25, 5))
+        .isCloseTo(1.2, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(PipelineBenchmark.coresNeeded(0.8, 30_000, 0, 0, 0)).isZero();
   }
 }
