@@ -99,7 +99,7 @@ final class PipelineBenchmark {
   static final String PASS_THROUGH = "pass-through";
   static final String FULL = "full pipeline";
   static final String FLOOR = "floor";
-  private static final int TRAINING_ALONE_DISTINCT = 20_000;
+  private static final int HELD_IN_MEMORY = 20_000;
   private static final List<String> THREAD_RATIOS =
       List.of("process-ratio", "punctuate-ratio", "commit-ratio", "poll-ratio");
 
@@ -154,9 +154,9 @@ final class PipelineBenchmark {
         }
         if (round == 1) {
           model = describe(full.saeConfig());
-          List<float[]> sample = heldInMemory();
-          trainingAlone = trainingAlone(full, sample);
-          scoringAlone = scoringAlone(full, sample);
+          List<float[]> inMemory = heldInMemory();
+          trainingAlone = trainingAlone(full, inMemory);
+          scoringAlone = scoringAlone(full, inMemory);
           toTrain = fullBatchSamples(full);
           try (VectorSource source = data().open(records, 1);
               DatasetProducer producer = new DatasetProducer(broker.bootstrapServers(), registry,
@@ -207,12 +207,12 @@ final class PipelineBenchmark {
   }
 
   /**
-   * The first records of the same data, held in memory (at most TRAINING_ALONE_DISTINCT of them,
+   * The first records of the same data, held in memory (at most HELD_IN_MEMORY of them,
    * cycled by the timings below), so that only the model's work is timed.
    */
   private List<float[]> heldInMemory() throws Exception {
     List<float[]> data = new ArrayList<>();
-    try (VectorSource source = data().open(Math.min(records, TRAINING_ALONE_DISTINCT), 1)) {
+    try (VectorSource source = data().open(Math.min(records, HELD_IN_MEMORY), 1)) {
       source.forEachRemaining(v -> data.add(v.values()));
     }
     return data;
@@ -259,14 +259,21 @@ final class PipelineBenchmark {
     return seconds;
   }
 
-  private double trainingAlone(AppConfig cfg, List<float[]> data) throws Exception {
-    OnlineTrainer trainer = new OnlineTrainer(cfg.trainerConfig(), Gemms.create(cfg.gemmBackend()));
-    long start = System.nanoTime();
-    for (long i = 0; i < records; i++) {
-      trainer.accept(data.get((int) (i % data.size())));
+  private double trainingAlone(AppConfig cfg, List<float[]> data) {
+    // the faster of two passes, each from a fresh trainer: the first also compiles the training
+    // path
+    double best = Double.MAX_VALUE;
+    for (int pass = 0; pass < 2; pass++) {
+      OnlineTrainer trainer =
+          new OnlineTrainer(cfg.trainerConfig(), Gemms.create(cfg.gemmBackend()));
+      long start = System.nanoTime();
+      for (long i = 0; i < records; i++) {
+        trainer.accept(data.get((int) (i % data.size())));
+      }
+      trainer.flush();
+      best = Math.min(best, (System.nanoTime() - start) / 1e9);
     }
-    trainer.flush();
-    return records / ((System.nanoTime() - start) / 1e9);
+    return records / best;
   }
 
   /** How many of the records the full pipeline's sampler picks, in whole mini-batches. */
