@@ -2,6 +2,8 @@ package io.saestreams.serde;
 
 import io.saestreams.avro.InputVector;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,6 +25,10 @@ public final class InputVectorReader implements DatumReader<InputVector> {
   private static final long FINGERPRINT = SchemaNormalization.parsingFingerprint64(InputVector.getClassSchema());
 
   private static final int MAX_VALUES = Integer.MAX_VALUE - 8;
+  /** Floats read in one bulk copy. */
+  private static final int CHUNK = 1024;
+  /** The bytes of one chunk, per thread (deserializers are shared by the stream threads). */
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[CHUNK * Float.BYTES]);
 
   /** Whether records written with {@code writer} can be read by this reader. */
   public static boolean reads(Schema writer) {
@@ -55,16 +61,23 @@ public final class InputVectorReader implements DatumReader<InputVector> {
     long block = in.readArrayStart();
     // a corrupt count must not allocate: start small and grow with what is actually read
     float[] values = new float[(int) Math.max(0, Math.min(block, 1 << 12))];
+    byte[] bytes = SCRATCH.get();
     int size = 0;
     while (block > 0) {
-      for (long i = 0; i < block; i++) {
-        if (size == values.length) {
-          if (size >= MAX_VALUES) {
+      // Avro writes a float as its 4 IEEE 754 bytes, little-endian: read them in bulk, at most
+      // CHUNK floats at a time (the decoder fails on missing bytes before more is allocated)
+      for (long left = block; left > 0; ) {
+        int n = (int) Math.min(left, CHUNK);
+        if (values.length - size < n) {
+          if (size > MAX_VALUES - n) {
             throw new AvroRuntimeException("array of more than " + MAX_VALUES + " floats");
           }
-          values = Arrays.copyOf(values, (int) Math.min(MAX_VALUES, Math.max(16L, 2L * size)));
+          values = Arrays.copyOf(values, (int) Math.min(MAX_VALUES, Math.max(size + (long) n, 2L * size)));
         }
-        values[size++] = in.readFloat();
+        in.readFixed(bytes, 0, n * Float.BYTES);
+        ByteBuffer.wrap(bytes, 0, n * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values, size, n);
+        size += n;
+        left -= n;
       }
       block = in.arrayNext();
     }

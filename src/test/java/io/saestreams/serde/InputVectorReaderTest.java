@@ -32,7 +32,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class InputVectorReaderTest {
   private static InputVector random(Random rnd) {
-    int d = rnd.nextInt(40);
+    // now and then longer than one bulk read (1,024 floats), so that reads span chunks
+    int d = rnd.nextInt(5) == 0 ? 1_000 + rnd.nextInt(2_500) : rnd.nextInt(40);
     List<Float> values = new ArrayList<>();
     for (int i = 0; i < d; i++) {
       values.add(switch (rnd.nextInt(6)) {
