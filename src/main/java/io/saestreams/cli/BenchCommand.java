@@ -50,6 +50,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--pipeline", description = "Measure records/s end to end through the streaming pipeline (embedded broker) next to a pass-through topology with the same serdes and a floor (pass-through + the single-partition training topic, no model), instead of the training engine.")
   boolean pipeline;
 
+  @Option(names = "--serde", description = "Measure decoding of InputVector records (records/s at d = 64, 784, 4096): the project's direct reader next to Avro's own specific reader, instead of the training engine; --seconds applies.")
+  boolean serde;
+
   @Option(names = "--records", defaultValue = "20000", description = "Records for --pipeline (default: ${DEFAULT-VALUE}).")
   long records;
 
@@ -66,6 +69,9 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (pipeline) {
       return pipeline();
+    }
+    if (serde) {
+      return serde();
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -129,6 +135,39 @@ final class BenchCommand implements Callable<Integer> {
               r.shape().name(), r.backend(), ref, r.trainSamplesPerSecond() / ref);
         }
       }
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  private int serde() {
+    PrintWriter out = spec.commandLine().getOut();
+    SerdeBenchmark bench;
+    try {
+      bench = new SerdeBenchmark(seconds);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println(e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    StringBuilder sb = new StringBuilder("[");
+    for (int d : SerdeBenchmark.DIMENSIONS) {
+      SerdeBenchmark.Result r = bench.run(d);
+      if (json) {
+        SummaryTable t = new SummaryTable();
+        t.add("dimension", r.dimension());
+        t.add("direct_records_per_second", r.directPerSecond());
+        t.add("avro_records_per_second", r.avroPerSecond());
+        t.add("speed_up", r.speedUp());
+        sb.append(sb.length() == 1 ? "" : ",").append(t.toJson());
+      } else {
+        out.printf(Locale.ROOT, "InputVector d=%-5d direct %,12.0f records/s (%.2f µs)   Avro"
+            + " specific reader %,10.0f records/s (%.2f µs)   %.1fx%n", d, r.directPerSecond(),
+            1e6 / r.directPerSecond(), r.avroPerSecond(), 1e6 / r.avroPerSecond(), r.speedUp());
+        out.flush();
+      }
+    }
+    if (json) {
+      out.println(sb.append(']'));
     }
     out.flush();
     return ExitCodes.OK;

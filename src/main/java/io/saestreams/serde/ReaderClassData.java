@@ -9,11 +9,11 @@ import org.apache.avro.specific.SpecificData;
  * not on its trusted list; the class the application handed to the deserializer is trusted by
  * construction, and no JVM-wide setting needs to change.
  */
-final class ReaderClassData extends SpecificData {
+public final class ReaderClassData extends SpecificData {
   private final Class<?> readerClass;
   private final String fullName;
 
-  ReaderClassData(Class<?> readerClass, Schema readerSchema) {
+  public ReaderClassData(Class<?> readerClass, Schema readerSchema) {
     super(readerClass.getClassLoader());
     this.readerClass = readerClass;
     this.fullName = readerSchema.getFullName();
