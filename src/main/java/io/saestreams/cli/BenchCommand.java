@@ -53,6 +53,12 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--serde", description = "Measure decoding of InputVector records (records/s at d = 64, 784, 4096): the project's direct reader next to Avro's own specific reader, instead of the training engine; --seconds applies.")
   boolean serde;
 
+  @Option(names = "--model-store", description = "Measure how long an instance takes to start (until the newest model version is readable) with --versions versions of a d784·n1024 model on the model topic, for the global model store in memory (what the application uses), persistent after a wipe, and persistent after a clean stop; --rounds starts of each.")
+  boolean modelStore;
+
+  @Option(names = "--versions", defaultValue = "10", description = "Model versions on the topic for --model-store (default: ${DEFAULT-VALUE}).")
+  int versions;
+
   @Option(names = "--records", defaultValue = "20000", description = "Records for --pipeline (default: ${DEFAULT-VALUE}).")
   long records;
 
@@ -72,6 +78,12 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (serde) {
       return serde();
+    }
+    if (modelStore) {
+      ModelStoreBenchmark b = new ModelStoreBenchmark(784, 1024, versions, rounds);
+      PrintWriter err = spec.commandLine().getErr();
+      ModelStoreBenchmark.print(b.run(err), spec.commandLine().getOut());
+      return ExitCodes.OK;
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();

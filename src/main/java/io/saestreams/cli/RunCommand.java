@@ -1,19 +1,22 @@
 package io.saestreams.cli;
 
+import io.saestreams.stream.SaeTopology;
 import io.saestreams.stream.TopicSpecs;
 import io.saestreams.stream.config.AppConfig;
+import io.saestreams.stream.validate.InputLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -44,6 +47,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--replication", defaultValue = "3", description = "Replication factor of topics created with --create-topics (default: ${DEFAULT-VALUE}).")
   short replication;
 
+  // TODO(wire): replaced by cfg.startupTimeoutMs() / cfg.shutdownTimeoutMs() once AppConfig has them
+  private static final long STARTUP_TIMEOUT_MS = 60_000;
+  private static final long SHUTDOWN_TIMEOUT_MS = 8_000;
+
   /** Environment used for overrides (replaced in tests). */
   Map<String, String> env = System.getenv();
 
@@ -59,29 +66,76 @@ final class RunCommand implements Callable<Integer> {
       err.flush();
       return ExitCodes.CONFIG;
     }
+    InputLimits limits = SaeTopology.limits(cfg);
+    if (!limits.fits(cfg.inputDim())) {
+      err.println("configuration error: sae.input.dim=" + cfg.inputDim() + " makes every training record at least "
+          + (4L * cfg.inputDim()) + " bytes, more than the producer's max.request.size of " + limits.maxRecordBytes()
+          + "; raise streams.producer.max.request.size (and max.message.bytes of the topics) or use a smaller"
+          + " dimension");
+      err.flush();
+      return ExitCodes.CONFIG;
+    }
+    Duration startupTimeout = Duration.ofMillis(STARTUP_TIMEOUT_MS);
+    Duration shutdownTimeout = Duration.ofMillis(SHUTDOWN_TIMEOUT_MS);
+    Map<String, Object> adminConfig =
+        new StreamsConfig(cfg.streamsProperties()).getAdminConfigs("sae-streams-startup-check");
+    try {
+      ClusterCheck.awaitReachable(adminConfig, startupTimeout);
+    } catch (ClusterCheck.UnreachableException e) {
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return ExitCodes.FAILURE;
+    }
     if (createTopics) {
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-          cfg.streamsProperties().getProperty("bootstrap.servers")))) {
+      try (Admin admin = Admin.create(adminConfig)) {
         TopicSpecs.createMissing(admin, cfg, partitions, replication);
       }
     }
-    try (StreamsApp app = new StreamsApp(cfg)) {
-      Thread hook = new Thread(app::close, "sae-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
+    StreamsApp app = new StreamsApp(cfg);
+    // SIGTERM/SIGINT ask this thread to stop; the hook covers any other exit of the JVM
+    Thread hook = new Thread(() -> app.close(shutdownTimeout), "sae-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try (StopSignals signals = StopSignals.install(app::requestStop)) {
       app.start();
       PrintWriter out = spec.commandLine().getOut();
       out.println("sae-streams running: application " + cfg.streamsProperties()
           .getProperty("application.id") + ", input " + cfg.inputTopic()
           + (app.endpoint != null ? ", metrics " + app.endpoint.metricsUrl() : ""));
       out.flush();
-      app.awaitStop();
-      if (app.failure() != null) {
-        err.println("error: the application failed: " + app.failure());
-        err.flush();
-        return ExitCodes.FAILURE;
-      }
-      return ExitCodes.OK;
+      app.awaitStopRequest();
+    } finally {
+      app.close(shutdownTimeout);
+      removeHook(hook);
     }
+    if (app.failure() != null) {
+      err.println("error: the application failed: " + describe(app.failure()));
+      err.flush();
+      return ExitCodes.FAILURE;
+    }
+    return ExitCodes.OK;
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down
+    }
+  }
+
+  /** The exception and its causes, each with its message (never "null"). */
+  static String describe(Throwable t) {
+    StringBuilder b = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (b.length() > 0) {
+        b.append(" <- ");
+      }
+      b.append(c.getClass().getSimpleName());
+      if (c.getMessage() != null && !c.getMessage().isBlank()) {
+        b.append(": ").append(c.getMessage());
+      }
+    }
+    return b.toString();
   }
 
   static Properties load(Path file) throws IOException {

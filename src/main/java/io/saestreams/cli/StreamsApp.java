@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class StreamsApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
+  private static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
   final AppConfig config;
   final SchemaRegistryClient registry;
@@ -34,6 +36,8 @@ final class StreamsApp implements AutoCloseable {
   final KafkaStreams streams;
   private final KafkaStreamsMeters streamsMeters;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /** Counted down by a stop request (SIGTERM/SIGINT) or when the instance stops by itself. */
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
   private volatile Throwable failure;
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
@@ -65,6 +69,7 @@ final class StreamsApp implements AutoCloseable {
     streams.setStateListener((now, before) -> {
       if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
         stopped.countDown();
+        stopRequested.countDown();
       }
     });
   }
@@ -91,6 +96,16 @@ final class StreamsApp implements AutoCloseable {
   /** Blocks until the instance stops (closed, or failed). */
   void awaitStop() throws InterruptedException {
     stopped.await();
+  }
+
+  /** Asks the owner blocked in {@link #awaitStopRequest()} to stop the application. */
+  void requestStop() {
+    stopRequested.countDown();
+  }
+
+  /** Blocks until {@link #requestStop()} is called or the instance stops by itself (a failure). */
+  void awaitStopRequest() throws InterruptedException {
+    stopRequested.await();
   }
 
   boolean isStopped() {
@@ -125,15 +140,32 @@ final class StreamsApp implements AutoCloseable {
 
   @Override
   public void close() {
+    close(DEFAULT_CLOSE_TIMEOUT);
+  }
+
+  /**
+   * Stops the instance within {@code timeout}, leaving the consumer group so that its partitions
+   * move at once. Returns whether Kafka Streams stopped in time; if not, its threads are left to
+   * the JVM's exit, which under exactly_once_v2 is as safe as a crash (open transactions are
+   * aborted, state is restored from the changelogs). A second call returns at once.
+   */
+  boolean close(Duration timeout) {
     if (!closed.compareAndSet(false, true)) {
-      return;
+      return true;
     }
     streamsMeters.close();
-    streams.close(Duration.ofSeconds(30));
+    boolean done = streams.close(CloseOptions.timeout(timeout)
+        .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    if (!done) {
+      LOG.warn("Kafka Streams did not stop within {} ms (state {}); exiting anyway: what was not"
+          + " committed is aborted and processed again at the next start", timeout.toMillis(),
+          streams.state());
+    }
     if (endpoint != null) {
       endpoint.close();
     }
     registry.close();
     meters.close();
+    return done;
   }
 }

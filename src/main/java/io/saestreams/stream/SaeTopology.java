@@ -18,15 +18,19 @@ import io.saestreams.stream.training.TrainerSettings;
 import io.saestreams.stream.training.TrainingSample;
 import io.saestreams.stream.training.TrainingSampleSerde;
 import io.saestreams.stream.training.TrainingSampler;
+import io.saestreams.stream.validate.InputLimits;
 import io.saestreams.stream.validate.InputValidator;
 import io.saestreams.stream.validate.ValidInput;
 import io.saestreams.stream.validate.Validated;
 import io.saestreams.stream.validate.ValidationProcessor;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -81,13 +85,7 @@ public final class SaeTopology {
   }
 
   private static void addStores(StreamsBuilder builder, AppConfig config, SaeSerdes serdes) {
-    builder.addGlobalStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(MODEL_STORE), Serdes.String(), Serdes.ByteArray())
-            .withLoggingDisabled(),
-        config.modelTopic(),
-        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("model-source"),
-        () -> new ModelAssembler(MODEL_STORE, serdes.modelChunk().deserializer()));
+    addModelStore(builder, config.modelTopic(), serdes, true);
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(TrainerProcessor.CHECKPOINT_STORE), Serdes.String(), Serdes.ByteArray()));
@@ -107,12 +105,31 @@ public final class SaeTopology {
             .withCachingEnabled());
   }
 
+  /**
+   * Adds the global store of model versions fed by {@code modelTopic}. The application keeps it
+   * in memory ({@code inMemory}): it is rebuilt from the compacted model topic at every start. A
+   * persistent global store under exactly_once_v2 is left marked open by an unclean stop (kill -9,
+   * OOM kill, power loss) once RocksDB has flushed it, and Kafka Streams 4.3's global thread then
+   * fails at every start ("Tasks [-1_-1] are corrupted") instead of wiping and rebuilding it. The
+   * persistent kind stays here for {@code bench --model-store}, which compares the two.
+   */
+  public static void addModelStore(StreamsBuilder builder, String modelTopic, SaeSerdes serdes, boolean inMemory) {
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                inMemory ? Stores.inMemoryKeyValueStore(MODEL_STORE) : Stores.persistentKeyValueStore(MODEL_STORE),
+                Serdes.String(), Serdes.ByteArray())
+            .withLoggingDisabled(),
+        modelTopic,
+        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("model-source"),
+        () -> new ModelAssembler(MODEL_STORE, serdes.modelChunk().deserializer()));
+  }
+
   private static KStream<byte[], ValidInput> validate(
       StreamsBuilder builder, AppConfig config, SaeMetricsSink metrics, SaeSerdes serdes) {
     Map<String, KStream<byte[], Validated>> branches =
         builder.stream(config.inputTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("input-source"))
             .process(
-                () -> new ValidationProcessor(new InputValidator(serdes.inputVector(), config.inputDim()), metrics),
+                () -> new ValidationProcessor(new InputValidator(serdes.inputVector(), config.inputDim(), limits(config)), metrics),
                 Named.as("validate"))
             .split(Named.as("validated-"))
             .branch((k, v) -> v.isValid(), Branched.as("valid"))
@@ -128,7 +145,7 @@ public final class SaeTopology {
     TrainerSettings settings = TrainerSettings.of(config);
     TrainingSampler sampler = new TrainingSampler(config.sampleRate(), settings.trainer().seed());
     SampleFetcher.Factory fetchers = KafkaSampleFetcher.factory(config.inputTopic(),
-        new InputValidator(serdes.inputVector(), config.inputDim()), REPLAY_FETCH_TIMEOUT);
+        new InputValidator(serdes.inputVector(), config.inputDim(), limits(config)), REPLAY_FETCH_TIMEOUT);
     valid
         .filter((k, v) -> sampler.test(v.id()), Named.as("train-sample"))
         .process(ToTrainingSample::new, Named.as("to-training-sample"))
@@ -183,6 +200,20 @@ public final class SaeTopology {
       ValidInput v = record.value();
       context().forward(record.withKey(v.id()).withValue(TrainingSample.of(v, source)));
     }
+  }
+
+  /**
+   * The bounds of a valid input: the configured id length, and the Streams producer's {@code
+   * max.request.size} (a {@code producer.} prefixed setting wins, as in Kafka Streams).
+   */
+  public static InputLimits limits(AppConfig config) {
+    Properties p = config.streamsProperties();
+    Object size = p.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+    if (size == null) {
+      size = p.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    }
+    int maxRecord = size == null ? InputLimits.DEFAULT_MAX_RECORD_BYTES : Integer.parseInt(String.valueOf(size).trim());
+    return new InputLimits(InputLimits.DEFAULT_MAX_ID_BYTES, maxRecord); // TODO(wire): config.inputIdMaxBytes()
   }
 
   private static <T> T counted(SaeMetricsSink metrics, String output, T value) {

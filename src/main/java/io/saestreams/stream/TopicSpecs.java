@@ -29,13 +29,17 @@ public final class TopicSpecs {
         config.alertsTopic(), config.dlqTopic())) {
       topics.add(new NewTopic(t, partitions, replication));
     }
-    topics.add(new NewTopic(config.modelTopic(), 1, replication)
-        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-            TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "60000")));
+    topics.add(new NewTopic(config.modelTopic(), 1, replication).configs(modelTopicConfigs()));
     return topics;
   }
 
   /** Creates the topics that do not exist yet; returns the names it created. */
+  /** Topic settings of the model topic: compacted, with a minute before compaction. */
+  public static Map<String, String> modelTopicConfigs() {
+    return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+        TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "60000");
+  }
+
   public static List<String> createMissing(Admin admin, AppConfig config, int partitions,
       short replication) throws ExecutionException, InterruptedException, TimeoutException {
     Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);

@@ -108,6 +108,21 @@ final class AppUnderTest implements AutoCloseable {
     return config;
   }
 
+  /**
+   * The settings as a properties file for {@code run --config}, with {@code streams.state.dir}
+   * set to {@code stateDir} and {@code extra} added (e.g. {@code metrics.port}).
+   */
+  Path writeProperties(Path file, Path stateDir, Map<String, ?> extra) throws java.io.IOException {
+    java.util.Properties p = new java.util.Properties();
+    settings.forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
+    extra.forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
+    p.setProperty("streams.state.dir", stateDir.toString());
+    try (var w = java.nio.file.Files.newBufferedWriter(file)) {
+      p.store(w, "written by " + AppUnderTest.class.getSimpleName() + " for " + applicationId());
+    }
+    return file;
+  }
+
   String applicationId() {
     return config.getString(AppConfig.APPLICATION_ID_CONFIG);
   }

@@ -18,10 +18,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,21 +33,7 @@ class BadInputIntegrationTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Header ORIGIN = new RecordHeader("origin", "bad-input-test".getBytes(StandardCharsets.UTF_8));
 
-  private static ItCluster cluster;
-
-  @BeforeAll
-  @Timeout(value = 90, unit = TimeUnit.SECONDS)
-  static void startCluster() {
-    cluster = ItCluster.embedded();
-  }
-
-  @AfterAll
-  @Timeout(value = 60, unit = TimeUnit.SECONDS)
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension static final EmbeddedCluster EMBEDDED = new EmbeddedCluster();
 
   /** One poison record: its key, its bytes and the reason the DLQ must give. */
   private record Bad(String key, byte[] value, String reason) {}
@@ -59,9 +44,9 @@ class BadInputIntegrationTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void everyBadRecordIsDeadLetteredWithItsReasonAndTheValidOnesAreScored(@TempDir Path stateDir) {
-    try (AppUnderTest app = AppUnderTest.create(cluster, "bad-input", 3, Map.of());
-        InputProducer producer = new InputProducer(cluster, app.config().inputTopic());
-        Outputs out = new Outputs(cluster, app.config())) {
+    try (AppUnderTest app = AppUnderTest.create(EMBEDDED.cluster(), "bad-input", 3, Map.of());
+        InputProducer producer = new InputProducer(EMBEDDED.cluster(), app.config().inputTopic());
+        Outputs out = new Outputs(EMBEDDED.cluster(), app.config())) {
       KafkaStreams streams = app.start(stateDir);
       Inputs source = new Inputs(AppUnderTest.INPUT_DIM, 3L, "ok");
       List<Bad> bads = badRecords(producer, source);
@@ -84,7 +69,7 @@ class BadInputIntegrationTest {
 
       out.awaitCodesAndScores(OutputChecks.ids(valid), WAIT);
       out.dlq.readAtLeast(bads.size(), WAIT);
-      out.settle(cluster, app, WAIT);
+      out.settle(EMBEDDED.cluster(), app, WAIT);
 
       OutputChecks.assertOneCodeAndScorePerInput(valid, out.codes.records(), out.scores.records());
       Map<String, ConsumerRecord<byte[], byte[]>> dead = new HashMap<>();
@@ -103,6 +88,64 @@ class BadInputIntegrationTest {
         assertThat(header(r, DeadLetterHeaders.OFFSET)).isEqualTo(Long.toString(s.where().offset()));
         assertThat(header(r, ORIGIN.key())).as("original header of %s", s.bad().key()).isEqualTo("bad-input-test");
       }
+      assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
+      assertThat(app.uncaughtExceptions()).isEmpty();
+    }
+  }
+
+  /**
+   * A schema-valid input whose derived records cannot be written: a 600 KB id would make the
+   * training record 1.2 MB, over the producer's limit, and under exactly_once_v2 that aborted the
+   * transaction and killed the application on the same record at every restart. Here it and an
+   * input with attributes too large for the configured {@code max.request.size} are dead-lettered
+   * with their reasons (without their original bytes, which do not fit in a dead letter either);
+   * everything valid around them is scored and the application keeps running.
+   */
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void inputsWhoseDerivedRecordsCannotBeWrittenAreDeadLetteredAndTheStreamGoesOn(@TempDir Path stateDir) {
+    int maxRequest = 262_144;
+    try (AppUnderTest app = AppUnderTest.create(EMBEDDED.cluster(), "poison-pill", 2, Map.of(
+            "processing.guarantee", "exactly_once_v2",
+            "streams.producer.max.request.size", maxRequest));
+        InputProducer producer = new InputProducer(EMBEDDED.cluster(), app.config().inputTopic());
+        Outputs out = new Outputs(EMBEDDED.cluster(), app.config())) {
+      KafkaStreams streams = app.start(stateDir);
+      Inputs source = new Inputs(AppUnderTest.INPUT_DIM, 5L, "pill");
+      List<InputVector> valid = new ArrayList<>();
+      String hugeId = "pill-" + "x".repeat(600_000);
+      InputVector longId = Inputs.vector(hugeId, System.currentTimeMillis(), source.nextValues());
+      InputVector bigAttributes = InputVector.newBuilder(Inputs.vector("pill-attributes", System.currentTimeMillis(),
+          source.nextValues())).setAttributes(Map.of("blob", "y".repeat(300_000))).build();
+      for (int i = 0; i < VALID; i++) {
+        InputVector v = source.next(source.nextValues());
+        valid.add(v);
+        producer.send(v);
+        if (i == VALID / 3) {
+          producer.send("pill-long-id", 1L, longId);
+        } else if (i == 2 * VALID / 3) {
+          producer.send("pill-attributes", 2L, bigAttributes);
+        }
+      }
+      producer.flush();
+
+      out.awaitCodesAndScores(OutputChecks.ids(valid), WAIT);
+      out.dlq.readAtLeast(2, WAIT);
+      out.settle(EMBEDDED.cluster(), app, WAIT);
+
+      OutputChecks.assertOneCodeAndScorePerInput(valid, out.codes.records(), out.scores.records());
+      assertThat(out.dlq.records()).hasSize(2);
+      Map<String, String> reasons = new HashMap<>();
+      for (ConsumerRecord<byte[], byte[]> r : out.dlq.records()) {
+        reasons.put(header(r, DeadLetterHeaders.REASON), header(r, DeadLetterHeaders.DETAIL));
+        assertThat(r.key()).as("key left out: the original does not fit").isNull();
+        assertThat(r.value()).as("value left out: the original does not fit").isEmpty();
+        assertThat(header(r, DeadLetterHeaders.TOPIC)).isEqualTo(app.config().inputTopic());
+        assertThat(header(r, DeadLetterHeaders.OFFSET)).isNotBlank();
+      }
+      assertThat(reasons).containsOnlyKeys("id-too-long", "record-too-large");
+      assertThat(reasons.get("id-too-long")).contains("input.id.max.bytes");
+      assertThat(reasons.get("record-too-large")).contains("max.request.size", Integer.toString(maxRequest));
       assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
       assertThat(app.uncaughtExceptions()).isEmpty();
     }

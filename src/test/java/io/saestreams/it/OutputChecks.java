@@ -37,6 +37,16 @@ final class OutputChecks {
       Collection<InputVector> inputs,
       List<ConsumerRecord<byte[], SparseCode>> codes,
       List<ConsumerRecord<byte[], ReconstructionScore>> scores) {
+    return assertOneCodeAndScorePerInput(inputs, codes, scores, AppUnderTest.LATENT_DIM, AppUnderTest.K);
+  }
+
+  /** The same, for a model of {@code latentDim} latents and codes of at most {@code k}. */
+  static Map<String, ConsumerRecord<byte[], ReconstructionScore>> assertOneCodeAndScorePerInput(
+      Collection<InputVector> inputs,
+      List<ConsumerRecord<byte[], SparseCode>> codes,
+      List<ConsumerRecord<byte[], ReconstructionScore>> scores,
+      int latentDim,
+      int k) {
     Map<String, InputVector> byId = new HashMap<>();
     inputs.forEach(v -> assertThat(byId.put(v.getId(), v)).as("input ids are distinct").isNull());
     Map<String, ConsumerRecord<byte[], SparseCode>> codeById = unique("code", codes, SparseCode::getId);
@@ -56,9 +66,9 @@ final class OutputChecks {
       assertThat(c.value().getModelVersion()).as("model version of code and score of %s", id)
           .isEqualTo(s.value().getModelVersion());
       SparseCode code = c.value();
-      assertThat(code.getDimension()).isEqualTo(AppUnderTest.LATENT_DIM);
-      assertThat(code.getIndices()).hasSameSizeAs(code.getValues()).hasSizeLessThanOrEqualTo(AppUnderTest.K)
-          .doesNotHaveDuplicates().allMatch(i -> i >= 0 && i < AppUnderTest.LATENT_DIM);
+      assertThat(code.getDimension()).isEqualTo(latentDim);
+      assertThat(code.getIndices()).hasSameSizeAs(code.getValues()).hasSizeLessThanOrEqualTo(k)
+          .doesNotHaveDuplicates().allMatch(i -> i >= 0 && i < latentDim);
       assertThat(s.value().getError()).as("error of %s", id).isFinite().isGreaterThanOrEqualTo(0.0);
     });
     return scoreById;
@@ -88,6 +98,12 @@ final class OutputChecks {
    * @return the versions in the order they were published
    */
   static List<Long> assertCompleteVersions(List<ConsumerRecord<String, ModelChunk>> records) {
+    return assertCompleteVersions(records, AppUnderTest.INPUT_DIM, AppUnderTest.LATENT_DIM);
+  }
+
+  /** The same, for models of input dimension {@code inputDim} and {@code latentDim} latents. */
+  static List<Long> assertCompleteVersions(
+      List<ConsumerRecord<String, ModelChunk>> records, int inputDim, int latentDim) {
     List<Long> versions = new ArrayList<>();
     List<ModelChunk> current = new ArrayList<>();
     for (ConsumerRecord<String, ModelChunk> r : records) {
@@ -95,19 +111,19 @@ final class OutputChecks {
       assertThat(r.key()).as("key of chunk %s of version %s", c.getChunkIndex(), c.getModelVersion())
           .isEqualTo(Integer.toString(c.getChunkIndex()));
       if (!current.isEmpty() && current.get(0).getModelVersion() != c.getModelVersion()) {
-        versions.add(checkVersion(current));
+        versions.add(checkVersion(current, inputDim, latentDim));
         current.clear();
       }
       current.add(c);
     }
     if (!current.isEmpty()) {
-      versions.add(checkVersion(current));
+      versions.add(checkVersion(current, inputDim, latentDim));
     }
     assertThat(versions).as("model versions in publication order").isSorted().doesNotHaveDuplicates();
     return versions;
   }
 
-  private static long checkVersion(List<ModelChunk> chunks) {
+  private static long checkVersion(List<ModelChunk> chunks, int inputDim, int latentDim) {
     ModelChunk first = chunks.get(0);
     long version = first.getModelVersion();
     assertThat(chunks).as("chunks of version %s", version).hasSize(first.getChunkCount());
@@ -128,7 +144,7 @@ final class OutputChecks {
     SaeModel model = SaeModel.fromBytes(joined);
     assertThat(List.of(model.version(), (long) model.inputDim(), (long) model.latentDim()))
         .as("version, input and latent dimension of the model in version %s", version)
-        .isEqualTo(List.of(version, (long) AppUnderTest.INPUT_DIM, (long) AppUnderTest.LATENT_DIM));
+        .isEqualTo(List.of(version, (long) inputDim, (long) latentDim));
     return version;
   }
 

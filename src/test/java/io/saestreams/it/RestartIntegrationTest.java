@@ -17,10 +17,9 @@ import java.util.stream.LongStream;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,24 +48,10 @@ class RestartIntegrationTest {
   /** Key of the checkpoint's metadata entry in the trainer's checkpoint store (see CheckpointStore). */
   private static final String CHECKPOINT_META_KEY = "meta";
 
-  private static ItCluster cluster;
-
-  @BeforeAll
-  @Timeout(value = 90, unit = TimeUnit.SECONDS)
-  static void startCluster() {
-    cluster = ItCluster.embedded();
-  }
-
-  @AfterAll
-  @Timeout(value = 60, unit = TimeUnit.SECONDS)
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension static final EmbeddedCluster EMBEDDED = new EmbeddedCluster();
 
   private static AppUnderTest app(String name) {
-    return AppUnderTest.create(cluster, name, 3, Map.of(
+    return AppUnderTest.create(EMBEDDED.cluster(), name, 3, Map.of(
         AppConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2",
         AppConfig.MODEL_PUBLISH_INTERVAL_STEPS_CONFIG, 1,
         AppConfig.TRAIN_CHECKPOINT_INTERVAL_STEPS_CONFIG, 5,
@@ -80,8 +65,8 @@ class RestartIntegrationTest {
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void cleanCloseMidStreamThenNewInstanceOnTheSameStateDirectoryResumesTraining(@TempDir Path stateDir) {
     try (AppUnderTest app = app("restart-same-dir");
-        InputProducer producer = new InputProducer(cluster, app.config().inputTopic());
-        Outputs out = new Outputs(cluster, app.config())) {
+        InputProducer producer = new InputProducer(EMBEDDED.cluster(), app.config().inputTopic());
+        Outputs out = new Outputs(EMBEDDED.cluster(), app.config())) {
       Inputs source = new Inputs(AppUnderTest.INPUT_DIM, 7L, "same");
       List<InputVector> all = source.next(TOTAL);
       producer.sendAll(all.subList(0, PART_ONE));
@@ -106,8 +91,8 @@ class RestartIntegrationTest {
   void crashMidTransactionThenNewInstanceOnAnEmptyStateDirectoryRestoresFromChangelogs(
       @TempDir Path crashedDir, @TempDir Path emptyDir) {
     try (AppUnderTest app = app("restart-crash");
-        InputProducer producer = new InputProducer(cluster, app.config().inputTopic());
-        Outputs out = new Outputs(cluster, app.config())) {
+        InputProducer producer = new InputProducer(EMBEDDED.cluster(), app.config().inputTopic());
+        Outputs out = new Outputs(EMBEDDED.cluster(), app.config())) {
       Inputs source = new Inputs(AppUnderTest.INPUT_DIM, 11L, "crash");
       List<InputVector> all = source.next(TOTAL);
       FaultInjectingMetrics faults = new FaultInjectingMetrics();
@@ -138,7 +123,7 @@ class RestartIntegrationTest {
   /** Waits for outputs, a committed checkpoint and model version {@code version} (> 5, past the checkpoint). */
   private static void awaitProgress(AppUnderTest app, Outputs out, long version) {
     out.scores.readAtLeast(100, WAIT);
-    try (TopicReader<String, byte[]> checkpoints = new TopicReader<>(cluster,
+    try (TopicReader<String, byte[]> checkpoints = new TopicReader<>(EMBEDDED.cluster(),
         app.changelog(TrainerProcessor.CHECKPOINT_STORE), new StringDeserializer(), new ByteArrayDeserializer())) {
       checkpoints.readUntil(WAIT, "a committed trainer checkpoint",
           r -> r.stream().anyMatch(c -> CHECKPOINT_META_KEY.equals(c.key()) && c.value() != null));
@@ -153,15 +138,15 @@ class RestartIntegrationTest {
     out.awaitCodesAndScores(OutputChecks.ids(all), WAIT);
     // all input consumed, so every training sample is in the training topic; then all of those
     // trained: everything the trainer will publish for this input is committed
-    cluster.awaitCaughtUp(app.applicationId(), List.of(app.config().inputTopic()), WAIT);
-    cluster.awaitCaughtUp(app.applicationId(), List.of(app.trainingTopic()), WAIT);
+    EMBEDDED.cluster().awaitCaughtUp(app.applicationId(), List.of(app.config().inputTopic()), WAIT);
+    EMBEDDED.cluster().awaitCaughtUp(app.applicationId(), List.of(app.trainingTopic()), WAIT);
     // the trainer trains on a thread of its own: its last version comes after the training topic
     // is consumed
     long started = System.nanoTime();
     out.model.readUntil(WAIT, "model version " + FINAL_VERSION,
         r -> r.stream().anyMatch(c -> c.value().getModelVersion() >= FINAL_VERSION));
     LOG.info("last version {} ms after the training topic was consumed", (System.nanoTime() - started) / 1_000_000);
-    out.settle(cluster, app, WAIT);
+    out.settle(EMBEDDED.cluster(), app, WAIT);
 
     OutputChecks.assertOneCodeAndScorePerInput(all, out.codes.records(), out.scores.records());
     List<Long> versions = OutputChecks.assertCompleteVersions(out.model.records());

@@ -15,10 +15,9 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,21 +30,7 @@ class SchemaEvolutionIntegrationTest {
   private static final int PER_SCHEMA = 150;
   private static final Duration WAIT = Duration.ofSeconds(60);
 
-  private static ItCluster cluster;
-
-  @BeforeAll
-  @Timeout(value = 90, unit = TimeUnit.SECONDS)
-  static void startCluster() {
-    cluster = ItCluster.embedded();
-  }
-
-  @AfterAll
-  @Timeout(value = 60, unit = TimeUnit.SECONDS)
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension static final EmbeddedCluster EMBEDDED = new EmbeddedCluster();
 
   /** InputVector as generated, plus {@code sensor: string = "unknown"}. */
   static Schema evolvedInputVector() {
@@ -72,9 +57,9 @@ class SchemaEvolutionIntegrationTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void recordsOfANewerCompatibleSchemaAreReadAndScored(@TempDir Path stateDir) {
-    try (AppUnderTest app = AppUnderTest.create(cluster, "schema-evolution", 3, Map.of());
-        InputProducer producer = new InputProducer(cluster, app.config().inputTopic());
-        Outputs out = new Outputs(cluster, app.config())) {
+    try (AppUnderTest app = AppUnderTest.create(EMBEDDED.cluster(), "schema-evolution", 3, Map.of());
+        InputProducer producer = new InputProducer(EMBEDDED.cluster(), app.config().inputTopic());
+        Outputs out = new Outputs(EMBEDDED.cluster(), app.config())) {
       String subject = TopicNameStrategy.subject(app.config().inputTopic(), false);
       KafkaStreams streams = app.start(stateDir);
       Inputs source = new Inputs(AppUnderTest.INPUT_DIM, 5L, "evo");
@@ -82,7 +67,7 @@ class SchemaEvolutionIntegrationTest {
       List<InputVector> old = source.next(PER_SCHEMA);
       producer.sendAll(old);
       out.awaitCodesAndScores(OutputChecks.ids(old), WAIT);
-      assertThat(cluster.registry().versions(subject)).as("versions of %s before", subject).containsExactly(1);
+      assertThat(EMBEDDED.cluster().registry().versions(subject)).as("versions of %s before", subject).containsExactly(1);
 
       Schema schema = evolvedInputVector();
       List<InputVector> newer = source.next(PER_SCHEMA);
@@ -90,8 +75,8 @@ class SchemaEvolutionIntegrationTest {
         producer.send(v.getId(), v.getTimestamp().toEpochMilli(), evolved(schema, v));
       }
       producer.flush();
-      int newId = cluster.registry().lookup(subject, schema).id();
-      int oldId = cluster.registry().lookup(subject, InputVector.getClassSchema()).id();
+      int newId = EMBEDDED.cluster().registry().lookup(subject, schema).id();
+      int oldId = EMBEDDED.cluster().registry().lookup(subject, InputVector.getClassSchema()).id();
       assertThat(newId).isNotEqualTo(oldId);
       assertThat(ByteBuffer.wrap(producer.encode(evolved(schema, newer.get(0))), 1, 4).getInt())
           .as("schema id the new records are framed with").isEqualTo(newId);
@@ -99,11 +84,11 @@ class SchemaEvolutionIntegrationTest {
       List<InputVector> all = new ArrayList<>(old);
       all.addAll(newer);
       out.awaitCodesAndScores(OutputChecks.ids(newer), WAIT);
-      out.settle(cluster, app, WAIT);
+      out.settle(EMBEDDED.cluster(), app, WAIT);
 
       OutputChecks.assertOneCodeAndScorePerInput(all, out.codes.records(), out.scores.records());
-      assertThat(cluster.registry().versions(subject)).as("versions of %s after", subject).containsExactly(1, 2);
-      assertThat(cluster.registry().getLatest(subject).schema().getField("sensor")).isNotNull();
+      assertThat(EMBEDDED.cluster().registry().versions(subject)).as("versions of %s after", subject).containsExactly(1, 2);
+      assertThat(EMBEDDED.cluster().registry().getLatest(subject).schema().getField("sensor")).isNotNull();
       assertThat(out.dlq.records()).as("dead-lettered records").isEmpty();
       assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
       assertThat(app.uncaughtExceptions()).isEmpty();

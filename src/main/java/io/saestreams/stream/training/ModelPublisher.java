@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Turns a model version into the {@link ModelChunk} records of the model topic. */
-final class ModelPublisher {
+public final class ModelPublisher {
   private ModelPublisher() {}
 
-  static List<ModelChunk> chunks(SaeModel model, int chunkBytes, long createdAt, long trainingSteps) {
+  public static List<ModelChunk> chunks(SaeModel model, int chunkBytes, long createdAt, long trainingSteps) {
     byte[] bytes = model.toBytes();
     long crc = Chunks.crc32(bytes);
     List<byte[]> parts = Chunks.split(bytes, chunkBytes);

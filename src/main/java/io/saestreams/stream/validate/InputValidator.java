@@ -8,17 +8,29 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Decodes and checks one input payload. Poison payloads (undecodable bytes, wrong dimension,
- * NaN/Inf, empty vector, null) become a {@link Rejection}; a decode failure that is not the
+ * NaN/Inf, empty vector, null, an id longer than {@code input.id.max.bytes}, or an input whose
+ * derived records would exceed the producer's record limit, see {@link InputLimits}) become a
+ * {@link Rejection}; a decode failure that is not the
  * payload's fault (the registry is unreachable) is rethrown so that the record is retried, never
  * dead-lettered.
  */
 public final class InputValidator {
   private final Deserializer<InputVector> deserializer;
   private final int inputDim;
+  private final InputLimits limits;
 
   public InputValidator(Deserializer<InputVector> deserializer, int inputDim) {
+    this(deserializer, inputDim, InputLimits.DEFAULTS);
+  }
+
+  public InputValidator(Deserializer<InputVector> deserializer, int inputDim, InputLimits limits) {
     this.deserializer = deserializer;
     this.inputDim = inputDim;
+    this.limits = limits;
+  }
+
+  public InputLimits limits() {
+    return limits;
   }
 
   /**
@@ -26,6 +38,17 @@ public final class InputValidator {
    *     is false)
    */
   public Validated validate(String topic, byte[] value) {
+    return validate(topic, null, value);
+  }
+
+  /**
+   * Validates a record with key {@code key} (which the outputs carry, so it counts towards their
+   * size).
+   *
+   * @throws AvroDecodeException when the failure is not the payload's ({@code isPoisonPayload()}
+   *     is false)
+   */
+  public Validated validate(String topic, byte[] key, byte[] value) {
     if (value == null) {
       return Validated.rejected(new Rejection(Rejection.NULL_VALUE, "the record has no value (a tombstone)"), null);
     }
@@ -39,6 +62,9 @@ public final class InputValidator {
       return Validated.rejected(Rejection.of(e), value);
     }
     Rejection problem = checkSize(decoded.getValues());
+    if (problem == null) {
+      problem = checkBytes(key, decoded);
+    }
     float[] x = null;
     if (problem == null) {
       x = FloatList.toArray(decoded.getValues());
@@ -60,6 +86,50 @@ public final class InputValidator {
           Rejection.WRONG_DIMENSION, "the vector has " + values.size() + " values; expected " + inputDim);
     }
     return null;
+  }
+
+  private Rejection checkBytes(byte[] key, InputVector v) {
+    int idBytes = utf8Length(v.getId());
+    if (idBytes > limits.maxIdBytes()) {
+      return new Rejection(Rejection.ID_TOO_LONG, "the id is " + idBytes + " bytes long (UTF-8); at most "
+          + limits.maxIdBytes() + " are accepted (input.id.max.bytes)");
+    }
+    long attributes = 0;
+    if (v.getAttributes() != null) {
+      for (var e : v.getAttributes().entrySet()) {
+        attributes += utf8Length(e.getKey()) + utf8Length(e.getValue()) + 8;
+      }
+    }
+    int keyBytes = key == null ? 0 : key.length;
+    long derived = InputLimits.derivedRecordBytes(keyBytes, idBytes, v.getValues().size(), attributes);
+    if (derived > limits.maxRecordBytes()) {
+      return new Rejection(Rejection.RECORD_TOO_LARGE, "the records derived from this input would take up to "
+          + derived + " bytes (key " + keyBytes + ", id " + idBytes + ", attributes " + attributes
+          + "), more than the producer's max.request.size of " + limits.maxRecordBytes());
+    }
+    return null;
+  }
+
+  /** UTF-8 length of {@code s} without encoding it (null counts 0). */
+  static int utf8Length(CharSequence s) {
+    if (s == null) {
+      return 0;
+    }
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n += 1;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
   }
 
   private static Rejection checkFinite(float[] x) {

@@ -16,6 +16,8 @@ public record Rejection(String reason, String detail) {
   public static final String NON_FINITE = "non-finite";
   public static final String EMPTY_VECTOR = "empty-vector";
   public static final String NULL_VALUE = "null-value";
+  public static final String ID_TOO_LONG = "id-too-long";
+  public static final String RECORD_TOO_LARGE = "record-too-large";
 
   /** The rejection of a payload that could not be decoded. */
   public static Rejection of(AvroDecodeException e) {

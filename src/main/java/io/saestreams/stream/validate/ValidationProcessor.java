@@ -30,15 +30,25 @@ public final class ValidationProcessor implements Processor<byte[], byte[], byte
   public void process(Record<byte[], byte[]> record) {
     metrics.recordIn();
     String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
-    Validated v = validator.validate(topic, record.value());
+    Validated v = validator.validate(topic, record.key(), record.value());
     if (v.isValid()) {
       context.forward(record.withValue(v));
       return;
     }
     metrics.recordInvalid(v.rejection().reason());
     RecordMetadata meta = context.recordMetadata().orElse(null);
+    Record<byte[], byte[]> original = record;
+    long rawBytes = (long) length(record.key()) + length(record.value());
+    if (rawBytes > validator.limits().maxRecordBytes() - InputLimits.OVERHEAD_BYTES) {
+      // not even the original fits in a dead-letter record: the reason and where it is stay
+      original = record.withKey((byte[]) null).withValue(new byte[0]);
+      v = Validated.rejected(new Rejection(v.rejection().reason(), v.rejection().detail()
+          + "; the original key and value (" + rawBytes + " bytes) are left out of this dead-letter"
+          + " record, read them from the input topic at the partition and offset in the headers"),
+          new byte[0]);
+    }
     context.forward(
-        record
+        original
             .withValue(v)
             .withHeaders(
                 DeadLetterHeaders.of(
@@ -47,5 +57,9 @@ public final class ValidationProcessor implements Processor<byte[], byte[], byte
                     topic,
                     meta == null ? -1 : meta.partition(),
                     meta == null ? -1 : meta.offset())));
+  }
+
+  private static int length(byte[] b) {
+    return b == null ? 0 : b.length;
   }
 }

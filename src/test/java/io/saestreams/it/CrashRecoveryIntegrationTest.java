@@ -1,0 +1,271 @@
+package io.saestreams.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.saestreams.avro.InputVector;
+import io.saestreams.avro.ModelChunk;
+import io.saestreams.avro.SparseCode;
+import io.saestreams.model.SaeModel;
+import io.saestreams.model.linalg.Gemms;
+import io.saestreams.stream.config.AppConfig;
+import io.saestreams.stream.modelstore.Chunks;
+import io.saestreams.train.OnlineTrainer;
+import io.saestreams.train.TrainerConfig;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.LongStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The packaged application, run as a process of its own ({@code run --config}) against the
+ * in-JVM KRaft broker and embedded registry under exactly_once_v2, is stopped three times in the
+ * middle of a 30,000-record stream — by {@code kill -9} in one test, by SIGTERM in the other — and
+ * restarted each time on the same state directory, with nobody deleting anything in between.
+ *
+ * <p>Each restart must come up and stay up; at the end every input has exactly one code and one
+ * score in what transactions committed, the model versions on the model topic are exactly the due
+ * ones (every 5th step), each once and in order, and the final model is bit for bit the one an
+ * uninterrupted trainer makes from the same inputs in the same order (computed here, in the test,
+ * with the same configuration). One input partition keeps the training order the input order, so
+ * that this comparison is exact; no partial batch is ever trained (30,000 is 600 batches of 50, and
+ * the idle flush is out of reach), since a partial batch depends on wall-clock timing.
+ */
+class CrashRecoveryIntegrationTest {
+  private static final Logger LOG = LoggerFactory.getLogger(CrashRecoveryIntegrationTest.class);
+  private static final int TOTAL = 30_000;
+  private static final int BATCH = 50;
+  private static final int PUBLISH_EVERY = 5;
+  /**
+   * Big enough that the global model store writes more than a RocksDB memtable (16 MB) by
+   * mid-stream, as a real model does within a version or two: a persistent global store's "open"
+   * marker then reaches disk, and a killed process left it corrupt for every restart.
+   */
+  private static final int INPUT_DIM = 64;
+  private static final int LATENT_DIM = 512;
+  private static final int K = 8;
+  private static final int CHECKPOINT_EVERY = 25;
+  private static final long FINAL_VERSION = TOTAL / BATCH;
+  private static final Duration WAIT = Duration.ofSeconds(120);
+  /** The bound on a clean stop. */
+  private static final Duration CLEAN_STOP = Duration.ofSeconds(10);
+  private static final Pattern TRAINER_START =
+      Pattern.compile("trainer (started|restored) at step (\\d+) after replaying (\\d+) samples");
+
+  @RegisterExtension static final EmbeddedCluster EMBEDDED = new EmbeddedCluster();
+
+  @Test
+  @Timeout(value = 480, unit = TimeUnit.SECONDS)
+  void killedThreeTimesItComesBackByItselfAndEndsWhereAnUninterruptedRunEnds(@TempDir Path work) throws Exception {
+    try (Run run = new Run("crash-kill", work)) {
+      // 1. early: while the input is still being produced, as soon as the first code is committed
+      AppProcess first = run.start();
+      run.produceInBackground();
+      run.out.codes.readAtLeast(1, WAIT);
+      first.assertAlive();
+      first.kill();
+
+      // 2. mid-stream
+      AppProcess second = run.start();
+      run.awaitCodedIds(TOTAL / 2);
+      second.assertAlive();
+      second.kill();
+
+      // 3. right after a restart's restore: the trainer has just loaded its checkpoint and replayed
+      AppProcess third = run.start();
+      third.awaitOutput("trainer restored at step", WAIT);
+      third.kill();
+
+      AppProcess last = run.start();
+      run.assertComplete(last);
+      assertThat(last.terminate(CLEAN_STOP)).as("exit code of a SIGTERM after the run").isZero();
+    }
+  }
+
+  @Test
+  @Timeout(value = 480, unit = TimeUnit.SECONDS)
+  void stoppedThreeTimesBySigtermItExitsZeroWithinTenSecondsAndResumesExactly(@TempDir Path work) throws Exception {
+    try (Run run = new Run("crash-term", work)) {
+      // 1. while its stream threads are still joining the group and restoring
+      AppProcess first = run.start();
+      run.produceInBackground();
+      first.awaitOutput("sae-streams running", WAIT);
+      run.assertCleanStop(first);
+
+      // 2. mid-stream
+      AppProcess second = run.start();
+      run.awaitCodedIds(TOTAL / 2);
+      run.assertCleanStop(second);
+      long checkpointed = run.lastTrainerStart(second).steps;
+
+      // 3. right after a restart's restore
+      AppProcess third = run.start();
+      third.awaitOutput("trainer restored at step", WAIT);
+      TrainerStart resumed = run.lastTrainerStart(third);
+      assertThat(resumed.steps).as("restored at the last checkpoint, not from scratch")
+          .isGreaterThanOrEqualTo(checkpointed);
+      // what a clean stop leaves to replay: only the samples since the last checkpoint
+      assertThat(resumed.replayed).as("samples replayed after a clean stop")
+          .isLessThan((long) CHECKPOINT_EVERY * BATCH + BATCH);
+      run.assertCleanStop(third);
+
+      AppProcess last = run.start();
+      run.assertComplete(last);
+      run.assertCleanStop(last);
+    }
+  }
+
+  private record TrainerStart(long steps, long replayed) {}
+
+  /** One application id, its topics and state directory, and the processes run on them in turn. */
+  private static final class Run implements AutoCloseable {
+    final AppUnderTest app;
+    final Outputs out;
+    final InputProducer producer;
+    final List<InputVector> inputs;
+    final Path config;
+    final Path work;
+    final List<AppProcess> processes = new ArrayList<>();
+    CompletableFuture<Void> production = CompletableFuture.completedFuture(null);
+
+    Run(String name, Path work) throws Exception {
+      this.work = work;
+      app = AppUnderTest.create(EMBEDDED.cluster(), name, 1, Map.ofEntries(
+          Map.entry(AppConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2"),
+          Map.entry(AppConfig.SAE_INPUT_DIM_CONFIG, INPUT_DIM),
+          Map.entry(AppConfig.SAE_LATENT_DIM_CONFIG, LATENT_DIM),
+          Map.entry(AppConfig.SAE_K_CONFIG, K),
+          Map.entry(AppConfig.MODEL_CHUNK_BYTES_CONFIG, 65_536),
+          Map.entry(AppConfig.TRAIN_BATCH_SIZE_CONFIG, BATCH),
+          Map.entry(AppConfig.MODEL_PUBLISH_INTERVAL_STEPS_CONFIG, PUBLISH_EVERY),
+          Map.entry(AppConfig.TRAIN_CHECKPOINT_INTERVAL_STEPS_CONFIG, CHECKPOINT_EVERY),
+          Map.entry(AppConfig.TRAIN_BATCH_MAX_WAIT_MS_CONFIG, 3_600_000L),
+          Map.entry(AppConfig.TRAIN_CHECKPOINT_INTERVAL_MS_CONFIG, 3_600_000L),
+          // a transaction left open by a killed process is aborted by the broker this soon
+          Map.entry("streams.producer.transaction.timeout.ms", 10_000)));
+      config = app.writeProperties(work.resolve("app.properties"), work.resolve("state"),
+          Map.of(AppConfig.METRICS_PORT_CONFIG, -1));
+      inputs = new Inputs(INPUT_DIM, 2026L, name).next(TOTAL);
+      producer = new InputProducer(EMBEDDED.cluster(), app.config().inputTopic());
+      out = new Outputs(EMBEDDED.cluster(), app.config());
+    }
+
+    AppProcess start() {
+      AppProcess p = AppProcess.start(config, work, app.applicationId() + "-" + processes.size());
+      processes.add(p);
+      return p;
+    }
+
+    /** Produces the input in slices on another thread, so that the first stop comes while producing. */
+    void produceInBackground() {
+      production = CompletableFuture.runAsync(() -> {
+        for (int from = 0; from < TOTAL; from += 1_000) {
+          producer.sendAll(inputs.subList(from, Math.min(TOTAL, from + 1_000)));
+          producer.flush();
+        }
+      });
+    }
+
+    void awaitCodedIds(int n) {
+      out.codes.readUntil(WAIT, n + " ids with a code", r -> Outputs.idsOf(r, SparseCode::getId).size() >= n);
+    }
+
+    void assertCleanStop(AppProcess p) {
+      p.assertAlive();
+      long t0 = System.nanoTime();
+      int exit = p.terminate(CLEAN_STOP);
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      LOG.info("{} stopped by SIGTERM in {} ms with exit code {}", p.name(), ms, exit);
+      assertThat(exit).as("exit code of %s after SIGTERM (-1: not stopped within %s)\n%s", p.name(), CLEAN_STOP,
+          p.output()).isZero();
+    }
+
+    TrainerStart lastTrainerStart(AppProcess p) {
+      Matcher m = TRAINER_START.matcher(p.output());
+      TrainerStart last = null;
+      while (m.find()) {
+        last = new TrainerStart(Long.parseLong(m.group(2)), Long.parseLong(m.group(3)));
+      }
+      assertThat(last).as("%s reported its trainer's start:\n%s", p.name(), p.output()).isNotNull();
+      return last;
+    }
+
+    /** Everything the run must end with, checked against the last process (which must still run). */
+    void assertComplete(AppProcess last) throws Exception {
+      production.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      out.awaitCodesAndScores(OutputChecks.ids(inputs), WAIT);
+      EMBEDDED.cluster().awaitCaughtUp(app.applicationId(), List.of(app.config().inputTopic()), WAIT);
+      EMBEDDED.cluster().awaitCaughtUp(app.applicationId(), List.of(app.trainingTopic()), WAIT);
+      out.model.readUntil(WAIT, "model version " + FINAL_VERSION,
+          r -> r.stream().anyMatch(c -> c.value().getModelVersion() >= FINAL_VERSION));
+      out.settle(EMBEDDED.cluster(), app, WAIT);
+      last.assertAlive();
+      for (AppProcess p : processes) {
+        assertThat(p.output()).as("what %s printed", p.name()).doesNotContain("Tasks [-1_-1] are corrupted")
+            .doesNotContain("Exception in thread");
+      }
+
+      OutputChecks.assertOneCodeAndScorePerInput(inputs, out.codes.records(), out.scores.records(), LATENT_DIM, K);
+      List<Long> versions = OutputChecks.assertCompleteVersions(out.model.records(), INPUT_DIM, LATENT_DIM);
+      assertThat(versions).as("every due model version published exactly once, in order")
+          .isEqualTo(LongStream.rangeClosed(1, FINAL_VERSION / PUBLISH_EVERY).map(v -> v * PUBLISH_EVERY)
+              .boxed().toList());
+      assertThat(out.dlq.records()).as("valid inputs dead-lettered").isEmpty();
+      byte[] published = modelBytes(out.model.records(), FINAL_VERSION);
+      byte[] uninterrupted = uninterrupted(app.config().trainerConfig());
+      assertThat(published).as("final model, bit for bit, against an uninterrupted trainer's")
+          .isEqualTo(uninterrupted);
+    }
+
+    /** The model an uninterrupted trainer makes from the inputs in order. */
+    byte[] uninterrupted(TrainerConfig cfg) {
+      OnlineTrainer t = new OnlineTrainer(cfg, Gemms.create("java"));
+      for (InputVector v : inputs) {
+        float[] x = new float[v.getValues().size()];
+        for (int i = 0; i < x.length; i++) {
+          x[i] = v.getValues().get(i);
+        }
+        t.accept(x);
+      }
+      assertThat(t.steps()).isEqualTo(FINAL_VERSION);
+      return SaeModel.of(cfg.model(), t.parameters(), t.steps()).toBytes();
+    }
+
+    static byte[] modelBytes(List<ConsumerRecord<String, ModelChunk>> records, long version) {
+      List<byte[]> parts = records.stream().map(ConsumerRecord::value)
+          .filter(c -> c.getModelVersion() == version)
+          .sorted(Comparator.comparingInt(ModelChunk::getChunkIndex))
+          .map(c -> {
+            ByteBuffer b = c.getPayload().duplicate();
+            byte[] a = new byte[b.remaining()];
+            b.get(a);
+            return a;
+          })
+          .toList();
+      return Chunks.join(parts);
+    }
+
+    @Override
+    public void close() {
+      processes.forEach(AppProcess::close);
+      production.cancel(true);
+      producer.close();
+      out.close();
+      app.close();
+    }
+  }
+}
