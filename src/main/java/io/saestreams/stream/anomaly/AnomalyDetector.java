@@ -43,7 +43,7 @@ public final class AnomalyDetector {
     double y = Math.log(Math.max(error, MIN_ERROR));
     double std = std();
     double limit = mean + settings.thresholdSigmas() * std;
-    double score = count >= 2 ? (y - mean) / std : 0;
+    double score = count >= 2 && std > 0 ? (y - mean) / std : 0; // never NaN (0/0)
     boolean anomaly = warm && y > limit;
     AnomalyVerdict verdict = new AnomalyVerdict(error, score, warm ? Math.exp(limit) : Double.NaN, anomaly);
     update(warm ? Math.min(y, limit) : y);

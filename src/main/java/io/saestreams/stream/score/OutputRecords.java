@@ -36,7 +36,7 @@ public final class OutputRecords {
         .setModelVersion(s.modelVersion())
         .setError(s.error())
         .setScore(s.verdict().score())
-        .setThreshold(s.verdict().threshold())
+        .setThreshold(Double.isFinite(s.verdict().threshold()) ? s.verdict().threshold() : null)
         .setAnomaly(s.verdict().anomaly())
         .build();
   }

@@ -1,0 +1,67 @@
+package io.saestreams.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.saestreams.avro.ReconstructionScore;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The output schemas evolve so that a reader of the new schema reads what the old one wrote
+ * (BACKWARD, the registry's default for the output subjects). Fixtures of the released schemas
+ * are in {@code src/test/resources/schemas/}.
+ */
+class OutputSchemaEvolutionTest {
+  private static Schema fixture(String name) throws IOException {
+    try (InputStream in = OutputSchemaEvolutionTest.class.getResourceAsStream("/schemas/" + name)) {
+      assertThat(in).as("fixture %s", name).isNotNull();
+      return new Schema.Parser().parse(in);
+    }
+  }
+
+  @Test
+  void theNullableThresholdReadsScoresWrittenWithTheFirstSchema() throws IOException {
+    Schema old = fixture("ReconstructionScore-1.avsc");
+    Schema now = ReconstructionScore.getClassSchema();
+    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(now, old).getType())
+        .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+
+    GenericRecord r = new GenericData.Record(old);
+    r.put("id", "a");
+    r.put("timestamp", 5L);
+    r.put("modelVersion", 3L);
+    r.put("error", 0.25);
+    r.put("score", 1.5);
+    r.put("threshold", 0.75);
+    r.put("anomaly", false);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    BinaryEncoder enc = EncoderFactory.get().binaryEncoder(bytes, null);
+    new GenericDatumWriter<GenericRecord>(old).write(r, enc);
+    enc.flush();
+    ReconstructionScore read = new SpecificDatumReader<ReconstructionScore>(old, now)
+        .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+    assertThat(read.getThreshold()).isEqualTo(0.75);
+    assertThat(read.getTimestamp()).isEqualTo(Instant.ofEpochMilli(5L));
+  }
+
+  @Test
+  void theThresholdIsNullByDefaultNeverNaN() {
+    ReconstructionScore s = ReconstructionScore.newBuilder().setId("a").setTimestamp(Instant.EPOCH)
+        .setModelVersion(0L).setError(0.0).setScore(0.0).build();
+    assertThat(s.getThreshold()).isNull();
+    assertThat(ReconstructionScore.getClassSchema().getField("threshold").schema().getType())
+        .isEqualTo(Schema.Type.UNION);
+  }
+}
