@@ -122,6 +122,11 @@ final class AppProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** Waits for the process to exit by itself; returns its exit code, or -1 if it still runs. */
+  int waitForExit(Duration timeout) {
+    return waitFor(timeout) ? process.exitValue() : -1;
+  }
+
   private boolean waitFor(Duration timeout) {
     try {
       return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
