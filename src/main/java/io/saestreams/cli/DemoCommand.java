@@ -5,6 +5,7 @@ import io.saestreams.data.LabelledVector;
 import io.saestreams.data.SyntheticDictionary;
 import io.saestreams.data.VectorSource;
 import io.saestreams.embedded.EmbeddedKafkaBroker;
+import io.saestreams.embedded.KnownKafkaNoiseFilter;
 import io.saestreams.model.SaeModel;
 import io.saestreams.model.linalg.Gemms;
 import io.saestreams.registry.EmbeddedSchemaRegistry;
@@ -91,7 +92,9 @@ final class DemoCommand implements Callable<Integer> {
       // completing, scorers switching) go to the log file level only
       quietPipelineLogs();
     }
-    Path stateDir = Files.createTempDirectory("sae-demo-state-");
+    // in the OS temp directory, deleted at the end; KnownKafkaNoiseFilter keeps Kafka Streams'
+    // warning about state in a temp directory off the console for this directory only
+    Path stateDir = Files.createTempDirectory(KnownKafkaNoiseFilter.DEMO_STATE_DIR_PREFIX);
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
         EmbeddedSchemaRegistry registryServer = new EmbeddedSchemaRegistry().start()) {
       AppConfig cfg = AppConfig.of(appSettings(broker, registryServer, dim, stateDir));

@@ -2,6 +2,8 @@ package io.saestreams.model.linalg;
 
 import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.blas.NativeBLAS;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * GEMM through the system's native BLAS (OpenBLAS on Debian) via netlib-java's JNI binding.
@@ -12,7 +14,9 @@ import dev.ludovic.netlib.blas.NativeBLAS;
  * its thread count when it is loaded: set the environment variable {@code OPENBLAS_NUM_THREADS=1}
  * before the JVM starts, or point {@code nativeLibPath} at the serial build
  * ({@code /usr/lib/x86_64-linux-gnu/openblas-serial/libblas.so.3} from Debian's
- * {@code libopenblas0-serial}), for single-threaded runs.
+ * {@code libopenblas0-serial}), for single-threaded runs. Without either property, netlib-java is
+ * asked only when {@link BlasLibrary} finds {@code libblas.so.3} where the dynamic linker looks, so
+ * that a machine without it gets the pure-Java backend and no native loader message on stderr.
  *
  * <p>BLAS is column-major; a row-major matrix read column-major is its transpose. So the
  * row-major product C = op(A)&middot;op(B) is computed as the column-major product
@@ -24,18 +28,30 @@ public final class NativeGemm implements Gemm {
   private static final BLAS BLAS_INSTANCE;
   private static final String UNAVAILABLE_REASON;
 
+  /**
+   * netlib-java's logger: it reports the implementation it picked at INFO, through
+   * java.util.logging straight to standard error. Kept referenced so that the level holds.
+   */
+  private static final Logger NETLIB_LOG = Logger.getLogger("dev.ludovic.netlib");
+
   static {
+    if (NETLIB_LOG.getLevel() == null) {
+      // not configured by the user (logging.properties): warnings and errors only
+      NETLIB_LOG.setLevel(Level.WARNING);
+    }
     BLAS instance = null;
-    String reason = null;
+    String reason = BlasLibrary.missing(BlasLibrary.Lookup.current()).orElse(null);
     try {
-      instance = NativeBLAS.getInstance();
-      // force one real call so a library that loads but cannot run is detected now
-      float[] one = {1f};
-      float[] out = {0f};
-      instance.sgemm("N", "N", 1, 1, 1, 1f, one, 0, 1, one, 0, 1, 0f, out, 0, 1);
-      if (out[0] != 1f) {
-        reason = "native BLAS self-test returned " + out[0] + " instead of 1.0";
-        instance = null;
+      if (reason == null) {
+        instance = NativeBLAS.getInstance();
+        // force one real call so a library that loads but cannot run is detected now
+        float[] one = {1f};
+        float[] out = {0f};
+        instance.sgemm("N", "N", 1, 1, 1, 1f, one, 0, 1, one, 0, 1, 0f, out, 0, 1);
+        if (out[0] != 1f) {
+          reason = "native BLAS self-test returned " + out[0] + " instead of 1.0";
+          instance = null;
+        }
       }
     } catch (Throwable t) {
       // UnsatisfiedLinkError, ExceptionInInitializerError, RuntimeException from the loader, ...

@@ -25,8 +25,10 @@ import org.apache.kafka.common.config.ConfigException;
  * The validated configuration of the streaming application. Load it with {@link #load}: the
  * given properties, overridden by {@code SAE_*} environment variables, checked against {@link
  * #configDef()} (types, validators, required keys) and for unknown keys. Kafka Streams and client
- * settings pass through under {@value #STREAMS_PREFIX}, schema registry client settings under
- * {@value #REGISTRY_PREFIX}.
+ * settings pass through under {@value #STREAMS_PREFIX}, checked against Kafka's own definitions;
+ * schema registry client settings under {@value #REGISTRY_PREFIX}, checked by the registry
+ * client's own rules. Every configuration error is a {@link ConfigException} thrown by {@link
+ * #load} and names the key as the user wrote it (the properties key, or the environment variable).
  */
 public final class AppConfig extends AbstractConfig {
   /** Kafka Streams / client settings: {@code streams.num.stream.threads} → {@code num.stream.threads}. */
@@ -49,6 +51,14 @@ public final class AppConfig extends AbstractConfig {
       "Kafka Streams processing guarantee. exactly_once_v2 makes training resume exactly and"
           + " outputs neither lost nor duplicated across a crash.";
 
+  public static final String STARTUP_TIMEOUT_MS_CONFIG = "startup.timeout.ms";
+  public static final String STARTUP_TIMEOUT_MS_DOC =
+      "How long run waits at start for the Kafka cluster (bootstrap.servers) to be reachable"
+          + " before it exits with an error naming bootstrap.servers.";
+  public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "shutdown.timeout.ms";
+  public static final String SHUTDOWN_TIMEOUT_MS_DOC =
+      "How long a clean stop (Ctrl-C, SIGTERM) may take; after it the process exits anyway.";
+
   // ---- topics -----------------------------------------------------------------------------------
   public static final String INPUT_TOPIC_CONFIG = "input.topic";
   public static final String INPUT_TOPIC_DOC = "Topic of InputVector records (Avro, Confluent framing).";
@@ -66,6 +76,11 @@ public final class AppConfig extends AbstractConfig {
   public static final String MODEL_TOPIC_DOC =
       "Compacted topic of ModelChunk records (key = chunk index) that every instance reads into a"
           + " global store.";
+
+  public static final String INPUT_ID_MAX_BYTES_CONFIG = "input.id.max.bytes";
+  public static final String INPUT_ID_MAX_BYTES_DOC =
+      "Longest input id accepted, in UTF-8 bytes; an input with a longer id is invalid and goes to"
+          + " the DLQ.";
 
   // ---- model ------------------------------------------------------------------------------------
   public static final String SAE_INPUT_DIM_CONFIG = "sae.input.dim";
@@ -197,11 +212,25 @@ public final class AppConfig extends AbstractConfig {
   /** Upper bound of {@value #SCORE_BATCH_SIZE_CONFIG}: the scorer's work arrays grow with it. */
   public static final int MAX_SCORE_BATCH = 4096;
 
+  /** Upper bound of {@value #INPUT_ID_MAX_BYTES_CONFIG}: ids are keys of every output record. */
+  public static final int MAX_INPUT_ID_BYTES = 65_536;
+
   private static final ConfigDef CONFIG = define();
 
   private AppConfig(Map<String, ?> values) {
     super(CONFIG, values, false);
     ModelSettings.check(this);
+  }
+
+  /** Checks what AbstractConfig does not: the streams.* and registry.* settings. */
+  private static AppConfig checked(ConfigSources.Merged sources) {
+    AppConfig c = new AppConfig(sources.values());
+    Map<String, Object> streams = c.originalsWithPrefix(STREAMS_PREFIX, false);
+    StreamsKeys.check(streams, sources);
+    RegistryKeys.check(
+        c.getString(SCHEMA_REGISTRY_URL_CONFIG), c.originalsWithPrefix(REGISTRY_PREFIX, false), sources);
+    StreamsSettings.check(c, sources);
+    return c;
   }
 
   /**
@@ -212,8 +241,7 @@ public final class AppConfig extends AbstractConfig {
    * @throws ConfigException on an unknown key, an invalid or missing value
    */
   public static AppConfig load(Map<?, ?> properties, Map<String, String> env) {
-    Map<String, Object> merged = ConfigSources.merge(CONFIG, properties, env);
-    return new AppConfig(merged);
+    return checked(ConfigSources.merge(CONFIG, properties, env));
   }
 
   /** {@link #load(Map, Map)} without environment overrides. */
@@ -283,6 +311,21 @@ public final class AppConfig extends AbstractConfig {
 
   public String modelTopic() {
     return getString(MODEL_TOPIC_CONFIG);
+  }
+
+  /** Longest input id accepted, in UTF-8 bytes ({@value #INPUT_ID_MAX_BYTES_CONFIG}). */
+  public int inputIdMaxBytes() {
+    return getInt(INPUT_ID_MAX_BYTES_CONFIG);
+  }
+
+  /** How long {@code run} waits for the cluster at start ({@value #STARTUP_TIMEOUT_MS_CONFIG}). */
+  public long startupTimeoutMs() {
+    return getLong(STARTUP_TIMEOUT_MS_CONFIG);
+  }
+
+  /** How long a clean stop may take ({@value #SHUTDOWN_TIMEOUT_MS_CONFIG}). */
+  public long shutdownTimeoutMs() {
+    return getLong(SHUTDOWN_TIMEOUT_MS_CONFIG);
   }
 
   public int inputDim() {
@@ -355,12 +398,15 @@ public final class AppConfig extends AbstractConfig {
         .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
         .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
         .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, "exactly_once_v2", ValidString.in("at_least_once", "exactly_once_v2"), Importance.MEDIUM, PROCESSING_GUARANTEE_DOC)
+        .define(STARTUP_TIMEOUT_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(1000), Importance.MEDIUM, STARTUP_TIMEOUT_MS_DOC)
+        .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, 8_000L, Range.between(100, 60_000), Importance.MEDIUM, SHUTDOWN_TIMEOUT_MS_DOC)
         .define(INPUT_TOPIC_CONFIG, Type.STRING, "sae-input", new ConfigDef.NonEmptyString(), Importance.HIGH, INPUT_TOPIC_DOC)
         .define(CODES_TOPIC_CONFIG, Type.STRING, "sae-codes", new ConfigDef.NonEmptyString(), Importance.MEDIUM, CODES_TOPIC_DOC)
         .define(SCORES_TOPIC_CONFIG, Type.STRING, "sae-scores", new ConfigDef.NonEmptyString(), Importance.MEDIUM, SCORES_TOPIC_DOC)
         .define(ALERTS_TOPIC_CONFIG, Type.STRING, "sae-alerts", new ConfigDef.NonEmptyString(), Importance.MEDIUM, ALERTS_TOPIC_DOC)
         .define(DLQ_TOPIC_CONFIG, Type.STRING, "sae-dlq", new ConfigDef.NonEmptyString(), Importance.MEDIUM, DLQ_TOPIC_DOC)
         .define(MODEL_TOPIC_CONFIG, Type.STRING, "sae-model", new ConfigDef.NonEmptyString(), Importance.MEDIUM, MODEL_TOPIC_DOC)
+        .define(INPUT_ID_MAX_BYTES_CONFIG, Type.INT, 1024, Range.between(1, MAX_INPUT_ID_BYTES), Importance.LOW, INPUT_ID_MAX_BYTES_DOC)
         .define(SAE_INPUT_DIM_CONFIG, Type.INT, ConfigDef.NO_DEFAULT_VALUE, Range.atLeast(1), Importance.HIGH, SAE_INPUT_DIM_DOC)
         .define(SAE_LATENT_DIM_CONFIG, Type.INT, 256, Range.atLeast(1), Importance.HIGH, SAE_LATENT_DIM_DOC)
         .define(SAE_ACTIVATION_CONFIG, Type.STRING, m.activation().configName(), Validators.oneOf(Activation.names()), Importance.HIGH, SAE_ACTIVATION_DOC)

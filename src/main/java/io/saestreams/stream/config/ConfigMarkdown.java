@@ -21,10 +21,15 @@ final class ConfigMarkdown {
     }
     sb.append("| `").append(AppConfig.STREAMS_PREFIX).append("*` | `")
         .append(ConfigSources.ENV_PREFIX).append("STREAMS_*` | | | | | ")
-        .append("Any Kafka Streams or client setting, prefix removed (e.g. `streams.num.stream.threads`). |\n");
+        .append("Any Kafka Streams or client setting, prefix removed (e.g. `streams.num.stream.threads`):")
+        .append(" StreamsConfig's, the consumer's, producer's and admin client's, plain or with Kafka")
+        .append(" Streams' prefixes `consumer.`, `main.consumer.`, `restore.consumer.`,")
+        .append(" `global.consumer.`, `producer.`, `admin.`, and internal topics' under `topic.`.")
+        .append(" Names and values are checked against Kafka's own definitions at start. |\n");
     sb.append("| `").append(AppConfig.REGISTRY_PREFIX).append("*` | `")
         .append(ConfigSources.ENV_PREFIX).append("REGISTRY_*` | | | | | ")
-        .append("Schema registry client settings, prefix removed (e.g. `registry.basic.auth.user.info`). |\n");
+        .append("Schema registry client settings, prefix removed (e.g. `registry.basic.auth.user.info`),")
+        .append(" checked by the registry client's own rules at start. |\n");
     return sb.toString();
   }
 

@@ -3,6 +3,7 @@ package io.saestreams.stream.config;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -12,6 +13,7 @@ import org.apache.kafka.common.config.ConfigException;
  * {@code k} is overridden by the variable {@link #envName(String) envName(k)}: {@code SAE_} plus
  * the key upper-cased with dots and dashes turned into underscores. Variables that name no defined
  * key map to {@code streams.*} or {@code registry.*} (underscores become dots), or are errors.
+ * Every error names the key as the user wrote it: the properties key, or the variable.
  */
 final class ConfigSources {
   static final String ENV_PREFIX = "SAE_";
@@ -23,6 +25,27 @@ final class ConfigSources {
           + " client settings under '" + AppConfig.REGISTRY_PREFIX
           + "' (e.g. registry.basic.auth.user.info)";
 
+  /**
+   * The merged settings and where each came from.
+   *
+   * @param values key → value, environment overrides applied
+   * @param variables key → the environment variable that set it (keys from the properties absent)
+   */
+  record Merged(Map<String, Object> values, Map<String, String> variables) {
+    /** The key as the user wrote it: the key, or "VARIABLE (key)" when a variable set it. */
+    String writtenAs(String key) {
+      String var = variables.get(key);
+      return var == null ? key : var + " (" + key + ")";
+    }
+
+    /** A suggested key in the form the user wrote the wrong one: a key, or a variable. */
+    String suggestionFor(String wrongKey, String suggestedKey) {
+      return variables.containsKey(wrongKey)
+          ? envName(suggestedKey) + " (" + suggestedKey + ")"
+          : suggestedKey;
+    }
+  }
+
   private ConfigSources() {}
 
   /** The environment variable that overrides {@code key}. */
@@ -30,17 +53,18 @@ final class ConfigSources {
     return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
-  static Map<String, Object> merge(ConfigDef def, Map<?, ?> properties, Map<String, String> env) {
+  static Merged merge(ConfigDef def, Map<?, ?> properties, Map<String, String> env) {
     Map<String, Object> merged = new LinkedHashMap<>();
-    for (Map.Entry<?, ?> e : properties.entrySet()) {
+    for (Map.Entry<?, ?> e : new TreeMap<>(stringKeys(properties)).entrySet()) {
       String key = String.valueOf(e.getKey());
-      requireKnown(def, key, "properties");
+      requireKnown(def, key);
       merged.put(key, e.getValue());
     }
     Map<String, String> byEnvName = new TreeMap<>();
     for (String key : def.names()) {
       byEnvName.put(envName(key), key);
     }
+    Map<String, String> variables = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
       String var = e.getKey();
       if (!var.startsWith(ENV_PREFIX)) {
@@ -48,33 +72,55 @@ final class ConfigSources {
       }
       String key = byEnvName.getOrDefault(var, passThroughKey(var));
       if (key == null) {
+        Optional<String> close = Suggestions.closest(var, byEnvName.keySet());
         throw new ConfigException(
             "Unknown configuration key from environment variable " + var + ": it maps to no key"
+                + close.map(c -> "; did you mean " + c + " (" + byEnvName.get(c) + ")?").orElse("")
                 + WHERE_TO_LOOK);
       }
       merged.put(key, e.getValue());
+      variables.put(key, var);
     }
-    return merged;
+    Merged m = new Merged(merged, variables);
+    for (Map.Entry<String, Object> e : merged.entrySet()) {
+      ConfigDef.ConfigKey definition = def.configKeys().get(e.getKey());
+      if (definition != null) {
+        ValueCheck.check(definition, m.writtenAs(e.getKey()), e.getValue());
+      }
+    }
+    return m;
+  }
+
+  private static Map<String, Object> stringKeys(Map<?, ?> properties) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    properties.forEach((k, v) -> m.put(String.valueOf(k), v));
+    return m;
   }
 
   private static String passThroughKey(String var) {
     String rest = var.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
-    if (rest.startsWith(AppConfig.STREAMS_PREFIX) && rest.length() > AppConfig.STREAMS_PREFIX.length()) {
-      return rest;
-    }
-    if (rest.startsWith(AppConfig.REGISTRY_PREFIX) && rest.length() > AppConfig.REGISTRY_PREFIX.length()) {
-      return rest;
-    }
-    return null;
+    return isPassThrough(rest) ? rest : null;
   }
 
-  private static void requireKnown(ConfigDef def, String key, String source) {
-    boolean passThrough =
-        (key.startsWith(AppConfig.STREAMS_PREFIX) && key.length() > AppConfig.STREAMS_PREFIX.length())
-            || (key.startsWith(AppConfig.REGISTRY_PREFIX)
-                && key.length() > AppConfig.REGISTRY_PREFIX.length());
-    if (!def.names().contains(key) && !passThrough) {
-      throw new ConfigException("Unknown configuration key '" + key + "' in the " + source + WHERE_TO_LOOK);
+  private static boolean isPassThrough(String key) {
+    return (key.startsWith(AppConfig.STREAMS_PREFIX) && key.length() > AppConfig.STREAMS_PREFIX.length())
+        || (key.startsWith(AppConfig.REGISTRY_PREFIX) && key.length() > AppConfig.REGISTRY_PREFIX.length());
+  }
+
+  private static void requireKnown(ConfigDef def, String key) {
+    if (def.names().contains(key) || isPassThrough(key)) {
+      return;
     }
+    String hint;
+    if (StreamsKeys.isKnown(key)) {
+      hint = "; '" + key + "' is a Kafka Streams or client setting: write it as '"
+          + AppConfig.STREAMS_PREFIX + key + "'";
+    } else if (RegistryKeys.KNOWN.contains(key)) {
+      hint = "; '" + key + "' is a schema registry client setting: write it as '"
+          + AppConfig.REGISTRY_PREFIX + key + "'";
+    } else {
+      hint = Suggestions.closest(key, def.names()).map(c -> "; did you mean '" + c + "'?").orElse("");
+    }
+    throw new ConfigException("Unknown configuration key '" + key + "' in the properties" + hint + WHERE_TO_LOOK);
   }
 }

@@ -3,6 +3,7 @@ package io.saestreams.stream.config;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serdes;
@@ -27,9 +28,49 @@ final class StreamsSettings {
    */
   static final int PRODUCER_BATCH_BYTES = 512 * 1024;
 
+  private static final String GLOBAL_HANDLER =
+      StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG;
+
   private StreamsSettings() {}
 
+  /**
+   * The Kafka Streams properties.
+   *
+   * @throws ConfigException if a {@code streams.*} key shadows a top-level key
+   */
   static Properties of(AppConfig config) {
+    return build(config, UnaryOperator.identity());
+  }
+
+  /**
+   * Checks the Kafka Streams properties as a whole, the way {@code new KafkaStreams} will: each
+   * key and value was checked on its own before ({@link StreamsKeys}); this adds the shadowing
+   * rule and Kafka Streams' own checks of combinations (e.g. exactly-once and the transaction
+   * timeout).
+   *
+   * @param sources how the user wrote each key, for the error
+   * @throws ConfigException naming the key as written, or the {@code streams.*} settings
+   */
+  static void check(AppConfig config, ConfigSources.Merged sources) {
+    Properties p = build(config, sources::writtenAs);
+    try {
+      new QuietStreamsConfig(p);
+    } catch (ConfigException | IllegalArgumentException e) {
+      throw new ConfigException(
+          "Invalid combination of Kafka Streams settings (" + AppConfig.STREAMS_PREFIX
+              + "* and processing.guarantee; Kafka names them without the prefix): "
+              + e.getMessage());
+    }
+  }
+
+  /** A StreamsConfig that does not log its values (the application logs them when it starts). */
+  private static final class QuietStreamsConfig extends StreamsConfig {
+    QuietStreamsConfig(Map<?, ?> props) {
+      super(props, false);
+    }
+  }
+
+  private static Properties build(AppConfig config, UnaryOperator<String> writtenAs) {
     Properties p = new Properties();
     // defaults a streams.* key may override
     p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
@@ -39,7 +80,7 @@ final class StreamsSettings {
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndFailProcessingExceptionHandler.class.getName());
     // the same handler for the global (model store) thread, as Kafka 5.0 will do by default
-    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+    p.put(GLOBAL_HANDLER, "true");
     Map<String, Object> streams = config.originalsWithPrefix(AppConfig.STREAMS_PREFIX);
     if (!streams.containsKey(ProducerConfig.BATCH_SIZE_CONFIG)
         && !streams.containsKey(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG))) {
@@ -48,7 +89,7 @@ final class StreamsSettings {
     for (Map.Entry<String, Object> e : streams.entrySet()) {
       if (TOP_LEVEL.contains(e.getKey())) {
         throw new ConfigException(
-            AppConfig.STREAMS_PREFIX + e.getKey(), e.getValue(),
+            writtenAs.apply(AppConfig.STREAMS_PREFIX + e.getKey()), e.getValue(),
             "set '" + e.getKey() + "' as a top-level key instead"
                 + (e.getKey().equals(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG)
                     ? " (it is always true: the topology names every internal resource)"
@@ -62,6 +103,13 @@ final class StreamsSettings {
         StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
         config.getString(AppConfig.PROCESSING_GUARANTEE_CONFIG));
     p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
+    // Kafka Streams 4.3 builds a second StreamsConfig, for the partition assignor, from the main
+    // consumer's settings only, and warns that the global thread's handler is off when they lack
+    // this key; give the assignor the value the application runs with
+    String assignorCopy = StreamsConfig.mainConsumerPrefix(GLOBAL_HANDLER);
+    if (!p.containsKey(assignorCopy)) {
+      p.put(assignorCopy, p.get(GLOBAL_HANDLER));
+    }
     return p;
   }
 }

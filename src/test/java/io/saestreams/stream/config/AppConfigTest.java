@@ -2,6 +2,7 @@ package io.saestreams.stream.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.saestreams.model.Activation;
 import io.saestreams.model.OptimizerKind;
@@ -196,10 +197,258 @@ class AppConfigTest {
   void streamsPrefixMayNotShadowTopLevelKeys() {
     Map<String, Object> m = minimal();
     m.put("streams.application.id", "other");
-    AppConfig c = AppConfig.of(m);
-    assertThatThrownBy(c::streamsProperties)
+    assertThatThrownBy(() -> AppConfig.of(m))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("streams.application.id");
+        .hasMessageContaining("streams.application.id")
+        .hasMessageContaining("top-level");
+  }
+
+  private static Map<String, Object> with(String key, Object value) {
+    Map<String, Object> m = minimal();
+    m.put(key, value);
+    return m;
+  }
+
+  private static String failure(Map<?, ?> properties, Map<String, String> env) {
+    Throwable t = catchThrowable(() -> AppConfig.load(properties, env));
+    assertThat(t).isInstanceOf(ConfigException.class);
+    return t.getMessage();
+  }
+
+  private static String failure(Map<?, ?> properties) {
+    return failure(properties, Map.of());
+  }
+
+  @Test
+  void misspeltStreamsKeyIsNamedAsWrittenWithTheClosestKnownKey() {
+    assertThat(failure(with("streams.num.stream.threadz", "2")))
+        .contains("'streams.num.stream.threadz'")
+        .contains("did you mean 'streams.num.stream.threads'?");
+    assertThat(failure(with("streams.comit.interval.ms", "100")))
+        .contains("'streams.comit.interval.ms'")
+        .contains("did you mean 'streams.commit.interval.ms'?");
+    assertThat(failure(with("streams.completely.unheard.of", "1")))
+        .contains("'streams.completely.unheard.of'")
+        .doesNotContain("did you mean");
+  }
+
+  @Test
+  void misspeltClientPrefixedKeyIsNamedAsWrittenWithTheClosestKnownKey() {
+    assertThat(failure(with("streams.consumer.session.timeout.msx", "6000")))
+        .contains("'streams.consumer.session.timeout.msx'")
+        .contains("did you mean 'streams.consumer.session.timeout.ms'?");
+    assertThat(failure(with("streams.consumr.session.timeout.ms", "6000")))
+        .contains("'streams.consumr.session.timeout.ms'")
+        .contains("did you mean 'streams.consumer.session.timeout.ms'?");
+    // a producer setting is no consumer setting, and a client setting is no topic setting
+    assertThat(failure(with("streams.consumer.linger.ms", "5")))
+        .contains("'streams.consumer.linger.ms'");
+    assertThat(failure(with("streams.topic.session.timeout.ms", "5")))
+        .contains("'streams.topic.session.timeout.ms'");
+    assertThat(failure(with("streams.topic.retention.msec", "5")))
+        .contains("'streams.topic.retention.msec'")
+        .contains("did you mean 'streams.topic.retention.ms'?");
+  }
+
+  @Test
+  void validClientPrefixedAndTopicKeysAreAcceptedAndPassThrough() {
+    Map<String, Object> m = minimal();
+    m.put("streams.consumer.session.timeout.ms", "6000");
+    m.put("streams.main.consumer.max.poll.records", "200");
+    m.put("streams.restore.consumer.max.poll.records", "2000");
+    m.put("streams.global.consumer.fetch.max.bytes", "1048576");
+    m.put("streams.producer.linger.ms", "10");
+    m.put("streams.admin.retries", "5");
+    m.put("streams.topic.segment.bytes", "104857600");
+    m.put("streams.session.timeout.ms", "7000");
+    m.put("streams.linger.ms", 20);
+    m.put("streams.sasl.mechanism", "PLAIN");
+    m.put("streams.state.dir", "/var/lib/sae");
+    Properties p = AppConfig.of(m).streamsProperties();
+    assertThat(p)
+        .containsEntry("consumer.session.timeout.ms", "6000")
+        .containsEntry("main.consumer.max.poll.records", "200")
+        .containsEntry("restore.consumer.max.poll.records", "2000")
+        .containsEntry("global.consumer.fetch.max.bytes", "1048576")
+        .containsEntry("producer.linger.ms", "10")
+        .containsEntry("admin.retries", "5")
+        .containsEntry("topic.segment.bytes", "104857600")
+        .containsEntry("session.timeout.ms", "7000")
+        .containsEntry("linger.ms", 20)
+        .containsEntry("sasl.mechanism", "PLAIN")
+        .containsEntry("state.dir", "/var/lib/sae");
+  }
+
+  @Test
+  void invalidStreamsValueNamesKeyValueAndWhatIsAllowed() {
+    assertThat(failure(with("streams.num.stream.threads", "abc")))
+        .contains("streams.num.stream.threads")
+        .contains("abc")
+        .contains("32-bit integer");
+    assertThat(failure(with("streams.commit.interval.ms", "-5")))
+        .contains("streams.commit.interval.ms")
+        .contains("-5")
+        .contains("at least 0");
+    assertThat(failure(with("streams.consumer.session.timeout.ms", "soon")))
+        .contains("streams.consumer.session.timeout.ms")
+        .contains("soon");
+    assertThat(failure(with("streams.auto.offset.reset", "sometimes")))
+        .contains("streams.auto.offset.reset")
+        .contains("sometimes")
+        .contains("earliest");
+    assertThat(failure(with("streams.producer.enable.idempotence", "maybe")))
+        .contains("streams.producer.enable.idempotence")
+        .contains("true or false");
+  }
+
+  @Test
+  void invalidCombinationOfStreamsSettingsFailsAtLoad() {
+    Map<String, Object> m = minimal();
+    m.put("streams.commit.interval.ms", "20000");
+    m.put("streams.producer.transaction.timeout.ms", "10000");
+    assertThat(failure(m)).contains("streams.*").contains("Transaction timeout 10000");
+    m.put(AppConfig.PROCESSING_GUARANTEE_CONFIG, "at_least_once");
+    assertThat(AppConfig.of(m).streamsProperties()).containsEntry("commit.interval.ms", "20000");
+  }
+
+  @Test
+  void settingsFromTheEnvironmentAreNamedByTheirVariable() {
+    assertThat(failure(minimal(), Map.of("SAE_STREAMS_NUM_STREAM_THREADX", "2")))
+        .contains("SAE_STREAMS_NUM_STREAM_THREADX")
+        .contains("did you mean 'SAE_STREAMS_NUM_STREAM_THREADS (streams.num.stream.threads)'?");
+    assertThat(failure(minimal(), Map.of("SAE_STREAMS_NUM_STREAM_THREADS", "abc")))
+        .contains("SAE_STREAMS_NUM_STREAM_THREADS")
+        .contains("abc");
+    assertThat(failure(minimal(), Map.of("SAE_SAE_LATENT_DIM", "many")))
+        .contains("SAE_SAE_LATENT_DIM")
+        .contains("many");
+    assertThat(failure(minimal(), Map.of("SAE_REGISTRY_MAX_RETRYS", "2")))
+        .contains("SAE_REGISTRY_MAX_RETRYS")
+        .contains("SAE_REGISTRY_MAX_RETRIES");
+    assertThat(failure(minimal(), Map.of("SAE_SCHEMA_REGISTRY_URL", "registry:8081")))
+        .contains("SAE_SCHEMA_REGISTRY_URL")
+        .contains("registry:8081");
+    assertThat(failure(minimal(), Map.of("SAE_INPUT_TOPICS", "x")))
+        .contains("SAE_INPUT_TOPICS")
+        .contains("did you mean SAE_INPUT_TOPIC (input.topic)?");
+  }
+
+  @Test
+  void misspeltRegistryKeyIsNamedAsWrittenWithTheClosestKnownKey() {
+    assertThat(failure(with("registry.max.retrys", "2")))
+        .contains("'registry.max.retrys'")
+        .contains("did you mean 'registry.max.retries'?");
+    assertThat(failure(with("registry.basic.auth.user", "u:p")))
+        .contains("'registry.basic.auth.user'");
+    assertThat(failure(with("registry.schema.registry.url", "http://other:8081")))
+        .contains("registry.schema.registry.url")
+        .contains("top-level");
+  }
+
+  @Test
+  void invalidRegistryValueNamesTheKeyAndHidesSecrets() {
+    assertThat(failure(with("registry.max.retries", "lots")))
+        .contains("registry.max.retries")
+        .contains("lots");
+    assertThat(failure(with("registry.http.connect.timeout.ms", "0")))
+        .contains("registry.http.connect.timeout.ms");
+    assertThat(failure(with("registry.basic.auth.user.info", "secretwithoutcolon")))
+        .contains("registry.basic.auth.user.info")
+        .contains("user:password")
+        .doesNotContain("secretwithoutcolon");
+    assertThat(failure(with("registry.retries.wait.ms", "10000")))
+        .contains("registry.retries.wait.ms");
+  }
+
+  @Test
+  void registrySettingsAreCheckedTogether() {
+    Map<String, Object> ok = minimal();
+    ok.put("registry.retries.wait.ms", "10000");
+    ok.put("registry.retries.max.wait.ms", "20000");
+    ok.put("registry.max.retries", "5");
+    assertThat(AppConfig.of(ok).registryProperties()).containsEntry("retries.wait.ms", "10000");
+    Map<String, Object> bad = minimal();
+    bad.put("registry.retries.wait.ms", "3000");
+    bad.put("registry.retries.max.wait.ms", "1000");
+    assertThat(failure(bad))
+        .contains("registry.retries.max.wait.ms")
+        .contains("registry.retries.wait.ms");
+  }
+
+  @Test
+  void malformedRegistryUrlIsAConfigErrorNamingTheKey() {
+    for (String bad : new String[] {"registry:8081", "ftp://registry:8081", "http://", "http://a b:8081",
+        "http://user:pw@registry:8081", " , "}) {
+      assertThat(failure(with(AppConfig.SCHEMA_REGISTRY_URL_CONFIG, bad)))
+          .as(bad)
+          .contains(AppConfig.SCHEMA_REGISTRY_URL_CONFIG);
+    }
+    assertThat(AppConfig.of(with(AppConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://a:1, https://b:2/"))
+            .registryProperties())
+        .containsEntry(AppConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://a:1, https://b:2/");
+  }
+
+  @Test
+  void topLevelKeyThatBelongsUnderAPrefixSaysSo() {
+    assertThat(failure(with("num.stream.threads", "2")))
+        .contains("'num.stream.threads'")
+        .contains("'streams.num.stream.threads'");
+    assertThat(failure(with("max.retries", "2")))
+        .contains("'max.retries'")
+        .contains("'registry.max.retries'");
+  }
+
+  @Test
+  void globalThreadExceptionHandlerIsOnUnlessTheUserTurnsItOff() {
+    String key = StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG;
+    Properties on = AppConfig.of(minimal()).streamsProperties();
+    assertThat(on.get(key)).isEqualTo("true");
+    // Kafka Streams' partition assignor reads it from the main consumer's settings
+    assertThat(on.get(StreamsConfig.mainConsumerPrefix(key))).isEqualTo("true");
+    Properties off = AppConfig.of(with("streams." + key, "false")).streamsProperties();
+    assertThat(off.get(key)).isEqualTo("false");
+    assertThat(off.get(StreamsConfig.mainConsumerPrefix(key))).isEqualTo("false");
+  }
+
+  @Test
+  void newKeysHaveTheirDefaultsAndBounds() {
+    AppConfig c = AppConfig.of(minimal());
+    assertThat(c.inputIdMaxBytes()).isEqualTo(1024);
+    assertThat(c.startupTimeoutMs()).isEqualTo(60_000L);
+    assertThat(c.shutdownTimeoutMs()).isEqualTo(8_000L);
+    assertThat(AppConfig.of(with(AppConfig.INPUT_ID_MAX_BYTES_CONFIG, "1")).inputIdMaxBytes()).isEqualTo(1);
+    assertThat(AppConfig.of(with(AppConfig.INPUT_ID_MAX_BYTES_CONFIG, "65536")).inputIdMaxBytes())
+        .isEqualTo(65_536);
+    assertThat(AppConfig.of(with(AppConfig.STARTUP_TIMEOUT_MS_CONFIG, "1000")).startupTimeoutMs())
+        .isEqualTo(1000L);
+    assertThat(AppConfig.of(with(AppConfig.SHUTDOWN_TIMEOUT_MS_CONFIG, "100")).shutdownTimeoutMs())
+        .isEqualTo(100L);
+    assertThat(AppConfig.of(with(AppConfig.SHUTDOWN_TIMEOUT_MS_CONFIG, "60000")).shutdownTimeoutMs())
+        .isEqualTo(60_000L);
+    Object[][] bad = {
+      {AppConfig.INPUT_ID_MAX_BYTES_CONFIG, "0"},
+      {AppConfig.INPUT_ID_MAX_BYTES_CONFIG, "65537"},
+      {AppConfig.STARTUP_TIMEOUT_MS_CONFIG, "999"},
+      {AppConfig.SHUTDOWN_TIMEOUT_MS_CONFIG, "99"},
+      {AppConfig.SHUTDOWN_TIMEOUT_MS_CONFIG, "60001"},
+      {AppConfig.SHUTDOWN_TIMEOUT_MS_CONFIG, "soon"},
+    };
+    for (Object[] b : bad) {
+      assertThat(failure(with((String) b[0], b[1]))).as(b[0] + "=" + b[1])
+          .contains("configuration " + b[0])
+          .contains((String) b[1]);
+    }
+  }
+
+  @Test
+  void closestKeyIsWithinASmallEditDistance() {
+    assertThat(Suggestions.distance("kitten", "sitting")).isEqualTo(3);
+    assertThat(Suggestions.distance("", "abc")).isEqualTo(3);
+    assertThat(Suggestions.distance("same", "same")).isZero();
+    java.util.List<String> keys = java.util.List.of("input.topic", "codes.topic", "alerts.topic");
+    assertThat(Suggestions.closest("input.topix", keys)).contains("input.topic");
+    assertThat(Suggestions.closest("inptu.topic", keys)).contains("input.topic");
+    assertThat(Suggestions.closest("output.topic", keys)).isEmpty();
   }
 
   @Test
