@@ -47,10 +47,6 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--replication", defaultValue = "3", description = "Replication factor of topics created with --create-topics (default: ${DEFAULT-VALUE}).")
   short replication;
 
-  // TODO(wire): replaced by cfg.startupTimeoutMs() / cfg.shutdownTimeoutMs() once AppConfig has them
-  private static final long STARTUP_TIMEOUT_MS = 60_000;
-  private static final long SHUTDOWN_TIMEOUT_MS = 8_000;
-
   /** Environment used for overrides (replaced in tests). */
   Map<String, String> env = System.getenv();
 
@@ -75,8 +71,8 @@ final class RunCommand implements Callable<Integer> {
       err.flush();
       return ExitCodes.CONFIG;
     }
-    Duration startupTimeout = Duration.ofMillis(STARTUP_TIMEOUT_MS);
-    Duration shutdownTimeout = Duration.ofMillis(SHUTDOWN_TIMEOUT_MS);
+    Duration startupTimeout = Duration.ofMillis(cfg.startupTimeoutMs());
+    Duration shutdownTimeout = Duration.ofMillis(cfg.shutdownTimeoutMs());
     Map<String, Object> adminConfig =
         new StreamsConfig(cfg.streamsProperties()).getAdminConfigs("sae-streams-startup-check");
     try {

@@ -213,7 +213,7 @@ public final class SaeTopology {
       size = p.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
     }
     int maxRecord = size == null ? InputLimits.DEFAULT_MAX_RECORD_BYTES : Integer.parseInt(String.valueOf(size).trim());
-    return new InputLimits(InputLimits.DEFAULT_MAX_ID_BYTES, maxRecord); // TODO(wire): config.inputIdMaxBytes()
+    return new InputLimits(config.inputIdMaxBytes(), maxRecord);
   }
 
   private static <T> T counted(SaeMetricsSink metrics, String output, T value) {
