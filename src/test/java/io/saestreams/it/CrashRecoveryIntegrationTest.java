@@ -23,7 +23,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.LongStream;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -157,6 +161,11 @@ class CrashRecoveryIntegrationTest {
           Map.entry(AppConfig.TRAIN_CHECKPOINT_INTERVAL_MS_CONFIG, 3_600_000L),
           // a transaction left open by a killed process is aborted by the broker this soon
           Map.entry("streams.producer.transaction.timeout.ms", 10_000)));
+      // the test reads the model topic's whole history: keep the log cleaner off it meanwhile
+      // (chunks are keyed by index, so compaction drops older versions' chunks, as it should)
+      ConfigResource model = new ConfigResource(ConfigResource.Type.TOPIC, app.config().modelTopic());
+      ItCluster.get(EMBEDDED.cluster().admin().incrementalAlterConfigs(Map.of(model, List.of(new AlterConfigOp(
+          new ConfigEntry(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "86400000"), AlterConfigOp.OpType.SET)))).all());
       config = app.writeProperties(work.resolve("app.properties"), work.resolve("state"),
           Map.of(AppConfig.METRICS_PORT_CONFIG, -1));
       inputs = new Inputs(INPUT_DIM, 2026L, name).next(TOTAL);
