@@ -58,7 +58,8 @@ final class OnceCache<K, V> {
       return future.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SchemaRegistryException(0, 0, "interrupted while waiting for a schema registry call", e);
+      throw new SchemaRegistryException(
+          0, 0, "interrupted while waiting for the schema registry call another thread makes for the same question", e);
     } catch (ExecutionException | CompletionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException re) {
@@ -67,7 +68,8 @@ final class OnceCache<K, V> {
       if (cause instanceof Error err) {
         throw err;
       }
-      throw new SchemaRegistryException(0, 0, "schema registry call failed: " + cause, cause);
+      throw new SchemaRegistryException(
+          0, 0, "schema registry call failed: " + SchemaRegistryClient.describe(cause), cause);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.saestreams.serde;
 import io.saestreams.registry.RegistryClientConfig;
 import io.saestreams.registry.SchemaRegistryClient;
 import io.saestreams.registry.SchemaRegistryException;
+import io.saestreams.registry.UnknownSchemaIdException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.Map;
@@ -35,7 +36,11 @@ import org.slf4j.LoggerFactory;
  * resolution into the reader schema: the schema of a SpecificRecord class, a given reader schema
  * for GenericRecords, or else the writer schema itself. One DatumReader is cached per writer id.
  * A null payload gives null (a tombstone). Every failure is an {@link AvroDecodeException} with a
- * {@link DecodeFailure}. Thread-safe.
+ * {@link DecodeFailure}: poison payloads ({@link DecodeFailure#isPoisonPayload()}) are meant for a
+ * dead-letter topic; the others are registry faults — the registry was unreachable, failing, or
+ * did not know the schema id without confirming it bogus, for the client's whole retry budget —
+ * and must stop processing without the record being dead-lettered or its offset committed.
+ * Thread-safe.
  */
 public class AvroDeserializer<T> implements Deserializer<T> {
   private static final Logger LOG = LoggerFactory.getLogger(AvroDeserializer.class);
@@ -115,7 +120,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
       readerSchema = readerSchemaOf(cls);
     }
     if (client == null) {
-      client = new SchemaRegistryClient(RegistryClientConfig.fromProperties(configs));
+      client = new SchemaRegistryClient(RegistryClientConfig.fromSerdeConfigs(configs));
       ownsClient = true;
     }
   }
@@ -201,13 +206,16 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     Schema writer;
     try {
       writer = registry.getById(id);
-    } catch (SchemaRegistryException e) {
-      DecodeFailure failure =
-          e.errorCode() == SchemaRegistryException.SCHEMA_NOT_FOUND
-              ? DecodeFailure.UNKNOWN_SCHEMA_ID
-              : e.isUnavailable() ? DecodeFailure.REGISTRY_UNAVAILABLE : DecodeFailure.REGISTRY_ERROR;
-      String what = failure == DecodeFailure.UNKNOWN_SCHEMA_ID ? "unknown schema id " + id : "cannot fetch schema id " + id;
+    } catch (UnknownSchemaIdException e) {
+      DecodeFailure failure = e.confirmed() ? DecodeFailure.UNKNOWN_SCHEMA_ID : DecodeFailure.UNCONFIRMED_SCHEMA_ID;
+      String what =
+          e.confirmed()
+              ? "unknown schema id " + id
+              : "schema id " + id + " not known to the registry and not confirmed as bogus (a registry fault)";
       throw new AvroDecodeException(failure, id, what + ": " + e.getMessage(), e);
+    } catch (SchemaRegistryException e) {
+      DecodeFailure failure = e.isUnavailable() ? DecodeFailure.REGISTRY_UNAVAILABLE : DecodeFailure.REGISTRY_ERROR;
+      throw new AvroDecodeException(failure, id, "cannot fetch schema id " + id + ": " + e.getMessage(), e);
     }
     Schema reader = readerSchema != null ? readerSchema : writer;
     if (reader != writer) {

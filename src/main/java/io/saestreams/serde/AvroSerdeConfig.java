@@ -4,7 +4,9 @@ package io.saestreams.serde;
  * Property names read by {@code configure(Map, boolean)} of the serializer and deserializer when
  * they were created without a registry client (for example by Kafka Streams from class names).
  * Registry connection properties are those of
- * {@link io.saestreams.registry.RegistryClientConfig#fromProperties}.
+ * {@link io.saestreams.registry.RegistryClientConfig#fromProperties} (read with
+ * {@link io.saestreams.registry.RegistryClientConfig#fromSerdeConfigs}, which ignores the other
+ * Kafka settings in the same map).
  */
 public final class AvroSerdeConfig {
   private AvroSerdeConfig() {}

@@ -74,7 +74,7 @@ public class AvroSerializer<T> implements Serializer<T> {
       this.autoRegister = Boolean.parseBoolean(auto.toString());
     }
     if (client == null) {
-      client = new SchemaRegistryClient(RegistryClientConfig.fromProperties(configs));
+      client = new SchemaRegistryClient(RegistryClientConfig.fromSerdeConfigs(configs));
       ownsClient = true;
     }
   }

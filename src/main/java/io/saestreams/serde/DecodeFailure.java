@@ -3,7 +3,12 @@ package io.saestreams.serde;
 /**
  * Why a payload could not be decoded. The {@link #code()} is stable and meant to be written to a
  * dead-letter record; {@link #isPoisonPayload()} tells whether the bytes themselves are at fault
- * (dead-letter them) or the environment (the registry; retrying later may succeed).
+ * (dead-letter them) or the environment (the registry; retrying later may succeed: stop, and
+ * commit nothing past the record).
+ *
+ * <p>A schema id the registry does not know is poison ({@link #UNKNOWN_SCHEMA_ID}) only when the
+ * registry, healthy, knows a higher id; otherwise it is {@link #UNCONFIRMED_SCHEMA_ID}, a registry
+ * fault (see {@link io.saestreams.registry.SchemaRegistryClient#getById}).
  */
 public enum DecodeFailure {
   /** Zero-length payload (a null payload is a tombstone and not a failure). */
@@ -12,8 +17,18 @@ public enum DecodeFailure {
   BAD_MAGIC(true),
   /** Magic byte present but fewer than the 4 bytes of the schema id follow. */
   TRUNCATED_HEADER(true),
-  /** The registry does not know the schema id in the header. */
+  /**
+   * The registry does not know the schema id in the header, and it knows a higher one: it handed
+   * out ids past this one, and this one is not among them. The id is bogus.
+   */
   UNKNOWN_SCHEMA_ID(true),
+  /**
+   * The registry does not know the schema id in the header and cannot confirm that the id is
+   * bogus: it knows no higher id (it is empty, was reset, is the wrong registry or lags behind),
+   * or could not list its schemas — and went on not knowing it for the whole retry budget. A
+   * registry fault, not the payload's.
+   */
+  UNCONFIRMED_SCHEMA_ID(false),
   /** The writer schema cannot be resolved into the reader schema. */
   INCOMPATIBLE_SCHEMA(true),
   /** The Avro body ends before the record does. */
@@ -22,7 +37,10 @@ public enum DecodeFailure {
   MALFORMED_AVRO(true),
   /** Bytes remain after the record was fully decoded. */
   TRAILING_BYTES(true),
-  /** The registry could not be reached or failed (connection error, timeout, HTTP 5xx). */
+  /**
+   * The registry could not be reached or failed (connection error, timeout, HTTP 5xx) for the
+   * whole retry budget.
+   */
   REGISTRY_UNAVAILABLE(false),
   /** The registry refused the request for another reason (for example authentication). */
   REGISTRY_ERROR(false);

@@ -6,6 +6,10 @@
  * fetches writer schemas by id and resolves them against the reader schema, so records written
  * with an evolved, compatible schema still decode. Every decoding failure is an
  * {@link io.saestreams.serde.AvroDecodeException} carrying a stable
- * {@link io.saestreams.serde.DecodeFailure} code meant for dead-letter routing.
+ * {@link io.saestreams.serde.DecodeFailure} code meant for dead-letter routing; only the codes
+ * whose {@code isPoisonPayload()} is true blame the bytes. A schema id the registry does not know
+ * blames them only when the registry, healthy, knows a higher id; an empty, reset, wrong or
+ * unreachable registry is a registry fault ({@code UNCONFIRMED_SCHEMA_ID},
+ * {@code REGISTRY_UNAVAILABLE}) after the client's retry budget, on which processing stops.
  */
 package io.saestreams.serde;

@@ -154,11 +154,12 @@ class BadInputIntegrationTest {
   private static List<Bad> badRecords(InputProducer producer, Inputs source) {
     float[] ok = source.nextValues();
     byte[] framed = producer.encode(Inputs.vector("bad-framed", 1L, ok));
+    // id 0: below the ids the registry handed out, so it is bogus (a higher one is a registry fault)
     byte[] unknownId = framed.clone();
-    unknownId[1] = 0x7f;
-    unknownId[2] = (byte) 0xff;
-    unknownId[3] = (byte) 0xff;
-    unknownId[4] = 0x01;
+    unknownId[1] = 0;
+    unknownId[2] = 0;
+    unknownId[3] = 0;
+    unknownId[4] = 0;
     byte[] truncated = Arrays.copyOf(framed, framed.length - 8);
     byte[] trailing = Arrays.copyOf(framed, framed.length + 3);
     // header of a registered schema, then a string length of -1 (zig-zag 0x01): not Avro

@@ -15,21 +15,34 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Retries, fail-over, timeouts and headers, against a scripted stand-in server. */
+/**
+ * Retries, the retry budget, fail-over, timeouts, headers and the unknown-id rule, against a
+ * scripted stand-in server and against the embedded registry stopped and started again.
+ */
 class ClientResilienceTest {
   private static final String SCHEMA_BODY =
       "{\"schema\":\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"R\\\",\\\"fields\\\":[{\\\"name\\\":\\\"a\\\",\\\"type\\\":\\\"int\\\"}]}\"}";
 
+  private static final String R_SCHEMA = "{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"R\\\",\\\"fields\\\":[]}";
+  private static final String SCHEMA_3_NOT_FOUND = "{\"error_code\":40403,\"message\":\"Schema 3 not found\"}";
+
   private final AtomicInteger requests = new AtomicInteger();
+  private final List<String> seen = new CopyOnWriteArrayList<>();
   private final List<String> authorizations = new CopyOnWriteArrayList<>();
+  private final List<AutoCloseable> closeLater = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
   private final CountDownLatch release = new CountDownLatch(1);
   private HttpServer server;
   private ExecutorService executor;
@@ -46,6 +59,7 @@ class ClientResilienceTest {
         "/",
         exchange -> {
           int n = requests.incrementAndGet();
+          seen.add(exchange.getRequestMethod() + " " + request(exchange));
           String auth = exchange.getRequestHeaders().getFirst("Authorization");
           authorizations.add(auth == null ? "<none>" : auth);
           exchange.getRequestBody().readAllBytes();
@@ -61,6 +75,11 @@ class ClientResilienceTest {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
+  private static String request(HttpExchange exchange) {
+    String query = exchange.getRequestURI().getRawQuery();
+    return exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query);
+  }
+
   private static void respond(HttpExchange exchange, int status, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", SchemaRegistryClient.CONTENT_TYPE);
@@ -71,8 +90,13 @@ class ClientResilienceTest {
   }
 
   @AfterEach
-  void stop() throws InterruptedException {
+  void stop() throws Exception {
     release.countDown();
+    scheduler.shutdownNow();
+    scheduler.awaitTermination(5, TimeUnit.SECONDS);
+    for (AutoCloseable c : closeLater) {
+      c.close();
+    }
     if (server != null) {
       server.stop(0);
       executor.shutdownNow();
@@ -122,10 +146,10 @@ class ClientResilienceTest {
 
   @Test
   void doesNotRetryClientErrors() throws IOException {
-    String url = serve((n, ex) -> respond(ex, 404, "{\"error_code\":40403,\"message\":\"Schema 5 not found\"}"));
+    String url = serve((n, ex) -> respond(ex, 404, "{\"error_code\":40401,\"message\":\"Subject 'x' not found\"}"));
     SchemaRegistryClient client = new SchemaRegistryClient(fast(url).maxRetries(3).build());
-    assertThatThrownBy(() -> client.getById(5))
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(40403));
+    assertThatThrownBy(() -> client.getLatest("x"))
+        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(40401));
     assertThat(requests.get()).isEqualTo(1);
   }
 
@@ -221,5 +245,305 @@ class ClientResilienceTest {
         .isInstanceOf(SchemaRegistryException.class)
         .hasMessageContaining("expected an integer field 'id'")
         .hasMessageContaining("identifier");
+  }
+
+  // ---------------------------------------------------------------- the retry budget
+
+  private static final String STORE_DOWN = "{\"error_code\":50001,\"message\":\"store unavailable\"}";
+
+  @Test
+  void byDefaultRetriesAreBoundedByTheBudgetNotByACount() throws IOException {
+    String url = serve((n, ex) -> respond(ex, n <= 6 ? 503 : 200, n <= 6 ? STORE_DOWN : SCHEMA_BODY));
+    // default max.retries: six failures in a row no longer exhaust the client (they used to: 3)
+    SchemaRegistryClient client = new SchemaRegistryClient(fast(url).retryBudget(Duration.ofSeconds(20)).build());
+    assertThat(client.getById(5).getName()).isEqualTo("R");
+    assertThat(requests.get()).isEqualTo(7);
+  }
+
+  @Test
+  void givesUpWhenTheBudgetIsSpent() throws IOException {
+    String url = serve((n, ex) -> respond(ex, 503, STORE_DOWN));
+    SchemaRegistryClient client =
+        new SchemaRegistryClient(
+            fast(url).backoff(Duration.ofMillis(10), Duration.ofMillis(40)).retryBudget(Duration.ofMillis(400)).build());
+    long start = System.nanoTime();
+    assertThatThrownBy(client::subjects)
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
+            e -> {
+              assertThat(e.isUnavailable()).isTrue();
+              assertThat(e.getMessage())
+                  .contains("GET /subjects")
+                  .contains(url)
+                  .contains("no time left for another retry (retry.budget.ms 400)")
+                  .contains("store unavailable");
+            });
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(took).isBetween(Duration.ofMillis(300), Duration.ofSeconds(5));
+    assertThat(requests.get()).isGreaterThan(4);
+  }
+
+  @Test
+  void aRetryNeverWaitsPastTheBudgetForAnAnswer() throws IOException {
+    // the first request fails fast, every later one hangs: only the budget ends the call
+    String url =
+        serve(
+            (n, ex) -> {
+              if (n == 1) {
+                respond(ex, 503, STORE_DOWN);
+              } else {
+                release.await(60, TimeUnit.SECONDS);
+              }
+            });
+    SchemaRegistryClient client =
+        new SchemaRegistryClient(
+            fast(url).requestTimeout(Duration.ofSeconds(30)).retryBudget(Duration.ofMillis(500)).build());
+    long start = System.nanoTime();
+    assertThatThrownBy(client::subjects)
+        .isInstanceOf(SchemaRegistryException.class)
+        .hasMessageContaining("timed out after");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void zeroBudgetMeansOneRoundOfRequests() throws IOException {
+    String url = serve((n, ex) -> respond(ex, 503, STORE_DOWN));
+    SchemaRegistryClient client = new SchemaRegistryClient(fast(url).retryBudget(Duration.ZERO).build());
+    assertThatThrownBy(client::subjects).hasMessageContaining("gave up after 1 request(s)");
+    assertThat(requests.get()).isEqualTo(1);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Starts a registry on {@code port} after {@code delay}: the end of an outage. */
+  private CompletableFuture<EmbeddedSchemaRegistry> startLater(int port, Duration delay, Schema... schemas) {
+    CompletableFuture<EmbeddedSchemaRegistry> started = new CompletableFuture<>();
+    scheduler.schedule(
+        () -> {
+          try {
+            EmbeddedSchemaRegistry r = new EmbeddedSchemaRegistry(port).start();
+            closeLater.add(r);
+            SchemaRegistryClient c = SchemaRegistryClient.create(r.url());
+            for (Schema s : schemas) {
+              c.register("v-value", s);
+            }
+            started.complete(r);
+          } catch (RuntimeException e) {
+            started.completeExceptionally(e);
+          }
+        },
+        delay.toMillis(),
+        TimeUnit.MILLISECONDS);
+    return started;
+  }
+
+  @Test
+  void anOutageOfSecondsIsRiddenOutWithTheDefaultBackoff() throws Exception {
+    int port = freePort();
+    // down for 2.5 s: the former retries (3, 200 ms doubling) were over after 1.4 s
+    CompletableFuture<EmbeddedSchemaRegistry> back =
+        startLater(port, Duration.ofMillis(2500), SchemaRegistryClientTest.V1);
+    SchemaRegistryClient client =
+        new SchemaRegistryClient(
+            RegistryClientConfig.builder("http://127.0.0.1:" + port).retryBudget(Duration.ofSeconds(20)).build());
+    long start = System.nanoTime();
+    assertThat(client.getById(1)).isEqualTo(SchemaRegistryClientTest.V1);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(2400));
+    assertThat(back.get(5, TimeUnit.SECONDS).requestCount("GET /schemas/ids/1")).isEqualTo(1);
+  }
+
+  // ---------------------------------------------------------------- unknown schema ids
+
+  @Test
+  void anEmptyRegistryDoesNotMakeAnIdBogus() {
+    EmbeddedSchemaRegistry empty = new EmbeddedSchemaRegistry().start();
+    closeLater.add(empty);
+    SchemaRegistryClient client =
+        new SchemaRegistryClient(
+            RegistryClientConfig.builder(empty.url())
+                .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
+                .retryBudget(Duration.ofMillis(400))
+                .build());
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> client.getById(1))
+        .isInstanceOfSatisfying(
+            UnknownSchemaIdException.class,
+            e -> {
+              assertThat(e.confirmed()).isFalse();
+              assertThat(e.isUnavailable()).isTrue();
+              assertThat(e.highestKnownId()).isZero();
+              assertThat(e.schemaId()).isEqualTo(1);
+              assertThat(e.getMessage())
+                  .contains(empty.url())
+                  .contains("does not know schema id 1 and knows no schema at all")
+                  .contains("registry fault")
+                  .contains("retry.budget.ms 400");
+            });
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    assertThat(empty.requestCount("GET /schemas/ids/1")).isGreaterThan(1);
+  }
+
+  @Test
+  void anIdUnknownToAWrongRegistryDecodesOnceTheRightOneIsBack() throws Exception {
+    EmbeddedSchemaRegistry wrong = new EmbeddedSchemaRegistry().start();
+    int port = wrong.port();
+    SchemaRegistryClient client =
+        new SchemaRegistryClient(
+            RegistryClientConfig.builder(wrong.url())
+                .backoff(Duration.ofMillis(20), Duration.ofMillis(200))
+                .retryBudget(Duration.ofSeconds(20))
+                .build());
+    scheduler.schedule(wrong::close, 800, TimeUnit.MILLISECONDS);
+    CompletableFuture<EmbeddedSchemaRegistry> right = startLater(port, Duration.ofMillis(1000), SchemaRegistryClientTest.V1);
+    assertThat(client.getById(1)).isEqualTo(SchemaRegistryClientTest.V1);
+    assertThat(right.get(5, TimeUnit.SECONDS).requestCount("GET /schemas/ids/1")).isEqualTo(1);
+  }
+
+  @Test
+  void maxRetriesAlsoCapsTheLookupsOfAnUnknownId() {
+    EmbeddedSchemaRegistry empty = new EmbeddedSchemaRegistry().start();
+    closeLater.add(empty);
+    SchemaRegistryClient client = new SchemaRegistryClient(fast(empty.url()).maxRetries(2).build());
+    assertThatThrownBy(() -> client.getById(9))
+        .isInstanceOfSatisfying(UnknownSchemaIdException.class, e -> assertThat(e.getMessage()).contains("after 3 look-up(s)"));
+    assertThat(empty.requestCount("GET /schemas/ids/9")).isEqualTo(3);
+  }
+
+  private static String schemaEntry(String subject, int version, int id) {
+    return "{\"subject\":\"" + subject + "\",\"version\":" + version + ",\"id\":" + id + ",\"schema\":\"" + R_SCHEMA + "\"}";
+  }
+
+  @Test
+  void anIdBelowTheHighestListedOneIsBogusAtOnce() throws IOException {
+    String url =
+        serve(
+            (n, ex) -> {
+              switch (request(ex)) {
+                case "/schemas?deleted=true" -> respond(ex, 200, "[" + schemaEntry("a", 1, 2) + "," + schemaEntry("b", 1, 5) + "]");
+                default -> respond(ex, 404, SCHEMA_3_NOT_FOUND);
+              }
+            });
+    SchemaRegistryClient client = new SchemaRegistryClient(RegistryClientConfig.builder(url).build());
+    assertThatThrownBy(() -> client.getById(3))
+        .isInstanceOfSatisfying(
+            UnknownSchemaIdException.class,
+            e -> {
+              assertThat(e.confirmed()).isTrue();
+              assertThat(e.highestKnownId()).isEqualTo(5);
+              assertThat(e.getMessage()).contains("knows ids up to 5: the id is bogus").contains("Schema 3 not found");
+            });
+    assertThat(seen).containsExactly("GET /schemas/ids/3", "GET /schemas?deleted=true");
+  }
+
+  @Test
+  void withoutGetSchemasTheLatestVersionOfEverySubjectTellsTheHighestId() throws IOException {
+    String url =
+        serve(
+            (n, ex) -> {
+              switch (request(ex)) {
+                case "/schemas?deleted=true" -> respond(ex, 404, "{\"error_code\":404,\"message\":\"HTTP 404 Not Found\"}");
+                case "/subjects?deleted=true" -> respond(ex, 200, "[\"a\",\"b\",\"gone\"]");
+                case "/subjects/a/versions/latest?deleted=true" -> respond(ex, 200, schemaEntry("a", 2, 4));
+                case "/subjects/b/versions/latest?deleted=true" -> respond(ex, 200, schemaEntry("b", 1, 7));
+                case "/subjects/gone/versions/latest?deleted=true" ->
+                    respond(ex, 404, "{\"error_code\":40401,\"message\":\"Subject 'gone' not found.\"}");
+                default -> respond(ex, 404, SCHEMA_3_NOT_FOUND);
+              }
+            });
+    SchemaRegistryClient client = new SchemaRegistryClient(RegistryClientConfig.builder(url).build());
+    assertThat(client.highestKnownId()).isEqualTo(7);
+    assertThatThrownBy(() -> client.getById(3))
+        .isInstanceOfSatisfying(UnknownSchemaIdException.class, e -> assertThat(e.confirmed()).isTrue());
+  }
+
+  @Test
+  void aRegistryThatCannotListItsSchemasConfirmsNothing() throws IOException {
+    String url =
+        serve(
+            (n, ex) -> {
+              if (request(ex).startsWith("/schemas?")) {
+                respond(ex, 403, "{\"error_code\":40301,\"message\":\"User cannot access the resource.\"}");
+              } else {
+                respond(ex, 404, SCHEMA_3_NOT_FOUND);
+              }
+            });
+    SchemaRegistryClient client = new SchemaRegistryClient(fast(url).retryBudget(Duration.ofMillis(200)).build());
+    assertThatThrownBy(() -> client.getById(3))
+        .isInstanceOfSatisfying(
+            UnknownSchemaIdException.class,
+            e -> {
+              assertThat(e.confirmed()).isFalse();
+              assertThat(e.highestKnownId()).isEqualTo(-1);
+              assertThat(e.getMessage()).contains("could not list its schemas").contains("40301");
+            });
+  }
+
+  @Test
+  void aReusedHighestIdIsCheckedBeforeItCondemnsAnId() throws IOException {
+    AtomicBoolean reset = new AtomicBoolean();
+    String url =
+        serve(
+            (n, ex) -> {
+              String path = request(ex);
+              if (path.equals("/schemas?deleted=true")) {
+                respond(ex, 200, reset.get() ? "[]" : "[" + schemaEntry("a", 1, 5) + "]");
+              } else if (path.equals("/schemas/ids/5") && !reset.get()) {
+                respond(ex, 200, SCHEMA_BODY);
+              } else {
+                respond(ex, 404, "{\"error_code\":40403,\"message\":\"Schema not found\"}");
+              }
+            });
+    SchemaRegistryClient client = new SchemaRegistryClient(fast(url).retryBudget(Duration.ofMillis(200)).build());
+    assertThatThrownBy(() -> client.getById(3))
+        .isInstanceOfSatisfying(UnknownSchemaIdException.class, e -> assertThat(e.confirmed()).isTrue());
+    seen.clear();
+    // within the reuse period: one request to check that id 5 still exists, no new listing
+    assertThatThrownBy(() -> client.getById(4))
+        .isInstanceOfSatisfying(UnknownSchemaIdException.class, e -> assertThat(e.confirmed()).isTrue());
+    assertThat(seen).containsExactly("GET /schemas/ids/4", "GET /schemas/ids/5");
+    // the registry is reset: the reused answer no longer holds, and id 2 is not condemned
+    reset.set(true);
+    seen.clear();
+    assertThatThrownBy(() -> client.getById(2))
+        .isInstanceOfSatisfying(
+            UnknownSchemaIdException.class,
+            e -> {
+              assertThat(e.confirmed()).isFalse();
+              assertThat(e.highestKnownId()).isZero();
+            });
+    assertThat(seen).startsWith("GET /schemas/ids/2", "GET /schemas/ids/5", "GET /schemas?deleted=true");
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  @Test
+  void everyFailureNamesTheUrlTheRequestAndTheCause() throws IOException {
+    int deadPort = freePort();
+    SchemaRegistryClient dead = new SchemaRegistryClient(fast("http://127.0.0.1:" + deadPort).maxRetries(0).build());
+    assertThatThrownBy(() -> dead.getLatest("s-value"))
+        .hasMessageContaining("GET /subjects/s-value/versions/latest")
+        .hasMessageContaining("http://127.0.0.1:" + deadPort)
+        .hasMessageContaining("java.net.ConnectException")
+        .hasMessageNotContaining("null");
+
+    String url = serve((n, ex) -> respond(ex, 200, "not json {"));
+    SchemaRegistryClient client = new SchemaRegistryClient(fast(url).build());
+    assertThatThrownBy(client::subjects)
+        .isInstanceOf(SchemaRegistryException.class)
+        .hasMessageContaining("GET " + url + "/subjects")
+        .hasMessageContaining("not valid JSON")
+        .hasMessageContaining("JsonParseException");
+  }
+
+  @Test
+  void describeNamesEveryCauseEvenWithoutMessages() {
+    Exception e = new IOException(null, new java.net.ConnectException());
+    assertThat(SchemaRegistryClient.describe(e))
+        .isEqualTo("java.io.IOException; caused by java.net.ConnectException");
+    assertThat(SchemaRegistryClient.describe(new java.net.ConnectException())).isEqualTo("java.net.ConnectException");
   }
 }

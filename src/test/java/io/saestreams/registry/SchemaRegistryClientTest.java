@@ -3,6 +3,7 @@ package io.saestreams.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,15 +99,24 @@ class SchemaRegistryClientTest {
               assertThat(e.httpStatus()).isEqualTo(404);
               assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SUBJECT_NOT_FOUND);
               assertThat(e.isNotFound()).isTrue();
-              assertThat(e.getMessage()).contains("GET /subjects/nope/versions/latest").contains("40401");
+              assertThat(e.getMessage())
+                  .contains("GET " + server.url() + "/subjects/nope/versions/latest")
+                  .contains("40401")
+                  .contains("not found");
             });
     client.register("s", V1);
     assertThatThrownBy(() -> client.getVersion("s", 7))
         .isInstanceOfSatisfying(
             SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(40402));
-    assertThatThrownBy(() -> client.getById(999))
+    SchemaRegistryClient brief =
+        new SchemaRegistryClient(RegistryClientConfig.builder(server.url()).retryBudget(Duration.ofMillis(50)).build());
+    assertThatThrownBy(() -> brief.getById(999))
         .isInstanceOfSatisfying(
-            SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(40403));
+            UnknownSchemaIdException.class,
+            e -> {
+              assertThat(e.errorCode()).isEqualTo(40403);
+              assertThat(e.confirmed()).isFalse();
+            });
     assertThatThrownBy(() -> client.lookup("s", V2))
         .isInstanceOfSatisfying(
             SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(40403));
@@ -142,6 +152,82 @@ class SchemaRegistryClientTest {
     assertThat(client.testCompatibility("f", dropName)).isFalse();
     // Removing the field that has a default is fine for FORWARD.
     assertThat(client.testCompatibility("f", V1)).isTrue();
+  }
+
+  @Test
+  void highestKnownIdCountsEverySubjectAndSoftDeletedOnes() {
+    assertThat(client.highestKnownId()).isZero();
+    client.register("a-value", V1);
+    int id2 = client.register("b-value", V2);
+    assertThat(client.highestKnownId()).isEqualTo(id2);
+    client.deleteSubject("b-value");
+    assertThat(client.highestKnownId()).as("soft-deleted schemas count").isEqualTo(id2);
+  }
+
+  @Test
+  void unknownIdBelowTheHighestKnownIsConfirmedBogusAtOnce() {
+    client.register("a-value", V1);
+    client.register("a-value", V2);
+    long before = server.requestCount();
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> client.getById(0))
+        .isInstanceOfSatisfying(
+            UnknownSchemaIdException.class,
+            e -> {
+              assertThat(e.confirmed()).isTrue();
+              assertThat(e.isUnavailable()).isFalse();
+              assertThat(e.isNotFound()).isTrue();
+              assertThat(e.highestKnownId()).isEqualTo(2);
+              assertThat(e.getMessage()).contains("knows ids up to 2").contains(server.url());
+            });
+    // default budget of minutes: a confirmed id does not wait for it
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    assertThat(server.requestCount() - before).isLessThan(10);
+  }
+
+  @Test
+  void subjectCompatibilityIsEmptyUntilConfigured() {
+    assertThat(client.getSubjectCompatibility("in-value")).isEmpty();
+    client.setCompatibility("in-value", CompatibilityLevel.FULL);
+    assertThat(client.getSubjectCompatibility("in-value")).contains(CompatibilityLevel.FULL);
+    assertThat(client.getSubjectCompatibility("other-value")).isEmpty();
+  }
+
+  @Test
+  void ensureCompatibilitySetsForwardTransitiveSoProducersCannotBreakAFixedReader() {
+    Schema dropName =
+        SchemaIdentity.parse(
+            "{\"type\":\"record\",\"name\":\"User\",\"namespace\":\"io.saestreams.test\",\"fields\":["
+                + "{\"name\":\"id\",\"type\":\"long\"}]}");
+    // under the registry's default (BACKWARD) a producer may drop a field the reader needs
+    client.register("loose-value", V1);
+    assertThat(client.register("loose-value", dropName)).isPositive();
+
+    client.register("in-value", V1);
+    SchemaRegistryClient.SubjectCompatibility ensured =
+        client.ensureCompatibility("in-value", CompatibilityLevel.FORWARD_TRANSITIVE);
+    assertThat(ensured)
+        .isEqualTo(new SchemaRegistryClient.SubjectCompatibility("in-value", CompatibilityLevel.FORWARD_TRANSITIVE, true));
+    assertThat(client.getSubjectCompatibility("in-value")).contains(CompatibilityLevel.FORWARD_TRANSITIVE);
+    assertThatThrownBy(() -> client.register("in-value", dropName))
+        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(409));
+    assertThat(client.register("in-value", V2)).as("adding a field with a default stays allowed").isPositive();
+
+    // a second call finds the level it set and leaves it
+    assertThat(client.ensureCompatibility("in-value", CompatibilityLevel.FORWARD_TRANSITIVE).setByThisCall()).isFalse();
+    assertThat(server.requestCount("PUT /config/in-value")).isEqualTo(1);
+  }
+
+  @Test
+  void ensureCompatibilityKeepsALevelTheUserConfigured() {
+    client.setCompatibility("in-value", CompatibilityLevel.NONE);
+    assertThat(client.ensureCompatibility("in-value", CompatibilityLevel.FORWARD_TRANSITIVE))
+        .isEqualTo(new SchemaRegistryClient.SubjectCompatibility("in-value", CompatibilityLevel.NONE, false));
+    assertThat(client.getSubjectCompatibility("in-value")).contains(CompatibilityLevel.NONE);
+    // a subject that does not exist yet gets its level before the first schema arrives
+    assertThat(client.ensureCompatibility("new-value", CompatibilityLevel.FORWARD_TRANSITIVE).setByThisCall()).isTrue();
+    assertThat(client.getCompatibility("new-value")).isEqualTo(CompatibilityLevel.FORWARD_TRANSITIVE);
+    assertThat(client.getCompatibility()).as("the global level is untouched").isEqualTo(CompatibilityLevel.BACKWARD);
   }
 
   @Test

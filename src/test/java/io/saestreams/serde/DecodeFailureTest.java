@@ -8,6 +8,7 @@ import io.saestreams.registry.RegistryClientConfig;
 import io.saestreams.registry.SchemaRegistryClient;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
@@ -83,14 +84,36 @@ class DecodeFailureTest {
 
   @Test
   void unknownSchemaId() {
+    // id 0: below the ids the (healthy) registry has handed out, and not among them
+    byte[] bytes = validUser();
+    bytes[1] = 0;
+    bytes[2] = 0;
+    bytes[3] = 0;
+    bytes[4] = 0;
+    AvroDecodeException e = fail(reader(), bytes, DecodeFailure.UNKNOWN_SCHEMA_ID);
+    assertThat(e.failure().isPoisonPayload()).isTrue();
+    assertThat(e.schemaId()).isZero();
+    assertThat(e.getMessage()).contains("unknown schema id 0").contains("knows ids up to " + metricId);
+  }
+
+  @Test
+  void unconfirmedSchemaId() {
+    // an id above every id the registry knows: it may be the wrong or a reset registry
     byte[] bytes = validUser();
     bytes[1] = 0x01;
     bytes[2] = 0x02;
     bytes[3] = 0x03;
     bytes[4] = 0x04;
-    AvroDecodeException e = fail(reader(), bytes, DecodeFailure.UNKNOWN_SCHEMA_ID);
+    SchemaRegistryClient brief =
+        new SchemaRegistryClient(
+            RegistryClientConfig.builder(server.url())
+                .backoff(Duration.ofMillis(5), Duration.ofMillis(20))
+                .retryBudget(Duration.ofMillis(100))
+                .build());
+    AvroDecodeException e = fail(AvroDeserializer.generic(brief, TestSchemas.USER_V1), bytes, DecodeFailure.UNCONFIRMED_SCHEMA_ID);
+    assertThat(e.failure().isPoisonPayload()).isFalse();
     assertThat(e.schemaId()).isEqualTo(0x01020304);
-    assertThat(e.getMessage()).contains("unknown schema id 16909060");
+    assertThat(e.getMessage()).contains("schema id 16909060").contains("registry fault");
   }
 
   @Test
