@@ -6,8 +6,10 @@ import io.saestreams.metrics.KafkaStreamsMeters;
 import io.saestreams.metrics.MicrometerSaeMetrics;
 import io.saestreams.metrics.PrometheusEndpoint;
 import io.saestreams.metrics.SaeMetricsConfig;
+import io.saestreams.registry.CompatibilityLevel;
 import io.saestreams.registry.RegistryClientConfig;
 import io.saestreams.registry.SchemaRegistryClient;
+import io.saestreams.registry.TopicNameStrategy;
 import io.saestreams.stream.SaeTopology;
 import io.saestreams.stream.config.AppConfig;
 import java.time.Clock;
@@ -74,7 +76,14 @@ final class StreamsApp implements AutoCloseable {
     });
   }
 
+  /**
+   * Protects the input subject (read with a fixed reader schema) against schemas the application
+   * could not read — FORWARD_TRANSITIVE unless the subject has a level of its own — then starts
+   * Kafka Streams.
+   */
   void start() {
+    registry.ensureCompatibility(TopicNameStrategy.valueSubject(config.inputTopic()),
+        CompatibilityLevel.FORWARD_TRANSITIVE);
     streams.start();
   }
 

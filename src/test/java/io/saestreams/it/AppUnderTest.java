@@ -142,10 +142,33 @@ final class AppUnderTest implements AutoCloseable {
    * stream thread that dies shuts the instance down (state ERROR); the cause is kept.
    */
   KafkaStreams start(Path stateDir, SaeMetricsSink metrics) {
+    KafkaStreams streams = startWithoutWaiting(stateDir, metrics);
+    awaitRunning(streams);
+    return streams;
+  }
+
+  /** Waits until {@code streams} is RUNNING; fails at once if it fails. */
+  void awaitRunning(KafkaStreams streams) {
+    Poll.until(START_TIMEOUT, applicationId() + " to be RUNNING", () -> {
+      KafkaStreams.State state = streams.state();
+      if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR) {
+        throw new AssertionError(applicationId() + " failed to start: " + uncaught);
+      }
+      return state == KafkaStreams.State.RUNNING;
+    });
+  }
+
+  /**
+   * Starts a new instance without waiting for RUNNING (a stream thread that waits for the
+   * registry inside its first records does not report RUNNING until it is through).
+   */
+  KafkaStreams startWithoutWaiting(Path stateDir, SaeMetricsSink metrics) {
     Map<String, Object> s = new HashMap<>(settings);
     s.put("streams.state.dir", stateDir.toString());
     AppConfig c = AppConfig.of(s);
-    SchemaRegistryClient client = SchemaRegistryClient.create(cluster.registryUrl());
+    // the configured registry and client settings, as the application itself builds its client
+    SchemaRegistryClient client = new SchemaRegistryClient(
+        io.saestreams.registry.RegistryClientConfig.fromProperties(c.registryProperties()));
     clients.add(client);
     KafkaStreams streams = new KafkaStreams(SaeTopology.build(c, metrics, client), c.streamsProperties());
     streams.setUncaughtExceptionHandler(e -> {
@@ -154,13 +177,6 @@ final class AppUnderTest implements AutoCloseable {
     });
     instances.add(streams);
     streams.start();
-    Poll.until(START_TIMEOUT, applicationId() + " to be RUNNING", () -> {
-      KafkaStreams.State state = streams.state();
-      if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR) {
-        throw new AssertionError(applicationId() + " failed to start: " + uncaught);
-      }
-      return state == KafkaStreams.State.RUNNING;
-    });
     return streams;
   }
 

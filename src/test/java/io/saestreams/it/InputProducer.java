@@ -32,6 +32,11 @@ final class InputProducer implements AutoCloseable {
   private final List<Future<RecordMetadata>> pending = new ArrayList<>();
 
   InputProducer(ItCluster cluster, String topic) {
+    this(cluster, topic, cluster.registry());
+  }
+
+  /** A producer that registers and looks its schemas up on {@code registry}. */
+  InputProducer(ItCluster cluster, String topic, io.saestreams.registry.SchemaRegistryClient registry) {
     this.topic = topic;
     this.producer = new KafkaProducer<>(
         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
@@ -43,7 +48,7 @@ final class InputProducer implements AutoCloseable {
             ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
             ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000),
         new ByteArraySerializer(), new ByteArraySerializer());
-    this.avro = new AvroSerializer<>(cluster.registry(), false, true);
+    this.avro = new AvroSerializer<>(registry, false, true);
   }
 
   static byte[] key(String id) {

@@ -25,16 +25,21 @@ final class Outputs implements AutoCloseable {
   final TopicReader<String, ModelChunk> model;
 
   Outputs(ItCluster cluster, AppConfig config) {
+    this(cluster, config, cluster.registry());
+  }
+
+  /** Readers that decode with {@code registry} (the one the application writes its schemas to). */
+  Outputs(ItCluster cluster, AppConfig config, io.saestreams.registry.SchemaRegistryClient registry) {
     ByteArrayDeserializer bytes = new ByteArrayDeserializer();
     codes = new TopicReader<>(cluster, config.codesTopic(), bytes,
-        AvroDeserializer.specific(cluster.registry(), SparseCode.class));
+        AvroDeserializer.specific(registry, SparseCode.class));
     scores = new TopicReader<>(cluster, config.scoresTopic(), bytes,
-        AvroDeserializer.specific(cluster.registry(), ReconstructionScore.class));
+        AvroDeserializer.specific(registry, ReconstructionScore.class));
     alerts = new TopicReader<>(cluster, config.alertsTopic(), bytes,
-        AvroDeserializer.specific(cluster.registry(), AnomalyAlert.class));
+        AvroDeserializer.specific(registry, AnomalyAlert.class));
     dlq = new TopicReader<>(cluster, config.dlqTopic(), bytes, bytes);
     model = new TopicReader<>(cluster, config.modelTopic(), new StringDeserializer(),
-        AvroDeserializer.specific(cluster.registry(), ModelChunk.class));
+        AvroDeserializer.specific(registry, ModelChunk.class));
   }
 
   /** Reads codes and scores until each of {@code ids} has at least one of both. */

@@ -3,6 +3,11 @@ package io.saestreams.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.saestreams.avro.InputVector;
+import io.saestreams.registry.EmbeddedSchemaRegistry;
+import io.saestreams.registry.RegistryClientConfig;
+import io.saestreams.registry.SchemaRegistryClient;
+import io.saestreams.stream.config.AppConfig;
+import java.util.ArrayList;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -49,13 +54,79 @@ class RegistryFaultsIntegrationTest {
 
       List<InputVector> second = source.next(150);
       producer.sendAll(second);
-      List<InputVector> all = new java.util.ArrayList<>(first);
+      List<InputVector> all = new ArrayList<>(first);
       all.addAll(second);
       out.awaitCodesAndScores(OutputChecks.ids(all), WAIT);
       out.settle(EMBEDDED.cluster(), app, WAIT);
       OutputChecks.assertOneCodeAndScorePerInput(all, out.codes.records(), out.scores.records());
       assertThat(out.dlq.records()).isEmpty();
       assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
+      assertThat(app.uncaughtExceptions()).isEmpty();
+    }
+  }
+
+  /**
+   * The application is restarted while its registry address answers with an empty registry (a
+   * wrong or reset registry): the input's schema id is unknown there, and the registry cannot
+   * confirm it bogus (it knows no higher id), so it is a registry fault, retried, not a reason to
+   * dead-letter. Once the right registry answers again, every input gets its code and score.
+   */
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void anEmptyRegistrySwappedInDrainsNothingIntoTheDlq(@TempDir Path stateDir) throws Exception {
+    faultScenario(stateDir, "registry-swapped", true, Duration.ofSeconds(8));
+  }
+
+  /**
+   * The registry is down for 30 s across a restart of the application: nothing is dead-lettered
+   * or lost, the stream waits and goes on when the registry is back.
+   */
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void aRegistryDownForThirtySecondsAcrossARestartLosesNothing(@TempDir Path stateDir) throws Exception {
+    faultScenario(stateDir, "registry-down", false, Duration.ofSeconds(30));
+  }
+
+  private static void faultScenario(Path stateDir, String name, boolean swapToEmpty, Duration faultFor)
+      throws Exception {
+    ItCluster cluster = EMBEDDED.cluster();
+    try (EmbeddedSchemaRegistry right = new EmbeddedSchemaRegistry().start();
+        EmbeddedSchemaRegistry empty = new EmbeddedSchemaRegistry().start();
+        SwitchableProxy proxy = new SwitchableProxy(right.port());
+        SchemaRegistryClient direct = SchemaRegistryClient.create(right.url());
+        AppUnderTest app = AppUnderTest.create(cluster, name, 2, Map.of(
+            AppConfig.SCHEMA_REGISTRY_URL_CONFIG, proxy.url(),
+            "registry." + RegistryClientConfig.RETRY_BUDGET_MS, 120_000));
+        InputProducer producer = new InputProducer(cluster, app.config().inputTopic(), direct);
+        Outputs out = new Outputs(cluster, app.config(), direct)) {
+      Inputs source = new Inputs(AppUnderTest.INPUT_DIM, 17L, name);
+      List<InputVector> first = source.next(200);
+      producer.sendAll(first);
+      KafkaStreams before = app.start(stateDir);
+      out.awaitCodesAndScores(OutputChecks.ids(first), WAIT);
+      AppUnderTest.stop(before);
+
+      List<InputVector> second = source.next(200);
+      producer.sendAll(second);
+      proxy.switchTo(swapToEmpty ? empty.port() : -1);
+      KafkaStreams after = app.startWithoutWaiting(stateDir, io.saestreams.metrics.SaeMetricsSink.NOOP);
+      long deadline = Poll.deadline(faultFor);
+      while (!Poll.passed(deadline)) {
+        out.dlq.readToEnd(Duration.ofSeconds(5));
+        assertThat(out.dlq.records()).as("dead letters while the registry is %s", swapToEmpty ? "swapped" : "down")
+            .isEmpty();
+        assertThat(after.state()).as("state while the registry is away").isNotIn(KafkaStreams.State.ERROR,
+            KafkaStreams.State.PENDING_ERROR, KafkaStreams.State.NOT_RUNNING);
+      }
+      proxy.switchTo(right.port());
+
+      List<InputVector> all = new ArrayList<>(first);
+      all.addAll(second);
+      out.awaitCodesAndScores(OutputChecks.ids(all), WAIT);
+      out.settle(cluster, app, WAIT);
+      OutputChecks.assertOneCodeAndScorePerInput(all, out.codes.records(), out.scores.records());
+      assertThat(out.dlq.records()).as("valid inputs dead-lettered").isEmpty();
+      app.awaitRunning(after);
       assertThat(app.uncaughtExceptions()).isEmpty();
     }
   }
