@@ -38,6 +38,17 @@ final class ConfigSources {
       return var == null ? key : var + " (" + key + ")";
     }
 
+    /**
+     * The error for an unknown key: the key as written, the closest known key (in the form the
+     * user wrote the wrong one) if there is one, and where the known keys are listed.
+     */
+    ConfigException unknown(String what, String key, Optional<String> closest, String whereToLook) {
+      return new ConfigException(
+          "Unknown " + what + " '" + writtenAs(key) + "'"
+              + closest.map(c -> "; did you mean '" + suggestionFor(key, c) + "'?").orElse(".")
+              + whereToLook);
+    }
+
     /** A suggested key in the form the user wrote the wrong one: a key, or a variable. */
     String suggestionFor(String wrongKey, String suggestedKey) {
       return variables.containsKey(wrongKey)

@@ -6,7 +6,6 @@ import java.lang.reflect.Modifier;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.common.config.ConfigException;
@@ -52,13 +51,11 @@ final class RegistryKeys {
             "set '" + AppConfig.SCHEMA_REGISTRY_URL_CONFIG + "' as a top-level key instead");
       }
       if (!KNOWN.contains(key)) {
-        Optional<String> close = Suggestions.closest(key, KNOWN);
-        throw new ConfigException(
-            "Unknown schema registry client setting '" + sources.writtenAs(full) + "'"
-                + close.map(c -> "; did you mean '" + sources.suggestionFor(full, AppConfig.REGISTRY_PREFIX + c) + "'?")
-                    .orElse("")
-                + " The settings under '" + AppConfig.REGISTRY_PREFIX + "' are: "
-                + String.join(", ", KNOWN));
+        throw sources.unknown(
+            "schema registry client setting",
+            full,
+            Suggestions.closest(key, KNOWN).map(c -> AppConfig.REGISTRY_PREFIX + c),
+            " The settings under '" + AppConfig.REGISTRY_PREFIX + "' are: " + String.join(", ", KNOWN));
       }
       props.put(key, settings.get(full));
       written.put(key, sources.writtenAs(full));

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -71,12 +70,11 @@ final class StreamsKeys {
       Scope scope = scope(key);
       String name = key.substring(scope.prefix().length());
       if (!scope.names().contains(name)) {
-        Optional<String> close = Suggestions.closest(key, ALL);
-        throw new ConfigException(
-            "Unknown Kafka Streams or client setting '" + sources.writtenAs(full) + "'"
-                + close.map(c -> "; did you mean '" + sources.suggestionFor(full, AppConfig.STREAMS_PREFIX + c) + "'?")
-                    .orElse("")
-                + " Under '" + AppConfig.STREAMS_PREFIX + "' go the settings of Kafka Streams'"
+        throw sources.unknown(
+            "Kafka Streams or client setting",
+            full,
+            Suggestions.closest(key, ALL).map(c -> AppConfig.STREAMS_PREFIX + c),
+            " Under '" + AppConfig.STREAMS_PREFIX + "' go the settings of Kafka Streams'"
                 + " StreamsConfig and of the consumer, producer and admin clients (plain or"
                 + " prefixed consumer., main.consumer., restore.consumer., global.consumer.,"
                 + " producer., admin.), and internal topics' settings prefixed topic.");
