@@ -37,12 +37,30 @@ final class SwitchableProxy implements AutoCloseable {
   }
 
   /** Forwards new connections to {@code port} (-1: refuses them) and drops the open ones. */
-  void switchTo(int port) {
+  synchronized void switchTo(int port) {
     target = port;
     for (Socket s : open) {
       closeQuietly(s);
     }
     open.clear();
+  }
+
+  /** Connects a new client to the current target, atomically with respect to a switch. */
+  private synchronized void connect(Socket client) {
+    int port = target;
+    if (port < 0) {
+      closeQuietly(client);
+      return;
+    }
+    try {
+      Socket upstream = new Socket(InetAddress.getLoopbackAddress(), port);
+      open.add(client);
+      open.add(upstream);
+      threads.submit(() -> pump(client, upstream));
+      threads.submit(() -> pump(upstream, client));
+    } catch (IOException e) {
+      closeQuietly(client);
+    }
   }
 
   private void accept() {
@@ -53,20 +71,7 @@ final class SwitchableProxy implements AutoCloseable {
       } catch (IOException e) {
         return;
       }
-      int port = target;
-      if (port < 0) {
-        closeQuietly(client);
-        continue;
-      }
-      try {
-        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), port);
-        open.add(client);
-        open.add(upstream);
-        threads.submit(() -> pump(client, upstream));
-        threads.submit(() -> pump(upstream, client));
-      } catch (IOException e) {
-        closeQuietly(client);
-      }
+      connect(client);
     }
   }
 
