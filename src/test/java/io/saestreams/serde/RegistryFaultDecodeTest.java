@@ -127,7 +127,8 @@ class RegistryFaultDecodeTest {
     assertThat(e.failure()).isEqualTo(DecodeFailure.REGISTRY_UNAVAILABLE);
     assertThat(e.failure().isPoisonPayload()).isFalse();
     assertThat(e.getMessage()).contains(url).contains("retry.budget.ms 500").contains("ConnectException");
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(200), Duration.ofSeconds(5));
+    // within the budget (plus one request); how early it stops depends on the jittered waits
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
   }
 
   @Test

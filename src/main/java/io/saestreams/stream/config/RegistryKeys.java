@@ -39,7 +39,7 @@ final class RegistryKeys {
     props.put(RegistryClientConfig.URL, url);
     try {
       RegistryClientConfig.fromProperties(props);
-    } catch (IllegalArgumentException | ArithmeticException e) {
+    } catch (IllegalArgumentException | ArithmeticException | ConfigException e) {
       throw new ConfigException(sources.writtenAs(AppConfig.SCHEMA_REGISTRY_URL_CONFIG), url, e.getMessage());
     }
     Map<String, String> written = new LinkedHashMap<>();
@@ -62,7 +62,7 @@ final class RegistryKeys {
     }
     try {
       RegistryClientConfig.fromProperties(props);
-    } catch (IllegalArgumentException | ArithmeticException together) {
+    } catch (IllegalArgumentException | ArithmeticException | ConfigException together) {
       // name the one key that is wrong on its own, if there is one
       for (Map.Entry<String, String> e : written.entrySet()) {
         Map<String, Object> alone = new LinkedHashMap<>();
@@ -70,7 +70,7 @@ final class RegistryKeys {
         alone.put(e.getKey(), props.get(e.getKey()));
         try {
           RegistryClientConfig.fromProperties(alone);
-        } catch (IllegalArgumentException | ArithmeticException single) {
+        } catch (IllegalArgumentException | ArithmeticException | ConfigException single) {
           throw new ConfigException(e.getValue(), shown(e.getKey(), props.get(e.getKey())), single.getMessage());
         }
       }
