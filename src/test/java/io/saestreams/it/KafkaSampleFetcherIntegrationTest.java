@@ -63,7 +63,7 @@ class KafkaSampleFetcherIntegrationTest {
             v.getTimestamp().toEpochMilli(), List.of());
         sent.add(new Sent(new InputRef(m.partition(), m.offset()), v));
       }
-      RecordMetadata garbage = producer.sendRaw(InputProducer.key("junk"), new byte[] {0, 0, 0, 0, 9, 1}, 1L, List.of());
+      RecordMetadata garbage = producer.sendRaw(InputProducer.key("junk"), new byte[] {0, 0, 0, 0, 0, 1}, 1L, List.of()); // schema id 0: below every id the registry issued, so bogus (a higher unknown id would be a registry fault)
       invalid.add(new InputRef(garbage.partition(), garbage.offset()));
     }
     // every third record, shuffled, plus the invalid one and one past the end of partition 0
