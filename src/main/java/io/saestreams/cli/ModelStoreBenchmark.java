@@ -10,6 +10,8 @@ import io.saestreams.registry.SchemaRegistryClient;
 import io.saestreams.stream.SaeSerdes;
 import io.saestreams.stream.SaeTopology;
 import io.saestreams.stream.TopicSpecs;
+import io.saestreams.stream.config.AppConfig;
+import io.saestreams.stream.modelstore.InitialModel;
 import io.saestreams.stream.modelstore.ModelStoreLayout;
 import io.saestreams.stream.training.ModelPublisher;
 import io.saestreams.train.TrainerConfig;
@@ -60,6 +62,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 final class ModelStoreBenchmark {
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
+  /** The application's default {@code model.chunk.bytes}. */
+  private static final int CHUNK_BYTES =
+      (Integer) AppConfig.configDef().defaultValues().get(AppConfig.MODEL_CHUNK_BYTES_CONFIG);
 
   record Result(String kind, List<Long> millis) {
     long median() {
@@ -123,12 +128,10 @@ final class ModelStoreBenchmark {
     }
   }
 
-  private static final int CHUNK_BYTES = 524_288;
-
   private long publish(String bootstrap, SaeSerdes serdes, String topic) {
     TrainerConfig cfg = TrainerConfig.defaults(SaeConfig.builder(inputDim, latentDim)
         .activation(Activation.TOPK).k(32).build());
-    SaeModel initial = io.saestreams.stream.modelstore.InitialModel.of(cfg);
+    SaeModel initial = InitialModel.of(cfg);
     long bytes = 0;
     try (KafkaProducer<String, ModelChunk> p = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,

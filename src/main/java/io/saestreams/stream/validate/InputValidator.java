@@ -5,6 +5,7 @@ import io.saestreams.serde.AvroDecodeException;
 import io.saestreams.serde.FloatList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Decodes and checks one input payload. Poison payloads (undecodable bytes, wrong dimension,
@@ -112,24 +113,7 @@ public final class InputValidator {
 
   /** UTF-8 length of {@code s} without encoding it (null counts 0). */
   static int utf8Length(CharSequence s) {
-    if (s == null) {
-      return 0;
-    }
-    int n = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        n += 1;
-      } else if (c < 0x800) {
-        n += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-        n += 4;
-        i++;
-      } else {
-        n += 3;
-      }
-    }
-    return n;
+    return s == null ? 0 : Utils.utf8Length(s);
   }
 
   private static Rejection checkFinite(float[] x) {
