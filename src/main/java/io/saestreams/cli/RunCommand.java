@@ -93,12 +93,14 @@ final class RunCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     try (StopSignals signals = StopSignals.install(app::requestStop)) {
       app.start();
-      PrintWriter out = spec.commandLine().getOut();
-      out.println("sae-streams running: application " + cfg.streamsProperties()
-          .getProperty("application.id") + ", input " + cfg.inputTopic()
-          + (app.endpoint != null ? ", metrics " + app.endpoint.metricsUrl() : ""));
-      out.flush();
-      app.awaitStopRequest();
+      if (app.awaitFirstRunningOrStopRequest()) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("sae-streams running: application " + cfg.streamsProperties()
+            .getProperty("application.id") + ", input " + cfg.inputTopic()
+            + (app.endpoint != null ? ", metrics " + app.endpoint.metricsUrl() : ""));
+        out.flush();
+        app.awaitStopRequest();
+      }
     } finally {
       app.close(shutdownTimeout);
       removeHook(hook);

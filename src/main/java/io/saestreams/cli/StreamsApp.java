@@ -38,6 +38,8 @@ final class StreamsApp implements AutoCloseable {
   final KafkaStreams streams;
   private final KafkaStreamsMeters streamsMeters;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /** Counted down the first time the instance is RUNNING. */
+  private final CountDownLatch running = new CountDownLatch(1);
   /** Counted down by a stop request (SIGTERM/SIGINT) or when the instance stops by itself. */
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private volatile Throwable failure;
@@ -64,11 +66,19 @@ final class StreamsApp implements AutoCloseable {
         config.streamsProperties());
     this.streamsMeters = KafkaStreamsMeters.bind(streams, meters);
     streams.setUncaughtExceptionHandler(e -> {
+      if (closed.get()) {
+        // a thread waiting for the registry gives up when asked to stop; its work is not committed
+        LOG.info("stream thread stopped while the application was stopping: {}", e.toString());
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      }
       LOG.error("stream thread failed; shutting the application down", e);
       failure = e;
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
     streams.setStateListener((now, before) -> {
+      if (now == KafkaStreams.State.RUNNING) {
+        running.countDown();
+      }
       if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
         stopped.countDown();
         stopRequested.countDown();
@@ -79,12 +89,29 @@ final class StreamsApp implements AutoCloseable {
   /**
    * Protects the input subject (read with a fixed reader schema) against schemas the application
    * could not read — FORWARD_TRANSITIVE unless the subject has a level of its own — then starts
-   * Kafka Streams.
+   * Kafka Streams. Both happen on a thread of their own and this returns at once: each may wait
+   * for the schema registry for up to its retry budget ({@code KafkaStreams.start()} blocks until
+   * the global model store is restored, which decodes every chunk), and a stop request meanwhile
+   * must not wait for that. A failure to start ends {@link #awaitStopRequest()} and is reported by
+   * {@link #failure()}.
    */
   void start() {
-    registry.ensureCompatibility(TopicNameStrategy.valueSubject(config.inputTopic()),
-        CompatibilityLevel.FORWARD_TRANSITIVE);
-    streams.start();
+    Thread starter = new Thread(() -> {
+      try {
+        registry.ensureCompatibility(TopicNameStrategy.valueSubject(config.inputTopic()),
+            CompatibilityLevel.FORWARD_TRANSITIVE);
+        streams.start();
+      } catch (RuntimeException e) {
+        if (closed.get()) {
+          LOG.debug("start abandoned because the application is stopping: {}", e.toString());
+        } else {
+          failure = e;
+        }
+        stopRequested.countDown();
+      }
+    }, "sae-start");
+    starter.setDaemon(true);
+    starter.start();
   }
 
   /** Waits until the instance is RUNNING; throws if it fails or the deadline passes. */
@@ -110,6 +137,19 @@ final class StreamsApp implements AutoCloseable {
   /** Asks the owner blocked in {@link #awaitStopRequest()} to stop the application. */
   void requestStop() {
     stopRequested.countDown();
+  }
+
+  /**
+   * Blocks until the instance is RUNNING for the first time (true) or a stop is requested or the
+   * instance stops first (false).
+   */
+  boolean awaitFirstRunningOrStopRequest() throws InterruptedException {
+    while (!running.await(50, TimeUnit.MILLISECONDS)) {
+      if (stopRequested.getCount() == 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Blocks until {@link #requestStop()} is called or the instance stops by itself (a failure). */
@@ -163,6 +203,8 @@ final class StreamsApp implements AutoCloseable {
       return true;
     }
     streamsMeters.close();
+    // a thread blocked in a registry retry (an outage) would otherwise hold the close up
+    registry.stopRetrying();
     boolean done = streams.close(CloseOptions.timeout(timeout)
         .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     if (!done) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import org.apache.avro.Schema;
@@ -65,6 +66,9 @@ public final class SchemaRegistryClient implements AutoCloseable {
   private final OnceCache<SubjectSchema, Integer> idsBySubjectSchema = new OnceCache<>();
   private final OnceCache<SubjectSchema, RegisteredSchema> lookups = new OnceCache<>();
   private final OnceCache<SubjectVersion, RegisteredSchema> versions = new OnceCache<>();
+  /** Guards waits between retries; notified by {@link #stopRetrying()}. */
+  private final Object retryWait = new Object();
+  private volatile boolean retriesStopped;
   private final Object highestIdLock = new Object();
   private volatile HighestId highestId;
 
@@ -252,7 +256,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
             notFound);
       }
       Duration wait = backoff.delay(lookups);
-      if (lookups > config.maxRetries() || !attempts.fits(wait)) {
+      if (lookups > config.maxRetries() || !attempts.fits(wait) || retriesStopped) {
         throw unconfirmedId(id, highest, listingFailure, notFound, lookups, attempts);
       }
       LOG.debug("schema id {} is not known to the registry, which knows none above {}; asking again in {} ms",
@@ -537,9 +541,25 @@ public final class SchemaRegistryClient implements AutoCloseable {
     versions.clear();
   }
 
-  /** Drops the caches; the underlying JDK HTTP client releases its resources when unreferenced. */
+  /**
+   * From now on a failed request is not retried, and a call waiting to retry (for instance through
+   * a registry outage) gives up at once with its last failure. An application that is stopping
+   * calls this first, so that no thread stays blocked for the rest of the retry budget.
+   */
+  public void stopRetrying() {
+    synchronized (retryWait) {
+      retriesStopped = true;
+      retryWait.notifyAll();
+    }
+  }
+
+  /**
+   * Stops retrying ({@link #stopRetrying()}) and drops the caches; the underlying JDK HTTP client
+   * releases its resources when unreferenced.
+   */
   @Override
   public void close() {
+    stopRetrying();
     clearCaches();
   }
 
@@ -578,10 +598,19 @@ public final class SchemaRegistryClient implements AutoCloseable {
           stop = RegistryClientConfig.MAX_RETRIES + " (" + config.maxRetries() + ") reached";
           break;
         }
+        if (retriesStopped) {
+          stop = "the client is closing and retries no more";
+          break;
+        }
         Duration wait = backoff.delay(retry);
         if (!attempts.fits(wait)) {
           stop = "no time left for another retry (" + budgetText() + ")";
           break;
+        }
+        if (retry == 1) {
+          // visible once per call: the stream waits here, it has not hung
+          LOG.warn("{}; retrying with backoff for up to {} ms ({})", last.getMessage(),
+              config.retryBudget().toMillis(), RegistryClientConfig.RETRY_BUDGET_MS);
         }
         pause(wait, request);
       }
@@ -669,12 +698,18 @@ public final class SchemaRegistryClient implements AutoCloseable {
     return b.build();
   }
 
-  private static void pause(Duration d, String request) {
+  /** Waits {@code d} before a retry; returns early once {@link #stopRetrying()} is called. */
+  private void pause(Duration d, String request) {
     if (d.isZero()) {
       return;
     }
+    long until = System.nanoTime() + d.toNanos();
     try {
-      Thread.sleep(d.toMillis(), (int) (d.toNanos() % 1_000_000L));
+      synchronized (retryWait) {
+        for (long left = d.toNanos(); left > 0 && !retriesStopped; left = until - System.nanoTime()) {
+          TimeUnit.NANOSECONDS.timedWait(retryWait, left);
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SchemaRegistryException(

@@ -160,7 +160,8 @@ final class AppUnderTest implements AutoCloseable {
 
   /**
    * Starts a new instance without waiting for RUNNING (a stream thread that waits for the
-   * registry inside its first records does not report RUNNING until it is through).
+   * registry inside its first records does not report RUNNING until it is through, and the
+   * global thread's restore waits for it before any stream thread starts).
    */
   KafkaStreams startWithoutWaiting(Path stateDir, SaeMetricsSink metrics) {
     Map<String, Object> s = new HashMap<>(settings);
@@ -176,7 +177,17 @@ final class AppUnderTest implements AutoCloseable {
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
     instances.add(streams);
-    streams.start();
+    // KafkaStreams.start() blocks until the global model store is restored, which needs the
+    // registry: started on a thread of its own, as the application does (StreamsApp.start)
+    Thread starter = new Thread(() -> {
+      try {
+        streams.start();
+      } catch (RuntimeException e) {
+        uncaught.add(e);
+      }
+    }, "it-start");
+    starter.setDaemon(true);
+    starter.start();
     return streams;
   }
 

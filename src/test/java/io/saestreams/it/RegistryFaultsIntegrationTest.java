@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -73,10 +72,6 @@ class RegistryFaultsIntegrationTest {
    * dead-letter. Once the right registry answers again, every input gets its code and score.
    */
   @Test
-  @Disabled("known issue, see README 'What does not work yet': after the swap back, the restarted"
-      + " instance's global thread kept getting the empty registry's answer for the model topic's"
-      + " schema id until its retry budget ran out (the stream thread case is covered by"
-      + " RegistryFaultDecodeTest); not yet explained")
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void anEmptyRegistrySwappedInDrainsNothingIntoTheDlq(@TempDir Path stateDir) throws Exception {
     faultScenario(stateDir, "registry-swapped", true, Duration.ofSeconds(8));

@@ -9,14 +9,17 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged application, as a process of its own, started against a broker that is not there:
  * it must not hang without a word, but say which {@code bootstrap.servers} it could not reach
- * within {@code startup.timeout.ms} and exit non-zero.
+ * within {@code startup.timeout.ms} and exit non-zero. Against a registry that is not there it
+ * waits, says so, and still stops cleanly on SIGTERM.
  */
 class StartupIntegrationTest {
+  @RegisterExtension static final EmbeddedCluster EMBEDDED = new EmbeddedCluster();
   private static Path config(Path dir, String bootstrap) throws Exception {
     return Files.writeString(dir.resolve("app.properties"), String.join("\n",
         "application.id=startup-check",
@@ -58,6 +61,33 @@ class StartupIntegrationTest {
       assertThat(exit).as("exit code\n%s", p.output()).isEqualTo(1);
       assertThat(p.output()).contains("bootstrap.servers=no-such-host.invalid:9092")
           .doesNotContain("Failed to create new KafkaAdminClient\n");
+    }
+  }
+
+  /**
+   * The broker is up, the registry is not: the start waits for the registry (saying so), and a
+   * SIGTERM meanwhile stops the process within 10 s with exit 0 — the waiting start does not hold
+   * the stop up for the rest of the registry retry budget.
+   */
+  @Test
+  @Timeout(value = 90, unit = TimeUnit.SECONDS)
+  void aSigtermWhileTheStartWaitsForTheRegistryExitsZeroWithinTenSeconds(@TempDir Path dir) throws Exception {
+    Path config = Files.writeString(dir.resolve("app.properties"), String.join("\n",
+        "application.id=startup-registry-down",
+        "bootstrap.servers=" + EMBEDDED.cluster().bootstrapServers(),
+        "schema.registry.url=http://127.0.0.1:" + closedPort(),
+        "sae.input.dim=16",
+        "metrics.port=-1",
+        "streams.state.dir=" + dir.resolve("state"),
+        ""));
+    try (AppProcess p = AppProcess.start(config, dir, "registry-down")) {
+      p.awaitOutput("retrying with backoff", Duration.ofSeconds(60));
+      long t0 = System.nanoTime();
+      int exit = p.terminate(Duration.ofSeconds(20));
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      assertThat(exit).as("exit code after SIGTERM\n%s", p.output()).isZero();
+      assertThat(ms).as("stopped in %s ms", ms).isLessThan(10_000);
+      assertThat(p.output()).contains("retry.budget.ms").doesNotContain("\tat ", "error:");
     }
   }
 }
