@@ -31,6 +31,16 @@ class ArchitectureTest {
   }
 
   @Test
+  void tailImportsOnlyTheJdk() {
+    assertThat(violations("tail", "java.", "io.saestreams.tail.")).isEmpty();
+  }
+
+  @Test
+  void theAnomalyDetectorImportsNoKafkaAvroOrMicrometer() {
+    assertThat(violations("stream/anomaly", "java.", "io.saestreams.tail.", "io.saestreams.stream.anomaly.")).isEmpty();
+  }
+
+  @Test
   void dataImportsOnlyTheJdk() {
     assertThat(violations("data", "java.", "io.saestreams.data.")).isEmpty();
   }

@@ -25,7 +25,11 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {
       "Trains one online pass over a data set, then measures the final model on held-out data:",
       "FVU, L0, dead fraction and, on synthetic data, feature recovery against the true"
-          + " dictionary (MMCS and the fraction of features recovered with cosine > 0.9)."
+          + " dictionary (MMCS and the fraction of features recovered with cosine > 0.9).",
+      "With --anomaly: streams a labelled data set (warm-up normals, then a mixed phase) through the"
+          + " topology's scoring, anomaly detection and training code and reports AUC-ROC, AUC-PR,"
+          + " precision, recall, F1 and the false-alarm rate on normals at the target, next to a PCA"
+          + " reconstruction baseline fitted on the warm-up normals."
     })
 final class EvaluateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -42,11 +46,44 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
+  @Option(names = "--anomaly", description = "Evaluate the anomaly alerts on a labelled stream instead.")
+  boolean anomaly;
+
+  @Option(names = "--normal-class", description = "--anomaly on IDX data: the class taken as normal; the other classes are the anomalies.")
+  Integer normalClass;
+
+  @Option(names = "--passes", defaultValue = "3", description = "--anomaly on IDX data: shuffled passes over the normal class's training images in the warm-up (default: ${DEFAULT-VALUE}).")
+  int passes;
+
+  @Option(names = "--anomaly-fraction", defaultValue = "0.1", description = "--anomaly on IDX data: share of other classes' images in the mixed phase (default: ${DEFAULT-VALUE}).")
+  double anomalyFraction;
+
+  @Option(names = "--warmup", defaultValue = "30000", description = "--anomaly on synthetic or CSV data: warm-up records before the mixed phase (synthetic: normals only; CSV: the first records) (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--false-alarm-rate", defaultValue = "0.01", description = "--anomaly: target false-alarm rate q, as anomaly.false.alarm.rate (default: ${DEFAULT-VALUE}).")
+  double falseAlarmRate;
+
+  @Option(names = "--threshold-mode", defaultValue = "false-alarm-rate", description = "--anomaly: false-alarm-rate or sigmas, as anomaly.threshold.mode (default: ${DEFAULT-VALUE}).")
+  String thresholdMode;
+
+  @Option(names = "--min-trained-samples", description = "--anomaly: as anomaly.min.trained.samples (default: the application's).")
+  Long minTrainedSamples;
+
+  @Option(names = "--publish-interval-steps", defaultValue = "50", description = "--anomaly: training steps between model versions, as model.publish.interval.steps (default: ${DEFAULT-VALUE}).")
+  int publishIntervalSteps;
+
+  @Option(names = "--pca-k", defaultValue = "30", description = "--anomaly: components of the PCA baseline (default: ${DEFAULT-VALUE}).")
+  int pcaK;
+
   @Mixin ModelOptions model;
   @Mixin GemmOption gemmOption;
 
   @Override
   public Integer call() {
+    if (anomaly) {
+      return evaluateAnomalies();
+    }
     if (records < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--records must be >= 1, got " + records);
@@ -89,6 +126,39 @@ final class EvaluateCommand implements Callable<Integer> {
     table.add("gemm", gemm.name());
     PrintWriter out = spec.commandLine().getOut();
     out.println(json ? table.toJson() : table.toText());
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  private int evaluateAnomalies() {
+    if (!(falseAlarmRate > 0 && falseAlarmRate <= 0.25)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--false-alarm-rate must be in (0, 0.25], got " + falseAlarmRate);
+    }
+    if (publishIntervalSteps < 1 || pcaK < 1 || passes < 1 || warmup < 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--publish-interval-steps, --pca-k, --passes and --warmup must be >= 1");
+    }
+    DatasetSpec data = DatasetSpec.parse(dataset);
+    io.saestreams.eval.OneClassStream stream;
+    try {
+      stream = AnomalyEvaluation.stream(data, normalClass, passes, anomalyFraction, warmup,
+          (int) Math.min(Integer.MAX_VALUE, records), model.seed);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    io.saestreams.stream.anomaly.AnomalySettings settings =
+        io.saestreams.stream.anomaly.AnomalySettings.DEFAULTS.withFalseAlarmRate(falseAlarmRate)
+            .withMode(io.saestreams.stream.anomaly.ThresholdMode.parse(thresholdMode));
+    if (minTrainedSamples != null) {
+      settings = settings.withMinTrainedSamples(minTrainedSamples);
+    }
+    Gemm gemm = gemmOption.create();
+    AnomalyEvaluation.Result r = AnomalyEvaluation.run(dataset, stream, model.trainerConfig(stream.dimension()),
+        settings, publishIntervalSteps, true, 64, pcaK, gemm);
+    r.table().add("gemm", gemm.name());
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(json ? r.table().toJson() : r.table().toText());
     out.flush();
     return ExitCodes.OK;
   }

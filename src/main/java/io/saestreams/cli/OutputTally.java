@@ -19,8 +19,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads the output topics (read_committed) in a background thread and counts: codes, scores,
- * DLQ records, alerts (and how many of them flag ground-truth anomalies), active latents, and a
- * series of reconstruction errors in arrival order.
+ * DLQ records, alerts, scores flagged as anomalous (and, for the ids {@link #anomalyIds} holds,
+ * how many of them are ground-truth anomalies, and how many of those were judged with a threshold
+ * in force), active latents, and a series of reconstruction errors in arrival order.
  */
 final class OutputTally implements AutoCloseable {
   final AtomicLong codes = new AtomicLong();
@@ -28,6 +29,12 @@ final class OutputTally implements AutoCloseable {
   final AtomicLong dlq = new AtomicLong();
   final AtomicLong alerts = new AtomicLong();
   final AtomicLong truePositives = new AtomicLong();
+  /** Scores with anomaly=true. */
+  final AtomicLong flagged = new AtomicLong();
+  /** Ground-truth anomalies with a threshold in force when scored. */
+  final AtomicLong judgedAnomalies = new AtomicLong();
+  /** Ids of the ground-truth anomalies; the producer adds each before sending it. */
+  final java.util.Set<String> anomalyIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
   final AtomicLong activeLatents = new AtomicLong();
   final AtomicLong lastModelVersion = new AtomicLong();
   private final List<Double> errors = new ArrayList<>();
@@ -62,16 +69,22 @@ final class OutputTally implements AutoCloseable {
               ReconstructionScore s = scoreDe.deserialize(t, r.value());
               scores.incrementAndGet();
               lastModelVersion.accumulateAndGet(s.getModelVersion(), Math::max);
+              boolean truth = anomalyIds.contains(s.getId());
+              if (s.getAnomaly()) {
+                flagged.incrementAndGet();
+                if (truth) {
+                  truePositives.incrementAndGet();
+                }
+              }
+              if (truth && s.getThreshold() != null) {
+                judgedAnomalies.incrementAndGet();
+              }
               synchronized (errors) {
                 errors.add(s.getError());
               }
             } else if (t.equals(alertsTopic)) {
-              AnomalyAlert a = alertDe.deserialize(t, r.value());
+              alertDe.deserialize(t, r.value());
               alerts.incrementAndGet();
-              Map<String, String> attrs = a.getAttributes();
-              if (attrs != null && "true".equals(attrs.get("anomaly"))) {
-                truePositives.incrementAndGet();
-              }
             } else {
               dlq.incrementAndGet();
             }

@@ -3,6 +3,7 @@ package io.saestreams.stream;
 import io.saestreams.metrics.SaeMetricsSink;
 import io.saestreams.model.SaeModel;
 import io.saestreams.registry.SchemaRegistryClient;
+import io.saestreams.stream.anomaly.AnomalySettings;
 import io.saestreams.stream.config.AppConfig;
 import io.saestreams.stream.modelstore.InitialModel;
 import io.saestreams.stream.modelstore.ModelAssembler;
@@ -10,7 +11,6 @@ import io.saestreams.stream.score.AnomalyProcessor;
 import io.saestreams.stream.score.OutputRecords;
 import io.saestreams.stream.score.Scored;
 import io.saestreams.stream.score.ScoringProcessor;
-import io.saestreams.stream.training.InputRef;
 import io.saestreams.stream.training.KafkaSampleFetcher;
 import io.saestreams.stream.training.SampleFetcher;
 import io.saestreams.stream.training.TrainerProcessor;
@@ -47,13 +47,14 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * input ─► validate ─┬─ invalid ─► dlq
- *                    └─ valid ─┬─► sample ─► training (1 partition) ─► trainer ─► model topic
- *                              │                                                    │ global store
- *                              └─► scorer ◄── newest complete version ◄─────────────┘
- *                                    │  (micro-batches; waiting inputs in a changelogged store)
- *                                    └─► detect-anomalies ─┬─► codes
- *                                                          ├─► scores
- *                                                          └─► anomalies ─► alerts
+ *                    └─ valid ─► scorer ◄── newest complete version ◄──────────────────┐
+ *                                  │  (micro-batches; waiting inputs in a changelogged store)│
+ *                                  └─► detect-anomalies ─┬─► codes                           │
+ *                                                        ├─► scores                          │
+ *                                                        ├─► alerts (first of a run)         │
+ *                                                        └─► not anomalous ─► sample ─►      │
+ *                                          training (1 partition) ─► trainer ─► model topic ─┘
+ *                                                                              (global store)
  * </pre>
  *
  * Every processor, store and internal topic is named, and the topology is built with
@@ -79,8 +80,8 @@ public final class SaeTopology {
     StreamsBuilder builder = new StreamsBuilder();
     addStores(builder, config, serdes);
     KStream<byte[], ValidInput> valid = validate(builder, config, metrics, serdes);
-    train(valid, config, metrics, serdes);
-    score(valid, config, metrics, serdes);
+    KStream<byte[], Scored> judged = score(valid, config, metrics, serdes);
+    train(judged, config, metrics, serdes);
     return builder.build(config.streamsProperties());
   }
 
@@ -140,14 +141,22 @@ public final class SaeTopology {
     return branches.get("validated-valid").mapValues(Validated::input, Named.as("valid-input"));
   }
 
+  /**
+   * Trains on the judged inputs, in each partition's arrival order: all of them, or (with {@code
+   * train.skip.anomalies}) those not flagged as anomalous, and of those a deterministic sample by
+   * id. The verdict is in the same transaction as the training record, so the replay log, which
+   * references exactly the records trained on, skips the same ones after a restart.
+   */
   private static void train(
-      KStream<byte[], ValidInput> valid, AppConfig config, SaeMetricsSink metrics, SaeSerdes serdes) {
+      KStream<byte[], Scored> judged, AppConfig config, SaeMetricsSink metrics, SaeSerdes serdes) {
     TrainerSettings settings = TrainerSettings.of(config);
     TrainingSampler sampler = new TrainingSampler(config.sampleRate(), settings.trainer().seed());
+    boolean skipAnomalies = config.skipAnomaliesInTraining();
     SampleFetcher.Factory fetchers = KafkaSampleFetcher.factory(config.inputTopic(),
         new InputValidator(serdes.inputVector(), config.inputDim(), limits(config)), REPLAY_FETCH_TIMEOUT);
-    valid
-        .filter((k, v) -> sampler.test(v.id()), Named.as("train-sample"))
+    judged
+        .filter((k, s) -> !(skipAnomalies && s.verdict().anomaly()) && sampler.test(s.input().id()),
+            Named.as("train-sample"))
         .process(ToTrainingSample::new, Named.as("to-training-sample"))
         .repartition(
             Repartitioned.<String, TrainingSample>as(TRAINING_TOPIC)
@@ -162,19 +171,22 @@ public final class SaeTopology {
         .to(config.modelTopic(), Produced.with(Serdes.String(), serdes.modelChunk()).withName("model-sink"));
   }
 
-  private static void score(
+  private static KStream<byte[], Scored> score(
       KStream<byte[], ValidInput> valid, AppConfig config, SaeMetricsSink metrics, SaeSerdes serdes) {
     Supplier<SaeModel> initial = new Once<>(() -> InitialModel.of(config.trainerConfig()));
-    int top = config.anomalySettings().topDimensions();
+    AnomalySettings anomaly = config.anomalySettings();
+    int top = anomaly.topDimensions();
+    int handover = anomaly.handsOver() ? anomaly.handoverRecords() : 0;
+    long samplesPerVersion = config.trainerConfig().batchSize();
     KStream<byte[], Scored> judged =
         valid
             .process(
                 () -> new ScoringProcessor(initial, MODEL_STORE, config.gemmBackend(),
-                    config.scoreBatchSize(), config.scoreBatchMaxWaitMs(), metrics),
+                    config.scoreBatchSize(), config.scoreBatchMaxWaitMs(), handover, metrics),
                 Named.as("scorer"),
                 ScoringProcessor.BUFFER_STORE)
             .process(
-                () -> new AnomalyProcessor(config.anomalySettings(), metrics),
+                () -> new AnomalyProcessor(anomaly, samplesPerVersion, metrics),
                 Named.as("detect-anomalies"),
                 AnomalyProcessor.STORE);
     judged
@@ -184,21 +196,18 @@ public final class SaeTopology {
         .mapValues(s -> counted(metrics, "scores", OutputRecords.score(s)), Named.as("to-score"))
         .to(config.scoresTopic(), Produced.with(Serdes.ByteArray(), serdes.reconstructionScore()).withName("scores-sink"));
     judged
-        .filter((k, s) -> s.verdict().anomaly(), Named.as("anomalies"))
+        .filter((k, s) -> s.verdict().alert(), Named.as("anomalies"))
         .mapValues(s -> counted(metrics, "alerts", OutputRecords.alert(s, top)), Named.as("to-alert"))
         .to(config.alertsTopic(), Produced.with(Serdes.ByteArray(), serdes.anomalyAlert()).withName("alerts-sink"));
+    return judged;
   }
 
   /** Keys a sample by its id and records where it is in the input topic (for the replay log). */
-  private static final class ToTrainingSample extends ContextualProcessor<byte[], ValidInput, String, TrainingSample> {
+  private static final class ToTrainingSample extends ContextualProcessor<byte[], Scored, String, TrainingSample> {
     @Override
-    public void process(Record<byte[], ValidInput> record) {
-      InputRef source = context().recordMetadata()
-          .filter(m -> m.partition() >= 0 && m.offset() >= 0)
-          .map(m -> new InputRef(m.partition(), m.offset()))
-          .orElse(null);
-      ValidInput v = record.value();
-      context().forward(record.withKey(v.id()).withValue(TrainingSample.of(v, source)));
+    public void process(Record<byte[], Scored> record) {
+      ValidInput v = record.value().input();
+      context().forward(record.withKey(v.id()).withValue(TrainingSample.of(v, record.value().source())));
     }
   }
 

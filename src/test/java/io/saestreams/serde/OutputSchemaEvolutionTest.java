@@ -64,4 +64,38 @@ class OutputSchemaEvolutionTest {
     assertThat(ReconstructionScore.getClassSchema().getField("threshold").schema().getType())
         .isEqualTo(Schema.Type.UNION);
   }
+
+  /**
+   * Grades, expected and actual values and runs were added with defaults: readers of the current
+   * schemas read records of the previous ones (BACKWARD) and readers of the previous ones read
+   * current records (FORWARD), so producers and consumers can be updated in any order.
+   */
+  @Test
+  void gradesAndRunsEvolveCompatiblyBothWays() throws IOException {
+    Schema[][] pairs = {
+      {fixture("ReconstructionScore-2.avsc"), ReconstructionScore.getClassSchema()},
+      {fixture("AnomalyAlert-1.avsc"), io.saestreams.avro.AnomalyAlert.getClassSchema()},
+    };
+    for (Schema[] p : pairs) {
+      assertThat(SchemaCompatibility.checkReaderWriterCompatibility(p[1], p[0]).getType())
+          .as("%s: new reads old", p[1].getName()).isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+      assertThat(SchemaCompatibility.checkReaderWriterCompatibility(p[0], p[1]).getType())
+          .as("%s: old reads new", p[1].getName()).isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+    }
+    GenericRecord old = new GenericData.Record(pairs[0][0]);
+    old.put("id", "a");
+    old.put("timestamp", 5L);
+    old.put("modelVersion", 3L);
+    old.put("error", 0.25);
+    old.put("score", 1.5);
+    old.put("threshold", 0.75);
+    old.put("anomaly", false);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    BinaryEncoder enc = EncoderFactory.get().binaryEncoder(bytes, null);
+    new GenericDatumWriter<GenericRecord>(pairs[0][0]).write(old, enc);
+    enc.flush();
+    GenericRecord read = new GenericDatumReader<GenericRecord>(pairs[0][0], pairs[0][1])
+        .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+    assertThat(read.get("grade")).isEqualTo(0.0);
+  }
 }

@@ -16,6 +16,7 @@ import io.saestreams.registry.SchemaRegistryClient;
 import io.saestreams.serde.AvroDecodeException;
 import io.saestreams.serde.DecodeFailure;
 import io.saestreams.stream.anomaly.AlertExplainer;
+import io.saestreams.stream.anomaly.AnomalyDetector;
 import io.saestreams.stream.config.AppConfig;
 import io.saestreams.stream.modelstore.Chunks;
 import io.saestreams.stream.modelstore.InitialModel;
@@ -385,7 +386,8 @@ class SaeTopologyTest {
 
   @Test
   void outliersAfterWarmUpRaiseExplainedAlerts() {
-    open(Map.of(AppConfig.TRAIN_SAMPLE_RATE_CONFIG, 0.0, AppConfig.ANOMALY_TOP_DIMENSIONS_CONFIG, 2));
+    open(Map.of(AppConfig.TRAIN_SAMPLE_RATE_CONFIG, 0.0, AppConfig.ANOMALY_TOP_DIMENSIONS_CONFIG, 2,
+        AppConfig.ANOMALY_THRESHOLD_MODE_CONFIG, "sigmas", AppConfig.ANOMALY_MIN_TRAINED_SAMPLES_CONFIG, 0L));
     Random r = new Random(6);
     for (int i = 0; i < 60; i++) {
       float[] x = randomVector(r);
@@ -430,10 +432,170 @@ class SaeTopologyTest {
 
   @Test
   void anomalyStateIsKeptInItsStore() {
-    open(Map.of(AppConfig.TRAIN_SAMPLE_RATE_CONFIG, 0.0));
-    sae.send("a", new float[D]);
+    open(Map.of(AppConfig.TRAIN_SAMPLE_RATE_CONFIG, 0.0, AppConfig.ANOMALY_MIN_TRAINED_SAMPLES_CONFIG, 0L));
     KeyValueStore<String, byte[]> store = sae.driver.getKeyValueStore("anomaly-detector");
-    assertThat(io.saestreams.stream.anomaly.AnomalyState.fromBytes(store.get("state")).count()).isEqualTo(1);
+    Random r = new Random(2);
+    for (int i = 0; i < 100; i++) {
+      sae.send("a" + i, randomVector(r));
+    }
+    byte[] saved = store.get("state");
+    AnomalyDetector restored = AnomalyDetector.fromBytes(sae.config.anomalySettings(), saved);
+    assertThat(restored.toBytes()).isEqualTo(saved);
+    sae.send("b", randomVector(r));
+    assertThat(store.get("state")).as("written with every record").isNotEqualTo(saved);
+  }
+
+  /** Sends a vector with its own event time. */
+  private void sendAt(String id, long timestamp, float[] x) {
+    sae.input.pipeInput(SaeDriver.key(id), sae.encode(SaeDriver.vector(id, timestamp, x)));
+  }
+
+  private static Map<String, Object> falseAlarmRate(Object... more) {
+    Map<String, Object> m = new java.util.HashMap<>(Map.of(
+        AppConfig.ANOMALY_MIN_TRAINED_SAMPLES_CONFIG, 0L,
+        AppConfig.ANOMALY_HANDOVER_RECORDS_CONFIG, 16,
+        AppConfig.ANOMALY_WARMUP_RECORDS_CONFIG, 50L,
+        AppConfig.ANOMALY_TOP_DIMENSIONS_CONFIG, 2));
+    for (int i = 0; i < more.length; i += 2) {
+      m.put((String) more[i], more[i + 1]);
+    }
+    return m;
+  }
+
+  /**
+   * In the default false-alarm-rate mode: no threshold while the detector learns the level and
+   * calibrates, then a run of three outliers raises one alert, graded, with the expected and
+   * actual values of its top dimensions and the run's start; every score carries its grade.
+   */
+  @Test
+  void aRunOfOutliersRaisesOneGradedExplainedAlert() {
+    open(falseAlarmRate(AppConfig.TRAIN_SAMPLE_RATE_CONFIG, 0.0));
+    Random r = new Random(6);
+    for (int i = 0; i < 300; i++) {
+      sendAt("n" + i, 1_000 + i, randomVector(r));
+    }
+    List<ReconstructionScore> warm = sae.scores.readValuesToList();
+    assertThat(warm.subList(0, 66)).allSatisfy(s -> assertThat(s.getThreshold()).isNull());
+    assertThat(warm.get(299).getThreshold()).isNotNull();
+    List<AnomalyAlert> falseAlarms = sae.alerts.readValuesToList();
+    assertThat(falseAlarms.size()).as("false alarms among 234 judged normals").isLessThanOrEqualTo(8);
+    float[][] spikes = new float[3][];
+    for (int k = 0; k < 3; k++) {
+      spikes[k] = randomVector(r);
+      spikes[k][3 + k] = 60f;
+      sendAt("spike" + k, 5_000 + k, spikes[k]);
+    }
+    sendAt("calm", 6_000, randomVector(r));
+    List<ReconstructionScore> scores = sae.scores.readValuesToList();
+    assertThat(scores).extracting(ReconstructionScore::getAnomaly).containsExactly(true, true, true, false);
+    assertThat(scores.get(0).getGrade()).isCloseTo(1 - scores.get(0).getThreshold() / scores.get(0).getError(), within(1e-12));
+    assertThat(scores.get(3).getGrade()).isZero();
+    List<AnomalyAlert> alerts = sae.alerts.readValuesToList();
+    assertThat(alerts).hasSize(1);
+    AnomalyAlert a = alerts.get(0);
+    assertThat(a.getId()).isEqualTo("spike0");
+    assertThat(a.getRunStart()).isEqualTo(Instant.ofEpochMilli(5_000));
+    assertThat(a.getRunLength()).isEqualTo(1);
+    assertThat(a.getGrade()).isEqualTo(scores.get(0).getGrade()).isGreaterThan(0.5);
+    SaeModel.Scorer reference = InitialModel.of(sae.config.trainerConfig()).scorer(Gemms.create("java"), 1);
+    reference.score(spikes[0], 1);
+    float[] xHat = new float[D];
+    reference.reconstruction(0, xHat);
+    AlertExplainer.Explanation top = AlertExplainer.explain(spikes[0], xHat, 2);
+    assertThat(a.getTopDimensions()).containsExactly(top.dimensions()[0], top.dimensions()[1]);
+    for (int j = 0; j < 2; j++) {
+      int dim = top.dimensions()[j];
+      assertThat(a.getActualValues().get(j)).isEqualTo((double) spikes[0][dim]);
+      assertThat(a.getExpectedValues().get(j)).isEqualTo((double) xHat[dim]);
+    }
+    assertThat(a.getReason()).contains("grade").contains("expected").contains("actual");
+  }
+
+  @Test
+  void inRecordAlertModeEveryAnomalousRecordAlerts() {
+    open(falseAlarmRate(AppConfig.TRAIN_SAMPLE_RATE_CONFIG, 0.0, AppConfig.ANOMALY_ALERT_MODE_CONFIG, "record"));
+    Random r = new Random(6);
+    for (int i = 0; i < 300; i++) {
+      sae.send("n" + i, randomVector(r));
+    }
+    sae.alerts.readValuesToList();
+    for (int k = 0; k < 3; k++) {
+      float[] x = randomVector(r);
+      x[5] = 60f;
+      sae.send("spike" + k, x);
+    }
+    assertThat(sae.alerts.readValuesToList()).extracting(AnomalyAlert::getRunLength).containsExactly(1L, 2L, 3L);
+  }
+
+  /** The internal training topic: the ids the trainer was given. */
+  private List<String> trainedIds() {
+    return sae.driver.createOutputTopic("sae-test-" + SaeTopology.TRAINING_TOPIC + "-repartition",
+            new org.apache.kafka.common.serialization.StringDeserializer(),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+        .readKeyValuesToList().stream().map(kv -> kv.key).toList();
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void anomaliesAreNotTrainedOnUnlessAskedTo(boolean skip) {
+    open(falseAlarmRate(AppConfig.TRAIN_SKIP_ANOMALIES_CONFIG, skip,
+        AppConfig.MODEL_PUBLISH_INTERVAL_STEPS_CONFIG, 100_000, AppConfig.TRAIN_CHECKPOINT_INTERVAL_STEPS_CONFIG, 100_000));
+    Random r = new Random(7);
+    for (int i = 0; i < 300; i++) {
+      sae.send("n" + i, randomVector(r));
+    }
+    float[] x = randomVector(r);
+    x[2] = 80f;
+    sae.send("spike", x);
+    sae.send("after", randomVector(r));
+    List<ReconstructionScore> scores = sae.scores.readValuesToList();
+    List<String> flagged = scores.stream().filter(ReconstructionScore::getAnomaly).map(ReconstructionScore::getId).toList();
+    assertThat(flagged).contains("spike");
+    List<String> trained = trainedIds();
+    assertThat(trained).contains("after", "n0", "n299");
+    if (skip) {
+      assertThat(trained).doesNotContainAnyElementsOf(flagged).hasSize(scores.size() - flagged.size());
+    } else {
+      assertThat(trained).contains("spike").hasSize(scores.size());
+    }
+  }
+
+  /**
+   * No alert and a null threshold while the scoring model is immature (the initial version 0,
+   * trained on nothing); a version trained on enough samples arrives and, once the detector has
+   * calibrated on it, outliers alert.
+   */
+  @Test
+  void anImmatureModelRaisesNoAlert() {
+    open(falseAlarmRate(AppConfig.TRAIN_SAMPLE_RATE_CONFIG, 0.0, AppConfig.ANOMALY_MIN_TRAINED_SAMPLES_CONFIG, 1_000L));
+    Random r = new Random(9);
+    for (int i = 0; i < 300; i++) {
+      float[] x = randomVector(r);
+      if (i % 50 == 49) {
+        x[1] = 80f;
+      }
+      sae.send("n" + i, x);
+    }
+    assertThat(sae.scores.readValuesToList()).allSatisfy(s -> {
+      assertThat(s.getAnomaly()).isFalse();
+      assertThat(s.getThreshold()).isNull();
+    });
+    assertThat(sae.alerts.isEmpty()).isTrue();
+    // version 250 of a 4-sample batch: trained on 1,000 samples
+    SaeModel base = InitialModel.of(sae.config.trainerConfig());
+    for (ModelChunk c : chunksOf(250, base, 0)) {
+      sae.modelIn.pipeInput(Integer.toString(c.getChunkIndex()), c);
+    }
+    for (int i = 0; i < 300; i++) {
+      sae.send("m" + i, randomVector(r));
+    }
+    float[] x = randomVector(r);
+    x[1] = 80f;
+    sae.send("spike", x);
+    List<ReconstructionScore> scores = sae.scores.readValuesToList();
+    assertThat(scores.get(scores.size() - 1).getModelVersion()).isEqualTo(250);
+    assertThat(scores.get(scores.size() - 1).getAnomaly()).isTrue();
+    assertThat(sae.alerts.readValuesToList()).extracting(AnomalyAlert::getId).contains("spike");
   }
 
   /** The metrics sink constant under a short name. */

@@ -57,11 +57,17 @@ public final class AlertExplainer {
     return new Explanation(dims, shares);
   }
 
-  /** A one-line reason, e.g. "error 0.52 > threshold 0.1 (6.3σ); dims 3 (41%), 7 (20%)". */
-  public static String reason(AnomalyVerdict verdict, Explanation explanation) {
+  /**
+   * A one-line reason, e.g. "reconstruction error 0.52 exceeds threshold 0.1 (grade 0.81); largest
+   * residuals in dimensions 3 (41%: 0.9 expected, 4.1 actual), 7 (20%: ...)".
+   */
+  public static String reason(AnomalyVerdict verdict, Explanation explanation, float[] x, float[] reconstruction) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "reconstruction error %.4g exceeds threshold %.4g (%.1f sigma)",
-        verdict.error(), verdict.threshold(), verdict.score()));
+    sb.append(String.format(Locale.ROOT, "reconstruction error %.4g exceeds threshold %.4g (grade %.2f)",
+        verdict.error(), verdict.threshold(), verdict.grade()));
+    if (verdict.runLength() > 1) {
+      sb.append(String.format(Locale.ROOT, ", record %d of a run", verdict.runLength()));
+    }
     if (explanation.dimensions().length > 0) {
       sb.append("; largest residuals in dimension");
       sb.append(explanation.dimensions().length > 1 ? "s " : " ");
@@ -69,8 +75,9 @@ public final class AlertExplainer {
         if (j > 0) {
           sb.append(", ");
         }
-        sb.append(String.format(Locale.ROOT, "%d (%.0f%%)", explanation.dimensions()[j],
-            100 * explanation.shares()[j]));
+        int d = explanation.dimensions()[j];
+        sb.append(String.format(Locale.ROOT, "%d (%.0f%%: %.3g expected, %.3g actual)", d,
+            100 * explanation.shares()[j], reconstruction[d], x[d]));
       }
     }
     return sb.toString();

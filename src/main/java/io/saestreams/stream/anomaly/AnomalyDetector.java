@@ -1,78 +1,127 @@
 package io.saestreams.stream.anomaly;
 
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
 /**
- * An adaptive threshold on reconstruction error. It tracks the exponentially weighted mean μ and
- * variance σ² of y = log(error) (errors are positive and skewed; their log is closer to normal),
- * with weight α_n = max(1/n, 1 − λ) so the first records get their exact running moments, and
- * flags an error above exp(μ + k·σ) once {@code warmupRecords} have been seen. An anomalous y
- * enters the moments clipped to μ + k·σ: single outliers barely move the threshold, while a
- * lasting level shift pulls it along within a few windows.
+ * Judges reconstruction errors, one partition's stream of them in order: the threshold of the
+ * configured {@link ThresholdMode}, model maturity (no alerts until the scoring version was trained
+ * on {@code minTrainedSamples} samples; such records are not learnt from either), runs of
+ * consecutive anomalies (and which of their records alert), and the grade of each anomaly.
  *
- * <p>The incremental update is the one of Finch, "Incremental calculation of weighted mean and
- * variance" (2009): δ = y − μ; μ += α·δ; σ² = (1 − α)(σ² + α·δ²). Not thread-safe.
+ * <p>The whole state is {@link #toBytes()}; a detector restored from it judges the continuation of
+ * the stream exactly as the one that saved it would have. The topology keeps it in a changelogged
+ * store, {@code evaluate --anomaly} in memory: both run this code. Not thread-safe.
  */
 public final class AnomalyDetector {
-  /** Errors are floored here before the logarithm (an exact reconstruction has error 0). */
-  static final double MIN_ERROR = 1e-30;
-
-  /** Floor of σ in log units, so a constant error stream does not make every wobble an alert. */
-  static final double MIN_STD = 1e-3;
+  private static final byte FORMAT = 2;
 
   private final AnomalySettings settings;
-  private long count;
-  private double mean;
-  private double variance;
+  private SigmaThreshold sigmas;
+  private FalseAlarmRateThreshold falseAlarms;
+  private long runStart = -1;
+  private long runLength;
 
   public AnomalyDetector(AnomalySettings settings) {
-    this(settings, AnomalyState.EMPTY);
-  }
-
-  public AnomalyDetector(AnomalySettings settings, AnomalyState state) {
     this.settings = settings;
-    this.count = state.count();
-    this.mean = state.mean();
-    this.variance = state.variance();
-  }
-
-  /** Judges {@code error} against what was seen before it, then learns from it. */
-  public AnomalyVerdict observe(double error) {
-    boolean warm = count >= Math.max(2, settings.warmupRecords());
-    if (!(error >= 0) || Double.isInfinite(error)) {
-      return new AnomalyVerdict(error, Double.POSITIVE_INFINITY, warm ? threshold() : Double.NaN, true);
+    if (settings.mode() == ThresholdMode.SIGMAS) {
+      sigmas = new SigmaThreshold(settings);
+    } else {
+      falseAlarms = new FalseAlarmRateThreshold(settings);
     }
-    double y = Math.log(Math.max(error, MIN_ERROR));
-    double std = std();
-    double limit = mean + settings.thresholdSigmas() * std;
-    double score = count >= 2 && std > 0 ? (y - mean) / std : 0; // never NaN (0/0)
-    boolean anomaly = warm && y > limit;
-    AnomalyVerdict verdict = new AnomalyVerdict(error, score, warm ? Math.exp(limit) : Double.NaN, anomaly);
-    update(warm ? Math.min(y, limit) : y);
-    return verdict;
   }
 
-  /** The current threshold on the error (meaningful once warm). */
+  public AnomalySettings settings() {
+    return settings;
+  }
+
+  /** Judges {@code o} against what was seen before it, then learns from it. */
+  public AnomalyVerdict observe(Observation o) {
+    Judgement j;
+    if (o.trainedSamples() < settings.minTrainedSamples()) {
+      j = Judgement.NONE;
+    } else if (sigmas != null) {
+      j = sigmas.observe(o.error());
+    } else {
+      j = falseAlarms.observe(o);
+    }
+    if (j.anomaly()) {
+      if (runLength == 0) {
+        runStart = o.timestamp();
+      }
+      runLength++;
+    } else {
+      runLength = 0;
+      runStart = -1;
+    }
+    double e = o.error();
+    double grade = !j.anomaly() ? 0
+        : Double.isFinite(e) && e > 0 && Double.isFinite(j.threshold()) ? Math.max(0, 1 - j.threshold() / e) : 1;
+    boolean alert = j.anomaly() && (settings.alertMode() == AlertMode.RECORD || runLength == 1);
+    return new AnomalyVerdict(e, j.score(), j.threshold(), j.anomaly(), grade, alert,
+        j.anomaly() ? runStart : -1, runLength);
+  }
+
+  /** The threshold on the error in force now; NaN while there is none. */
   public double threshold() {
-    return Math.exp(mean + settings.thresholdSigmas() * std());
+    if (sigmas != null) {
+      return sigmas.isWarm() ? sigmas.threshold() : Double.NaN;
+    }
+    return falseAlarms.threshold();
   }
 
-  public boolean isWarm() {
-    return count >= Math.max(2, settings.warmupRecords());
+  // ---------------------------------------------------------------- state
+
+  /** Format 2: format, mode ordinal, run start, run length, then the mode's own state. */
+  public byte[] toBytes() {
+    byte[] part = sigmas != null ? sigmas.state().toBytes() : falseAlarms.toBytes();
+    return ByteBuffer.allocate(1 + 1 + 8 + 8 + part.length)
+        .put(FORMAT).put((byte) settings.mode().ordinal()).putLong(runStart).putLong(runLength).put(part).array();
   }
 
-  public AnomalyState state() {
-    return new AnomalyState(count, mean, variance);
-  }
-
-  private double std() {
-    return Math.max(Math.sqrt(variance), MIN_STD);
-  }
-
-  private void update(double y) {
-    count++;
-    double alpha = Math.max(1.0 / count, 1 - settings.decay());
-    double delta = y - mean;
-    double step = alpha * delta;
-    mean += step;
-    variance = (1 - alpha) * (variance + delta * step);
+  /**
+   * Restores {@link #toBytes()} under {@code settings}. A state of the other mode (the setting was
+   * changed) is dropped: the detector starts afresh. The 25-byte state of the version before
+   * false-alarm rates is read as sigmas-mode moments. Throws IllegalArgumentException on bytes
+   * that are none of these.
+   */
+  public static AnomalyDetector fromBytes(AnomalySettings settings, byte[] bytes) {
+    AnomalyDetector d = new AnomalyDetector(settings);
+    if (bytes.length > 0 && bytes[0] == 1) {
+      AnomalyState legacy = AnomalyState.fromBytes(bytes);
+      if (d.sigmas != null) {
+        d.sigmas = new SigmaThreshold(settings, legacy);
+      }
+      return d;
+    }
+    try {
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      byte format = b.get();
+      if (format != FORMAT) {
+        throw new IllegalArgumentException("not an anomaly detector state: format " + format + ", expected " + FORMAT);
+      }
+      int mode = b.get();
+      if (mode < 0 || mode >= ThresholdMode.values().length) {
+        throw new IllegalArgumentException("not an anomaly detector state: mode " + mode);
+      }
+      if (ThresholdMode.values()[mode] != settings.mode()) {
+        return d;
+      }
+      d.runStart = b.getLong();
+      d.runLength = b.getLong();
+      if (d.runLength < 0) {
+        throw new IllegalArgumentException("not an anomaly detector state: run length " + d.runLength);
+      }
+      byte[] part = Arrays.copyOfRange(bytes, b.position(), bytes.length);
+      if (d.sigmas != null) {
+        d.sigmas = new SigmaThreshold(settings, AnomalyState.fromBytes(part));
+      } else {
+        d.falseAlarms = FalseAlarmRateThreshold.fromBytes(settings, part);
+      }
+      return d;
+    } catch (BufferUnderflowException e) {
+      throw new IllegalArgumentException("truncated anomaly detector state of " + bytes.length + " bytes", e);
+    }
   }
 }

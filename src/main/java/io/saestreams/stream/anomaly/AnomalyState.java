@@ -4,8 +4,13 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 
 /**
- * What an {@link AnomalyDetector} has learnt: records observed and the exponentially weighted
- * mean and variance of their log error. Serialises to 25 bytes.
+ * Exponentially weighted moments of the log error: records observed and the weighted mean and
+ * variance — what the sigmas threshold mode ({@link SigmaThreshold}) has learnt, and the level
+ * and spread of the false-alarm-rate mode. Serialises to 25 bytes.
+ *
+ * <p>{@link #add} is the incremental update of Finch, "Incremental calculation of weighted mean
+ * and variance" (2009), with weight α_n = max(1/n, 1 − λ), so that the first records get their
+ * exact running moments: δ = y − μ; μ += α·δ; σ² = (1 − α)(σ² + α·δ²).
  */
 public record AnomalyState(long count, double mean, double variance) {
   /** Nothing observed yet. */
@@ -19,6 +24,20 @@ public record AnomalyState(long count, double mean, double variance) {
       throw new IllegalArgumentException(
           "invalid anomaly state: count=" + count + " mean=" + mean + " variance=" + variance);
     }
+  }
+
+  /** The moments after one more value {@code y}, with decay λ = {@code decay}. */
+  public AnomalyState add(double y, double decay) {
+    long n = count + 1;
+    double alpha = Math.max(1.0 / n, 1 - decay);
+    double delta = y - mean;
+    double step = alpha * delta;
+    return new AnomalyState(n, mean + step, (1 - alpha) * (variance + delta * step));
+  }
+
+  /** The standard deviation, floored at {@code min}. */
+  public double std(double min) {
+    return Math.max(Math.sqrt(variance), min);
   }
 
   public byte[] toBytes() {

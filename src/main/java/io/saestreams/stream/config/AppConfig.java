@@ -6,7 +6,9 @@ import io.saestreams.model.OptimizerKind;
 import io.saestreams.model.SaeConfig;
 import io.saestreams.model.Sparsity;
 import io.saestreams.model.linalg.Gemms;
+import io.saestreams.stream.anomaly.AlertMode;
 import io.saestreams.stream.anomaly.AnomalySettings;
+import io.saestreams.stream.anomaly.ThresholdMode;
 import io.saestreams.train.DecoderBiasInit;
 import io.saestreams.train.Revival;
 import io.saestreams.train.TrainerConfig;
@@ -186,16 +188,45 @@ public final class AppConfig extends AbstractConfig {
           + " that batching adds.";
 
   // ---- anomaly ----------------------------------------------------------------------------------
+  public static final String ANOMALY_THRESHOLD_MODE_CONFIG = "anomaly.threshold.mode";
+  public static final String ANOMALY_THRESHOLD_MODE_DOC =
+      "How the anomaly threshold is set: false-alarm-rate (the (1 - q) quantile of recent normal errors,"
+          + " q = anomaly.false.alarm.rate) or sigmas (exp(mean + k * std) of the log error,"
+          + " k = anomaly.threshold.sigmas).";
+  public static final String ANOMALY_FALSE_ALARM_RATE_CONFIG = "anomaly.false.alarm.rate";
+  public static final String ANOMALY_FALSE_ALARM_RATE_DOC =
+      "Fraction q of normal records you accept to see flagged (false-alarm-rate mode), in (0, 0.25]."
+          + " Below about 0.02 the tail is extrapolated by a generalised Pareto fit (peaks over threshold).";
   public static final String ANOMALY_WARMUP_RECORDS_CONFIG = "anomaly.warmup.records";
-  public static final String ANOMALY_WARMUP_RECORDS_DOC = "Records scored (per partition) before any alert.";
+  public static final String ANOMALY_WARMUP_RECORDS_DOC =
+      "Records (per partition, from a mature model) a threshold is calibrated on before any alert;"
+          + " in false-alarm-rate mode counted within [50, 2000].";
+  public static final String ANOMALY_MIN_TRAINED_SAMPLES_CONFIG = "anomaly.min.trained.samples";
+  public static final String ANOMALY_MIN_TRAINED_SAMPLES_DOC =
+      "No alert, and no threshold, until the scoring model was trained on this many samples (model"
+          + " version x train.batch.size); until then scores carry anomaly=false and a null threshold.";
+  public static final String ANOMALY_HANDOVER_RECORDS_CONFIG = "anomaly.handover.records";
+  public static final String ANOMALY_HANDOVER_RECORDS_DOC =
+      "Records a newly published model version scores alongside the version in force before it takes"
+          + " over (false-alarm-rate mode): the detector learns the new version's error level from the"
+          + " paired errors, so a version switch raises no burst of false alarms.";
+  public static final String ANOMALY_ALERT_MODE_CONFIG = "anomaly.alert.mode";
+  public static final String ANOMALY_ALERT_MODE_DOC =
+      "run: one alert per run of consecutive anomalous records (per partition), at its first record;"
+          + " record: one alert per anomalous record.";
   public static final String ANOMALY_THRESHOLD_SIGMAS_CONFIG = "anomaly.threshold.sigmas";
   public static final String ANOMALY_THRESHOLD_SIGMAS_DOC =
-      "Threshold = exp(mean + sigmas * std) of the running log reconstruction error.";
+      "sigmas mode: threshold = exp(mean + sigmas * std) of the running log reconstruction error.";
   public static final String ANOMALY_WINDOW_DECAY_CONFIG = "anomaly.window.decay";
   public static final String ANOMALY_WINDOW_DECAY_DOC =
-      "Per-record decay of the running mean and variance (effective window 1/(1-decay) records).";
+      "Per-record decay of the running error level (false-alarm-rate mode) or of the running mean and"
+          + " variance of the log error (sigmas mode); effective window 1/(1-decay) records.";
   public static final String ANOMALY_TOP_DIMENSIONS_CONFIG = "anomaly.top.dimensions";
   public static final String ANOMALY_TOP_DIMENSIONS_DOC = "Input dimensions named in an alert.";
+  public static final String TRAIN_SKIP_ANOMALIES_CONFIG = "train.skip.anomalies";
+  public static final String TRAIN_SKIP_ANOMALIES_DOC =
+      "Records flagged as anomalous are not trained on, so that a burst of anomalies does not teach"
+          + " the model that they are normal.";
 
   public static final String METRICS_HOST_CONFIG = "metrics.host";
   public static final String METRICS_HOST_DOC = "Address the Prometheus endpoint (/metrics, /health) binds to.";
@@ -283,10 +314,20 @@ public final class AppConfig extends AbstractConfig {
 
   public AnomalySettings anomalySettings() {
     return new AnomalySettings(
+        ThresholdMode.parse(getString(ANOMALY_THRESHOLD_MODE_CONFIG)),
+        getDouble(ANOMALY_FALSE_ALARM_RATE_CONFIG),
         getLong(ANOMALY_WARMUP_RECORDS_CONFIG),
         getDouble(ANOMALY_THRESHOLD_SIGMAS_CONFIG),
         getDouble(ANOMALY_WINDOW_DECAY_CONFIG),
-        getInt(ANOMALY_TOP_DIMENSIONS_CONFIG));
+        getInt(ANOMALY_TOP_DIMENSIONS_CONFIG),
+        getLong(ANOMALY_MIN_TRAINED_SAMPLES_CONFIG),
+        getInt(ANOMALY_HANDOVER_RECORDS_CONFIG),
+        AlertMode.parse(getString(ANOMALY_ALERT_MODE_CONFIG)));
+  }
+
+  /** Whether records flagged as anomalous are kept out of training. */
+  public boolean skipAnomaliesInTraining() {
+    return getBoolean(TRAIN_SKIP_ANOMALIES_CONFIG);
   }
 
   public String inputTopic() {
@@ -448,10 +489,16 @@ public final class AppConfig extends AbstractConfig {
         .define(GEMM_BACKEND_CONFIG, Type.STRING, "auto", Validators.oneOf(Gemms.NAMES.toArray(new String[0])), Importance.LOW, GEMM_BACKEND_DOC)
         .define(SCORE_BATCH_SIZE_CONFIG, Type.INT, 64, Range.between(1, MAX_SCORE_BATCH), Importance.MEDIUM, SCORE_BATCH_SIZE_DOC)
         .define(SCORE_BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, 20L, Range.atLeast(1), Importance.MEDIUM, SCORE_BATCH_MAX_WAIT_MS_DOC)
-        .define(ANOMALY_WARMUP_RECORDS_CONFIG, Type.LONG, 500L, Range.atLeast(0), Importance.MEDIUM, ANOMALY_WARMUP_RECORDS_DOC)
-        .define(ANOMALY_THRESHOLD_SIGMAS_CONFIG, Type.DOUBLE, 4.0, Validators.above(0), Importance.MEDIUM, ANOMALY_THRESHOLD_SIGMAS_DOC)
-        .define(ANOMALY_WINDOW_DECAY_CONFIG, Type.DOUBLE, 0.995, Validators.open(0, 1), Importance.MEDIUM, ANOMALY_WINDOW_DECAY_DOC)
-        .define(ANOMALY_TOP_DIMENSIONS_CONFIG, Type.INT, 5, Range.atLeast(1), Importance.LOW, ANOMALY_TOP_DIMENSIONS_DOC)
+        .define(ANOMALY_THRESHOLD_MODE_CONFIG, Type.STRING, AnomalySettings.DEFAULTS.mode().configName(), Validators.oneOf("false-alarm-rate", "sigmas"), Importance.HIGH, ANOMALY_THRESHOLD_MODE_DOC)
+        .define(ANOMALY_FALSE_ALARM_RATE_CONFIG, Type.DOUBLE, AnomalySettings.DEFAULTS.falseAlarmRate(), Range.between(Double.MIN_VALUE, 0.25), Importance.HIGH, ANOMALY_FALSE_ALARM_RATE_DOC)
+        .define(ANOMALY_WARMUP_RECORDS_CONFIG, Type.LONG, AnomalySettings.DEFAULTS.warmupRecords(), Range.atLeast(0), Importance.MEDIUM, ANOMALY_WARMUP_RECORDS_DOC)
+        .define(ANOMALY_MIN_TRAINED_SAMPLES_CONFIG, Type.LONG, AnomalySettings.DEFAULTS.minTrainedSamples(), Range.atLeast(0), Importance.MEDIUM, ANOMALY_MIN_TRAINED_SAMPLES_DOC)
+        .define(ANOMALY_HANDOVER_RECORDS_CONFIG, Type.INT, AnomalySettings.DEFAULTS.handoverRecords(), Range.between(AnomalySettings.MIN_HANDOVER_RECORDS, 100_000), Importance.LOW, ANOMALY_HANDOVER_RECORDS_DOC)
+        .define(ANOMALY_ALERT_MODE_CONFIG, Type.STRING, AnomalySettings.DEFAULTS.alertMode().configName(), Validators.oneOf("run", "record"), Importance.MEDIUM, ANOMALY_ALERT_MODE_DOC)
+        .define(ANOMALY_THRESHOLD_SIGMAS_CONFIG, Type.DOUBLE, AnomalySettings.DEFAULTS.thresholdSigmas(), Validators.above(0), Importance.MEDIUM, ANOMALY_THRESHOLD_SIGMAS_DOC)
+        .define(ANOMALY_WINDOW_DECAY_CONFIG, Type.DOUBLE, AnomalySettings.DEFAULTS.decay(), Validators.open(0, 1), Importance.MEDIUM, ANOMALY_WINDOW_DECAY_DOC)
+        .define(ANOMALY_TOP_DIMENSIONS_CONFIG, Type.INT, AnomalySettings.DEFAULTS.topDimensions(), Range.atLeast(1), Importance.LOW, ANOMALY_TOP_DIMENSIONS_DOC)
+        .define(TRAIN_SKIP_ANOMALIES_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, TRAIN_SKIP_ANOMALIES_DOC)
         .define(METRICS_HOST_CONFIG, Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.LOW, METRICS_HOST_DOC)
         .define(METRICS_PORT_CONFIG, Type.INT, 9404, Range.between(-1, 65535), Importance.MEDIUM, METRICS_PORT_DOC)
         .define(METRICS_LATENTS_CONFIG, Type.INT, 32, Range.between(0, 1024), Importance.LOW, METRICS_LATENTS_DOC);

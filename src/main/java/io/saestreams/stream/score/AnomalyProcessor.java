@@ -3,8 +3,8 @@ package io.saestreams.stream.score;
 import io.saestreams.metrics.SaeMetricsSink;
 import io.saestreams.stream.anomaly.AnomalyDetector;
 import io.saestreams.stream.anomaly.AnomalySettings;
-import io.saestreams.stream.anomaly.AnomalyState;
 import io.saestreams.stream.anomaly.AnomalyVerdict;
+import io.saestreams.stream.anomaly.Observation;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -12,20 +12,27 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Judges each scored input with this partition's {@link AnomalyDetector}, whose state lives in the
- * changelogged store {@value #STORE} (one entry per task) and so survives restarts and moves.
+ * changelogged store {@value #STORE} (one entry per task) and so survives restarts and moves: the
+ * state is written with every record, in the same transaction as the record's outputs.
  */
 public final class AnomalyProcessor implements Processor<byte[], Scored, byte[], Scored> {
   public static final String STORE = "anomaly-detector";
   static final String STATE_KEY = "state";
 
   private final AnomalySettings settings;
+  private final long samplesPerVersion;
   private final SaeMetricsSink metrics;
   private ProcessorContext<byte[], Scored> context;
   private KeyValueStore<String, byte[]> store;
   private AnomalyDetector detector;
 
-  public AnomalyProcessor(AnomalySettings settings, SaeMetricsSink metrics) {
+  /**
+   * @param samplesPerVersion samples one model version step stands for (the training batch size:
+   *     a version is the trainer's step count), to tell a model's maturity from its version
+   */
+  public AnomalyProcessor(AnomalySettings settings, long samplesPerVersion, SaeMetricsSink metrics) {
     this.settings = settings;
+    this.samplesPerVersion = samplesPerVersion;
     this.metrics = metrics;
   }
 
@@ -34,19 +41,26 @@ public final class AnomalyProcessor implements Processor<byte[], Scored, byte[],
     this.context = context;
     this.store = context.getStateStore(STORE);
     byte[] saved = store.get(STATE_KEY);
-    this.detector = new AnomalyDetector(settings, saved == null ? AnomalyState.EMPTY : AnomalyState.fromBytes(saved));
+    this.detector = saved == null ? new AnomalyDetector(settings) : AnomalyDetector.fromBytes(settings, saved);
   }
 
   @Override
   public void process(Record<byte[], Scored> record) {
-    AnomalyVerdict verdict = detector.observe(record.value().error());
-    store.put(STATE_KEY, detector.state().toBytes());
-    if (detector.isWarm()) {
-      metrics.anomalyThreshold(detector.threshold());
+    Scored s = record.value();
+    Observation o = new Observation(s.error(), s.modelVersion(), trainedSamples(s.modelVersion()),
+        s.input().timestamp(), s.shadowVersion(), s.shadowError());
+    AnomalyVerdict verdict = detector.observe(o);
+    store.put(STATE_KEY, detector.toBytes());
+    if (verdict.hasThreshold()) {
+      metrics.anomalyThreshold(verdict.threshold());
     }
     if (verdict.anomaly()) {
       metrics.anomaly();
     }
-    context.forward(record.withValue(record.value().withVerdict(verdict)));
+    context.forward(record.withValue(s.withVerdict(verdict)));
+  }
+
+  private long trainedSamples(long version) {
+    return version > Long.MAX_VALUE / Math.max(1, samplesPerVersion) ? Long.MAX_VALUE : version * samplesPerVersion;
   }
 }

@@ -38,6 +38,7 @@ public final class OutputRecords {
         .setScore(s.verdict().score())
         .setThreshold(Double.isFinite(s.verdict().threshold()) ? s.verdict().threshold() : null)
         .setAnomaly(s.verdict().anomaly())
+        .setGrade(s.verdict().grade())
         .build();
   }
 
@@ -46,9 +47,14 @@ public final class OutputRecords {
     AlertExplainer.Explanation e = AlertExplainer.explain(s.input().values(), s.reconstruction(), top);
     List<Integer> dims = new ArrayList<>(e.dimensions().length);
     List<Double> shares = new ArrayList<>(e.shares().length);
+    List<Double> expected = new ArrayList<>(e.dimensions().length);
+    List<Double> actual = new ArrayList<>(e.dimensions().length);
     for (int i = 0; i < e.dimensions().length; i++) {
-      dims.add(e.dimensions()[i]);
+      int dim = e.dimensions()[i];
+      dims.add(dim);
       shares.add(e.shares()[i]);
+      expected.add((double) s.reconstruction()[dim]);
+      actual.add((double) s.input().values()[dim]);
     }
     return AnomalyAlert.newBuilder()
         .setId(s.input().id())
@@ -59,8 +65,13 @@ public final class OutputRecords {
         .setScore(s.verdict().score())
         .setTopDimensions(dims)
         .setTopContributions(shares)
-        .setReason(AlertExplainer.reason(s.verdict(), e))
+        .setReason(AlertExplainer.reason(s.verdict(), e, s.input().values(), s.reconstruction()))
         .setAttributes(s.input().attributes())
+        .setGrade(s.verdict().grade())
+        .setExpectedValues(expected)
+        .setActualValues(actual)
+        .setRunStart(Instant.ofEpochMilli(Math.max(0, s.verdict().runStart())))
+        .setRunLength(Math.max(1, s.verdict().runLength()))
         .build();
   }
 }

@@ -1,5 +1,6 @@
 package io.saestreams.stream.score;
 
+import io.saestreams.stream.training.InputRef;
 import io.saestreams.stream.validate.ValidInput;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -14,26 +15,31 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * A valid input waiting in the scoring buffer: everything its output records need — the input
- * record's key, timestamp and headers, and the validated input.
+ * record's key, timestamp and headers, the validated input, and where it is in the input topic
+ * (the training path downstream of the scorer records it in the replay log; a batch encoded by
+ * the punctuator or by a later record has no record metadata of its own).
  *
- * <p>The stored form (big-endian): format byte 1; key (length −1 = null); timestamp; header count,
+ * <p>The stored form (big-endian): format byte 2; key (length −1 = null); timestamp; header count,
  * then per header its UTF-8 name and value (length −1 = null); id; event timestamp; value count
- * and float32 values; attribute count (−1 = null), then UTF-8 name and value per attribute.
+ * and float32 values; attribute count (−1 = null), then UTF-8 name and value per attribute; source
+ * partition (−1 = unknown) and offset. Format 1 (before the source) is still read, as unknown.
  *
  * @param seq position in the task's arrival order (the store key)
+ * @param source the input's record in the input topic, or null when unknown
  */
-record PendingInput(long seq, byte[] key, long timestamp, Headers headers, ValidInput input) {
-  static final byte FORMAT = 1;
+record PendingInput(long seq, byte[] key, long timestamp, Headers headers, ValidInput input, InputRef source) {
+  static final byte FORMAT = 2;
+  static final byte FORMAT_WITHOUT_SOURCE = 1;
 
-  static PendingInput of(long seq, Record<byte[], ValidInput> record) {
-    return new PendingInput(seq, record.key(), record.timestamp(), record.headers(), record.value());
+  static PendingInput of(long seq, Record<byte[], ValidInput> record, InputRef source) {
+    return new PendingInput(seq, record.key(), record.timestamp(), record.headers(), record.value(), source);
   }
 
   byte[] encode() {
     Header[] hs = headers.toArray();
     byte[][] attrs = attributeBytes(input.attributes());
     byte[] id = utf8(input.id());
-    int size = 1 + len(key) + 8 + 4 + len(id) + 8 + 4 + 4 * input.values().length + 4;
+    int size = 1 + len(key) + 8 + 4 + len(id) + 8 + 4 + 4 * input.values().length + 4 + 4 + 8;
     byte[][] headerBytes = new byte[2 * hs.length][];
     for (int i = 0; i < hs.length; i++) {
       headerBytes[2 * i] = utf8(hs[i].key());
@@ -60,6 +66,8 @@ record PendingInput(long seq, byte[] key, long timestamp, Headers headers, Valid
     for (byte[] a : attrs) {
       put(b, a);
     }
+    b.putInt(source == null ? -1 : source.partition());
+    b.putLong(source == null ? -1 : source.offset());
     return b.array();
   }
 
@@ -67,8 +75,9 @@ record PendingInput(long seq, byte[] key, long timestamp, Headers headers, Valid
     try {
       ByteBuffer b = ByteBuffer.wrap(bytes);
       byte format = b.get();
-      if (format != FORMAT) {
-        throw new SerializationException("buffered input of format " + format + "; expected " + FORMAT);
+      if (format != FORMAT && format != FORMAT_WITHOUT_SOURCE) {
+        throw new SerializationException(
+            "buffered input of format " + format + "; expected " + FORMAT_WITHOUT_SOURCE + " or " + FORMAT);
       }
       byte[] key = get(b);
       long timestamp = b.getLong();
@@ -90,10 +99,16 @@ record PendingInput(long seq, byte[] key, long timestamp, Headers headers, Valid
           attributes.put(string(get(b)), string(get(b)));
         }
       }
+      InputRef source = null;
+      if (format == FORMAT) {
+        int partition = b.getInt();
+        long offset = b.getLong();
+        source = partition >= 0 && offset >= 0 ? new InputRef(partition, offset) : null;
+      }
       if (b.hasRemaining()) {
         throw new SerializationException("buffered input has " + b.remaining() + " trailing bytes");
       }
-      return new PendingInput(seq, key, timestamp, headers, new ValidInput(id, eventTime, values, attributes));
+      return new PendingInput(seq, key, timestamp, headers, new ValidInput(id, eventTime, values, attributes), source);
     } catch (BufferUnderflowException | IllegalArgumentException e) {
       throw new SerializationException("truncated or corrupt buffered input of " + bytes.length + " bytes", e);
     }

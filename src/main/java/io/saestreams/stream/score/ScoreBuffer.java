@@ -1,5 +1,6 @@
 package io.saestreams.stream.score;
 
+import io.saestreams.stream.training.InputRef;
 import io.saestreams.stream.validate.ValidInput;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,9 +37,9 @@ final class ScoreBuffer {
     }
   }
 
-  /** Appends an input; with {@code persist} false it is kept in memory only (scored at once). */
-  void add(Record<byte[], ValidInput> record, boolean persist) {
-    PendingInput p = PendingInput.of(persist ? next++ : -1, record);
+  /** Appends an input ({@code source}: its record in the input topic, or null); with {@code persist} false it is kept in memory only (scored at once). */
+  void add(Record<byte[], ValidInput> record, InputRef source, boolean persist) {
+    PendingInput p = PendingInput.of(persist ? next++ : -1, record, source);
     if (persist) {
       store.put(p.seq(), p.encode());
     }

@@ -1,6 +1,7 @@
 package io.saestreams.stream.score;
 
 import io.saestreams.stream.anomaly.AnomalyVerdict;
+import io.saestreams.stream.training.InputRef;
 import io.saestreams.stream.validate.ValidInput;
 
 /**
@@ -8,25 +9,33 @@ import io.saestreams.stream.validate.ValidInput;
  * step) the detector's verdict.
  *
  * @param input the validated input
+ * @param source its record in the input topic (for the training path's replay log), or null
  * @param modelVersion the version that encoded it
  * @param latentDim the model's number of latents
  * @param indices active latents
  * @param values their activations, aligned
  * @param reconstruction x̂
  * @param error ‖x − x̂‖² / d
+ * @param shadowVersion a newer version that scored the input alongside, during its handover; −1
+ *     when none did
+ * @param shadowError the error under {@code shadowVersion}; NaN when none
  * @param verdict null until the anomaly step
  */
 public record Scored(
     ValidInput input,
+    InputRef source,
     long modelVersion,
     int latentDim,
     int[] indices,
     float[] values,
     float[] reconstruction,
     double error,
+    long shadowVersion,
+    double shadowError,
     AnomalyVerdict verdict) {
 
   public Scored withVerdict(AnomalyVerdict v) {
-    return new Scored(input, modelVersion, latentDim, indices, values, reconstruction, error, v);
+    return new Scored(input, source, modelVersion, latentDim, indices, values, reconstruction, error,
+        shadowVersion, shadowError, v);
   }
 }

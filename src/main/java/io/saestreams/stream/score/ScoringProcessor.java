@@ -3,6 +3,7 @@ package io.saestreams.stream.score;
 import io.saestreams.metrics.SaeMetricsSink;
 import io.saestreams.model.SaeModel;
 import io.saestreams.model.linalg.Gemms;
+import io.saestreams.stream.training.InputRef;
 import io.saestreams.stream.validate.ValidInput;
 import java.time.Duration;
 import java.util.Arrays;
@@ -35,6 +36,7 @@ public final class ScoringProcessor implements Processor<byte[], ValidInput, byt
   private final String gemmBackend;
   private final int batchSize;
   private final long maxWaitMs;
+  private final int handoverRecords;
   private final SaeMetricsSink metrics;
   private ProcessorContext<byte[], Scored> context;
   private ReadOnlyKeyValueStore<String, byte[]> store;
@@ -49,6 +51,8 @@ public final class ScoringProcessor implements Processor<byte[], ValidInput, byt
    * @param modelStore name of the global model store
    * @param batchSize most inputs encoded together (≥ 1)
    * @param maxWaitMs wall-clock period of the punctuator that encodes a partial batch
+   * @param handoverRecords records a newly published version scores alongside the version in
+   *     force before it takes over (0: it takes over at once); see {@link ModelCache}
    */
   public ScoringProcessor(
       Supplier<SaeModel> initialModel,
@@ -56,6 +60,7 @@ public final class ScoringProcessor implements Processor<byte[], ValidInput, byt
       String gemmBackend,
       int batchSize,
       long maxWaitMs,
+      int handoverRecords,
       SaeMetricsSink metrics) {
     if (batchSize < 1 || maxWaitMs < 1) {
       throw new IllegalArgumentException(
@@ -66,6 +71,7 @@ public final class ScoringProcessor implements Processor<byte[], ValidInput, byt
     this.gemmBackend = gemmBackend;
     this.batchSize = batchSize;
     this.maxWaitMs = maxWaitMs;
+    this.handoverRecords = handoverRecords;
     this.metrics = metrics;
   }
 
@@ -76,7 +82,7 @@ public final class ScoringProcessor implements Processor<byte[], ValidInput, byt
     KeyValueStore<Long, byte[]> pending = context.getStateStore(BUFFER_STORE);
     this.buffer = new ScoreBuffer(pending);
     SaeModel initial = initialModel.get();
-    this.models = new ModelCache(initial, Gemms.create(gemmBackend), batchSize, metrics);
+    this.models = new ModelCache(initial, Gemms.create(gemmBackend), batchSize, handoverRecords, metrics);
     this.batch = new float[batchSize * initial.inputDim()];
     this.indices = new int[initial.latentDim()];
     this.values = new float[initial.latentDim()];
@@ -87,7 +93,11 @@ public final class ScoringProcessor implements Processor<byte[], ValidInput, byt
   @Override
   public void process(Record<byte[], ValidInput> record) {
     boolean direct = batchSize == 1 && buffer.isEmpty();
-    buffer.add(record, !direct);
+    InputRef source = context.recordMetadata()
+        .filter(m -> m.partition() >= 0 && m.offset() >= 0)
+        .map(m -> new InputRef(m.partition(), m.offset()))
+        .orElse(null);
+    buffer.add(record, source, !direct);
     if (buffer.size() >= batchSize) {
       flush();
     }
@@ -96,23 +106,28 @@ public final class ScoringProcessor implements Processor<byte[], ValidInput, byt
   /** Encodes every buffered input, forwards the results in arrival order, empties the buffer. */
   private void flush() {
     List<PendingInput> pending = buffer.pending();
-    SaeModel.Scorer scorer = models.current(store);
-    int d = scorer.model().inputDim();
     for (int from = 0; from < pending.size(); from += batchSize) {
+      SaeModel.Scorer scorer = models.current(store);
+      SaeModel.Scorer shadow = models.shadow();
+      int d = scorer.model().inputDim();
       int rows = Math.min(batchSize, pending.size() - from);
       for (int r = 0; r < rows; r++) {
         System.arraycopy(pending.get(from + r).input().values(), 0, batch, r * d, d);
       }
       // X̂ = dec(enc(X)) for the whole batch
       scorer.score(batch, rows);
-      for (int r = 0; r < rows; r++) {
-        forward(scorer, r, pending.get(from + r));
+      if (shadow != null) {
+        shadow.score(batch, rows);
       }
+      for (int r = 0; r < rows; r++) {
+        forward(scorer, shadow, r, pending.get(from + r));
+      }
+      models.scored(rows);
     }
     buffer.clear();
   }
 
-  private void forward(SaeModel.Scorer scorer, int row, PendingInput p) {
+  private void forward(SaeModel.Scorer scorer, SaeModel.Scorer shadow, int row, PendingInput p) {
     ValidInput in = p.input();
     int active = scorer.code(row, indices, values);
     float[] reconstruction = new float[in.values().length];
@@ -120,8 +135,11 @@ public final class ScoringProcessor implements Processor<byte[], ValidInput, byt
     double error = (double) scorer.squaredError(row) / in.values().length;
     metrics.reconstructionError(error);
     metrics.endToEndLatency(context.currentSystemTimeMs() - in.timestamp());
-    Scored scored = new Scored(in, scorer.model().version(), scorer.model().latentDim(),
-        Arrays.copyOf(indices, active), Arrays.copyOf(values, active), reconstruction, error, null);
+    long shadowVersion = shadow == null ? -1 : shadow.model().version();
+    double shadowError = shadow == null ? Double.NaN : (double) shadow.squaredError(row) / in.values().length;
+    Scored scored = new Scored(in, p.source(), scorer.model().version(), scorer.model().latentDim(),
+        Arrays.copyOf(indices, active), Arrays.copyOf(values, active), reconstruction, error,
+        shadowVersion, shadowError, null);
     context.forward(new Record<>(p.key(), scored, p.timestamp(), p.headers()));
   }
 }

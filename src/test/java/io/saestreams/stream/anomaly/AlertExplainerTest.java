@@ -36,9 +36,12 @@ class AlertExplainerTest {
 
   @Test
   void reasonNamesErrorThresholdAndDimensions() {
-    AlertExplainer.Explanation e = AlertExplainer.explain(new float[] {0, 3, 0, 1}, new float[4], 2);
-    String reason = AlertExplainer.reason(new AnomalyVerdict(2.5, 6.1, 0.4, true), e);
-    assertThat(reason).contains("2.500").contains("0.4000").contains("6.1 sigma").contains("1 (90%)").contains("3 (10%)");
+    float[] x = {0, 3, 0, 1};
+    float[] xHat = {0, 0.5f, 0, 0};
+    AlertExplainer.Explanation e = AlertExplainer.explain(x, xHat, 2);
+    String reason = AlertExplainer.reason(AnomalyVerdict.of(2.5, 6.25, 0.4, true), e, x, xHat);
+    assertThat(reason).contains("2.500").contains("0.4000").contains("grade 0.84")
+        .contains("1 (86%: 0.500 expected, 3.00 actual)").contains("3 (14%: 0.00 expected, 1.00 actual)");
     assertThat(reason).doesNotContain("\n");
   }
 }

@@ -2,123 +2,244 @@ package io.saestreams.stream.anomaly;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/** The detector in its default false-alarm-rate mode: rates, maturity, version handover, runs. */
 class AnomalyDetectorTest {
-  private static final AnomalySettings SETTINGS = new AnomalySettings(50, 4.0, 0.98, 3);
+  private static final double Q = 0.01;
+  private static final AnomalySettings SETTINGS = AnomalySettings.falseAlarmRate(Q).withMinTrainedSamples(0);
 
-  /** Log-normal errors around {@code level} with 20% spread. */
+  /** Log-normal errors around {@code level} with 30% spread: a typical reconstruction error. */
   private static double error(Random r, double level) {
-    return level * Math.exp(0.2 * r.nextGaussian());
+    return level * Math.exp(0.3 * r.nextGaussian());
   }
 
-  @Test
-  void raisesNoAlertAndReportsNoThresholdDuringWarmUp() {
-    AnomalyDetector d = new AnomalyDetector(SETTINGS);
-    Random r = new Random(1);
-    for (int i = 0; i < 50; i++) {
-      AnomalyVerdict v = d.observe(i == 30 ? 1e6 : error(r, 1.0));
-      assertThat(v.anomaly()).isFalse();
-      assertThat(v.threshold()).isNaN();
+  private static Observation at(double error, long version, long t) {
+    return Observation.of(error, version, Long.MAX_VALUE, t);
+  }
+
+  /** Feeds {@code n} normal errors of one version; returns how many were flagged. */
+  private static int feed(AnomalyDetector d, Random r, int n, long version, double level) {
+    int flagged = 0;
+    for (int i = 0; i < n; i++) {
+      if (d.observe(at(error(r, level), version, i)).anomaly()) {
+        flagged++;
+      }
     }
-    assertThat(d.isWarm()).isTrue();
-    assertThat(d.observe(1.0).threshold()).isFinite();
+    return flagged;
   }
 
   @ParameterizedTest
-  @ValueSource(longs = {3, 17, 123})
-  void flagsOutliersButFewNormalErrors(long seed) {
-    AnomalyDetector d = new AnomalyDetector(SETTINGS);
-    Random r = new Random(seed);
-    for (int i = 0; i < 200; i++) {
-      d.observe(error(r, 0.5));
+  @ValueSource(longs = {1, 2, 3})
+  void flagsAboutTheChosenFractionOfNormalRecords(long seed) {
+    for (double q : new double[] {0.05, 0.01, 0.002}) {
+      AnomalyDetector d = new AnomalyDetector(AnomalySettings.falseAlarmRate(q).withMinTrainedSamples(0));
+      Random r = new Random(seed);
+      feed(d, r, 20_000, 1, 0.2);
+      int n = 50_000;
+      double rate = feed(d, r, n, 1, 0.2) / (double) n;
+      assertThat(rate).as("false-alarm rate at q=%s", q).isBetween(0.5 * q, 2 * q);
     }
-    int falseAlarms = 0;
-    for (int i = 0; i < 1000; i++) {
-      if (d.observe(error(r, 0.5)).anomaly()) {
-        falseAlarms++;
-      }
-    }
-    assertThat(falseAlarms).isLessThanOrEqualTo(2);
-    AnomalyVerdict outlier = d.observe(0.5 * 20);
-    assertThat(outlier.anomaly()).isTrue();
-    assertThat(outlier.error()).isGreaterThan(outlier.threshold());
-    assertThat(outlier.score()).isGreaterThan(SETTINGS.thresholdSigmas());
   }
 
   @Test
-  void singleOutliersBarelyMoveTheThreshold() {
+  void raisesNoAlertAndPublishesNoThresholdBeforeTheModelIsMature() {
+    AnomalyDetector d = new AnomalyDetector(AnomalySettings.falseAlarmRate(Q).withMinTrainedSamples(5_000));
+    Random r = new Random(4);
+    byte[] before = d.toBytes();
+    for (int i = 0; i < 3_000; i++) {
+      double e = i % 100 == 0 ? 1e6 : error(r, 1.0);
+      AnomalyVerdict v = d.observe(Observation.of(e, 10, 4_999, i));
+      assertThat(v.anomaly()).isFalse();
+      assertThat(v.alert()).isFalse();
+      assertThat(v.hasThreshold()).isFalse();
+      assertThat(v.grade()).isZero();
+    }
+    assertThat(d.toBytes()).as("an immature model's errors teach nothing").isEqualTo(before);
+    for (int i = 0; i < 3_000; i++) {
+      d.observe(Observation.of(error(r, 1.0), 11, 5_000, i));
+    }
+    assertThat(d.observe(Observation.of(1e6, 11, 5_000, 0)).anomaly()).isTrue();
+  }
+
+  @Test
+  void noThresholdWhileTheLevelIsLearntAndTheTailCalibrates() {
+    AnomalyDetector d = new AnomalyDetector(SETTINGS);
+    Random r = new Random(8);
+    int calibrating = SETTINGS.handoverRecords() + SETTINGS.calibration();
+    for (int i = 0; i < calibrating; i++) {
+      assertThat(d.observe(at(i == 500 ? 1e6 : error(r, 1.0), 1, i)).hasThreshold()).isFalse();
+    }
+    AnomalyVerdict v = d.observe(at(error(r, 1.0), 1, 0));
+    assertThat(v.hasThreshold()).isTrue();
+    assertThat(v.threshold()).isBetween(1.0, 5.0);
+  }
+
+  /**
+   * A stream of normals through model switches — the new version's errors half or twice the old
+   * ones — raises no more than the target rate of alerts around the switch, and the detector is
+   * not blind after it: a true anomaly right after the switch is caught.
+   */
+  @ParameterizedTest
+  @ValueSource(doubles = {0.5, 2.0, 0.9})
+  void aModelSwitchWithHandoverRaisesNoBurstOfFalseAlarmsAndDoesNotGoBlind(double ratio) {
+    int flagged = 0;
+    int records = 0;
+    int caught = 0;
+    for (long seed = 1; seed <= 5; seed++) {
+      AnomalyDetector d = new AnomalyDetector(SETTINGS);
+      Random r = new Random(seed);
+      feed(d, r, 20_000, 1, 0.2);
+      // handover: version 2 scores alongside; its error tracks the old one's, scaled
+      for (int i = 0; i < SETTINGS.handoverRecords(); i++) {
+        double e = error(r, 0.2);
+        double shadow = e * ratio * Math.exp(0.05 * r.nextGaussian());
+        flagged += d.observe(new Observation(e, 1, Long.MAX_VALUE, i, 2, shadow)).anomaly() ? 1 : 0;
+        records++;
+      }
+      if (d.observe(at(0.2 * ratio * 20, 2, 0)).anomaly()) {
+        caught++;
+      }
+      flagged += feed(d, r, 2_000, 2, 0.2 * ratio);
+      records += 2_000;
+    }
+    assertThat(flagged / (double) records).as("alert rate around the switch").isLessThanOrEqualTo(1.5 * Q);
+    assertThat(caught).as("anomalies caught right after the switch").isEqualTo(5);
+  }
+
+  /** Without the handover, the same switch to twice the error would flag most records. */
+  @Test
+  void theHandoverIsWhatPreventsTheBurst() {
+    AnomalyDetector withLevel = new AnomalyDetector(SETTINGS);
+    Random r = new Random(3);
+    feed(withLevel, r, 20_000, 1, 0.2);
+    double threshold = withLevel.threshold();
+    int above = 0;
+    for (int i = 0; i < 1000; i++) {
+      if (error(r, 0.4) > threshold) {
+        above++;
+      }
+    }
+    assertThat(above).as("errors of the new version above the old threshold").isGreaterThan(200);
+  }
+
+  @Test
+  void aSwitchWithoutHandoverRelearnsTheLevelWithoutAlerting() {
+    AnomalyDetector d = new AnomalyDetector(SETTINGS);
+    Random r = new Random(12);
+    feed(d, r, 20_000, 1, 0.2);
+    // a restart found version 7 in force: nothing scored alongside
+    for (int i = 0; i < SETTINGS.handoverRecords(); i++) {
+      AnomalyVerdict v = d.observe(at(error(r, 0.8), 7, i));
+      assertThat(v.anomaly()).isFalse();
+      assertThat(v.hasThreshold()).isFalse();
+    }
+    int n = 20_000;
+    assertThat(feed(d, r, n, 7, 0.8) / (double) n).isBetween(0.5 * Q, 2 * Q);
+  }
+
+  @Test
+  void aRunAlertsOnceAtItsFirstRecordAndCarriesItsStart() {
     AnomalyDetector d = new AnomalyDetector(SETTINGS);
     Random r = new Random(5);
-    for (int i = 0; i < 300; i++) {
-      d.observe(error(r, 1.0));
+    feed(d, r, 5_000, 1, 1.0);
+    List<AnomalyVerdict> run = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      run.add(d.observe(at(100.0, 1, 1_000 + i)));
     }
-    double before = d.threshold();
-    d.observe(1e9);
-    assertThat(d.threshold()).isLessThan(before * 1.5);
+    assertThat(run).allSatisfy(v -> {
+      assertThat(v.anomaly()).isTrue();
+      assertThat(v.runStart()).isEqualTo(1_000);
+    });
+    assertThat(run).extracting(AnomalyVerdict::alert).containsExactly(true, false, false, false);
+    assertThat(run).extracting(AnomalyVerdict::runLength).containsExactly(1L, 2L, 3L, 4L);
+    AnomalyVerdict after = d.observe(at(1.0, 1, 2_000));
+    assertThat(after.anomaly()).isFalse();
+    assertThat(after.runStart()).isEqualTo(-1);
+    assertThat(d.observe(at(100.0, 1, 3_000)).alert()).as("a new run alerts again").isTrue();
+
+    AnomalyDetector perRecord = new AnomalyDetector(SETTINGS.withAlertMode(AlertMode.RECORD));
+    feed(perRecord, new Random(5), 5_000, 1, 1.0);
+    for (int i = 0; i < 3; i++) {
+      assertThat(perRecord.observe(at(100.0, 1, 10 + i)).alert()).isTrue();
+    }
   }
 
   @Test
-  void adaptsToALastingLevelShift() {
+  void theGradeSaysHowFarPastTheThreshold() {
     AnomalyDetector d = new AnomalyDetector(SETTINGS);
-    Random r = new Random(7);
-    for (int i = 0; i < 300; i++) {
-      d.observe(error(r, 1.0));
-    }
-    assertThat(d.observe(error(r, 10.0)).anomaly()).isTrue();
-    int lastAlarm = 0;
-    for (int i = 1; i <= 1000; i++) {
-      if (d.observe(error(r, 10.0)).anomaly()) {
-        lastAlarm = i;
-      }
-    }
-    assertThat(lastAlarm).isBetween(1, 400);
-    assertThat(d.threshold()).isGreaterThan(10.0);
+    feed(d, new Random(6), 5_000, 1, 1.0);
+    double threshold = d.threshold();
+    AnomalyVerdict twice = d.observe(at(2 * threshold, 1, 0));
+    assertThat(twice.grade()).isCloseTo(0.5, within(0.01));
+    assertThat(twice.score()).isCloseTo(2.0, within(0.02));
+    AnomalyVerdict below = d.observe(at(0.5 * d.threshold(), 1, 1));
+    assertThat(below.grade()).isZero();
+    assertThat(below.score()).isBetween(0.0, 1.0);
   }
 
   @Test
-  void restoredStateGivesIdenticalVerdicts() {
+  void aRestoredDetectorJudgesTheContinuationExactlyAsTheOriginal() {
     AnomalyDetector a = new AnomalyDetector(SETTINGS);
     Random r = new Random(9);
-    for (int i = 0; i < 120; i++) {
-      a.observe(error(r, 2.0));
+    feed(a, r, 3_000, 1, 0.3);
+    for (int i = 0; i < 40; i++) {
+      a.observe(new Observation(error(r, 0.3), 1, Long.MAX_VALUE, i, 2, error(r, 0.2)));
     }
-    AnomalyDetector b = new AnomalyDetector(SETTINGS, AnomalyState.fromBytes(a.state().toBytes()));
-    assertThat(b.state()).isEqualTo(a.state());
-    for (int i = 0; i < 50; i++) {
-      double e = i == 25 ? 500 : error(r, 2.0);
-      assertThat(b.observe(e)).isEqualTo(a.observe(e));
+    byte[] saved = a.toBytes();
+    assertThat(saved.length).isLessThan(64 * 1024);
+    AnomalyDetector b = AnomalyDetector.fromBytes(SETTINGS, saved);
+    assertThat(b.toBytes()).isEqualTo(saved);
+    for (int i = 0; i < 5_000; i++) {
+      long version = i < 300 ? 1 : 2;
+      double e = i % 997 == 0 ? 50 : error(r, version == 1 ? 0.3 : 0.2);
+      Observation o = new Observation(e, version, Long.MAX_VALUE, i, version == 1 ? 2 : -1, error(r, 0.2));
+      assertThat(b.observe(o)).isEqualTo(a.observe(o));
     }
+    assertThat(b.toBytes()).isEqualTo(a.toBytes());
   }
 
   @Test
-  void nonFiniteErrorIsAlwaysAnomalousAndLeavesTheStateAlone() {
+  void badStateBytesAreRejectedAndAnotherModesStateIsDropped() {
+    assertThatThrownBy(() -> AnomalyDetector.fromBytes(SETTINGS, new byte[] {2})).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> AnomalyDetector.fromBytes(SETTINGS, new byte[] {7, 0, 0})).hasMessageContaining("format");
     AnomalyDetector d = new AnomalyDetector(SETTINGS);
-    d.observe(1.0);
-    AnomalyState before = d.state();
-    assertThat(d.observe(Double.NaN).anomaly()).isTrue();
-    assertThat(d.observe(Double.POSITIVE_INFINITY).anomaly()).isTrue();
-    assertThat(d.state()).isEqualTo(before);
+    feed(d, new Random(1), 3_000, 1, 1.0);
+    byte[] saved = d.toBytes();
+    byte[] truncated = java.util.Arrays.copyOf(saved, saved.length - 5);
+    assertThatThrownBy(() -> AnomalyDetector.fromBytes(SETTINGS, truncated)).isInstanceOf(IllegalArgumentException.class);
+    AnomalySettings sigmas = AnomalySettings.sigmas(50, 4, 0.99, 3);
+    assertThat(AnomalyDetector.fromBytes(sigmas, saved).threshold()).as("sigmas mode starts afresh").isNaN();
   }
 
   @Test
-  void zeroErrorIsHandled() {
-    AnomalyDetector d = new AnomalyDetector(new AnomalySettings(0, 3.0, 0.9, 1));
-    for (int i = 0; i < 10; i++) {
-      assertThat(d.observe(0.0).anomaly()).isFalse();
-    }
-    assertThat(d.observe(1.0).anomaly()).isTrue();
+  void theStateOfTheVersionBeforeFalseAlarmRatesIsReadInSigmasMode() {
+    AnomalySettings sigmas = AnomalySettings.sigmas(10, 4, 0.99, 3);
+    byte[] legacy = new AnomalyState(100, Math.log(2.0), 0.01).toBytes();
+    AnomalyDetector d = AnomalyDetector.fromBytes(sigmas, legacy);
+    assertThat(d.threshold()).isCloseTo(2.0 * Math.exp(4 * 0.1), within(1e-9));
+    assertThat(AnomalyDetector.fromBytes(SETTINGS, legacy).threshold()).as("false-alarm-rate mode starts afresh").isNaN();
   }
 
   @Test
-  void corruptStateBytesAreRejected() {
-    assertThatThrownBy(() -> AnomalyState.fromBytes(new byte[3])).isInstanceOf(IllegalArgumentException.class);
-    byte[] b = AnomalyState.EMPTY.toBytes();
-    b[0] = 9;
-    assertThatThrownBy(() -> AnomalyState.fromBytes(b)).hasMessageContaining("format");
+  void nonFiniteErrorsAreAnomaliesOnceAThresholdExistsAndTeachNothing() {
+    AnomalyDetector d = new AnomalyDetector(SETTINGS);
+    feed(d, new Random(2), 5_000, 1, 1.0);
+    byte[] before = d.toBytes();
+    AnomalyVerdict v = d.observe(at(Double.NaN, 1, 0));
+    assertThat(v.anomaly()).isTrue();
+    assertThat(v.grade()).isEqualTo(1.0);
+    assertThat(Double.isFinite(v.score())).isTrue();
+    d.observe(at(1.0, 1, 0)); // ends the run
+    AnomalyDetector fresh = AnomalyDetector.fromBytes(SETTINGS, before);
+    fresh.observe(at(1.0, 1, 0));
+    assertThat(d.threshold()).isEqualTo(fresh.threshold());
   }
 }

@@ -66,6 +66,11 @@ class BatchedScoringTest {
     s.put(AppConfig.TRAIN_SAMPLE_RATE_CONFIG, 0.0);
     s.put(AppConfig.SCORE_BATCH_SIZE_CONFIG, batchSize);
     s.put(AppConfig.SCORE_BATCH_MAX_WAIT_MS_CONFIG, WAIT_MS);
+    // sigmas mode switches versions at once: in false-alarm-rate mode a new version takes over
+    // after a handover counted in whole batches, so which version scores a record depends on the
+    // batch size there by design
+    s.put(AppConfig.ANOMALY_THRESHOLD_MODE_CONFIG, "sigmas");
+    s.put(AppConfig.ANOMALY_MIN_TRAINED_SAMPLES_CONFIG, 0L);
     return new SaeDriver(s, client, stateDir.resolve(dir));
   }
 

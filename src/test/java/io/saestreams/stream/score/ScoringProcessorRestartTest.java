@@ -66,7 +66,7 @@ class ScoringProcessorRestartTest {
 
   private ScoringProcessor start(MockProcessorContext<byte[], Scored> ctx, int batchSize) {
     Supplier<SaeModel> initial = () -> MODEL;
-    ScoringProcessor p = new ScoringProcessor(initial, SaeTopology.MODEL_STORE, "java", batchSize, 50, SaeMetricsSink.NOOP);
+    ScoringProcessor p = new ScoringProcessor(initial, SaeTopology.MODEL_STORE, "java", batchSize, 50, 0, SaeMetricsSink.NOOP);
     p.init(ctx);
     return p;
   }
@@ -141,7 +141,8 @@ class ScoringProcessorRestartTest {
     Map<String, String> attrs = new LinkedHashMap<>();
     attrs.put("x", "1");
     attrs.put("y", "");
-    PendingInput p = new PendingInput(3, null, 42L, h, new ValidInput("é", -5L, new float[] {1.5f, -0f, Float.MIN_VALUE}, attrs));
+    PendingInput p = new PendingInput(3, null, 42L, h, new ValidInput("é", -5L, new float[] {1.5f, -0f, Float.MIN_VALUE}, attrs),
+        new io.saestreams.stream.training.InputRef(2, 123_456_789_012L));
     PendingInput q = PendingInput.decode(3, p.encode());
     assertThat(q.key()).isNull();
     assertThat(q.timestamp()).isEqualTo(42L);
@@ -152,9 +153,17 @@ class ScoringProcessorRestartTest {
     assertThat(q.input().timestamp()).isEqualTo(-5L);
     assertThat(q.input().values()).containsExactly(1.5f, -0f, Float.MIN_VALUE);
     assertThat(q.input().attributes()).containsExactly(Map.entry("x", "1"), Map.entry("y", ""));
+    assertThat(q.source()).isEqualTo(new io.saestreams.stream.training.InputRef(2, 123_456_789_012L));
 
-    PendingInput noAttrs = new PendingInput(0, new byte[0], 0, new RecordHeaders(), new ValidInput("i", 0, new float[1], null));
+    PendingInput noAttrs = new PendingInput(0, new byte[0], 0, new RecordHeaders(), new ValidInput("i", 0, new float[1], null), null);
     assertThat(PendingInput.decode(0, noAttrs.encode()).input().attributes()).isNull();
+    assertThat(PendingInput.decode(0, noAttrs.encode()).source()).isNull();
+    // format 1 (written before the source was stored) is read with an unknown source
+    byte[] v2 = noAttrs.encode();
+    byte[] v1 = java.util.Arrays.copyOf(v2, v2.length - 12);
+    v1[0] = 1;
+    assertThat(PendingInput.decode(0, v1).source()).isNull();
+    assertThat(PendingInput.decode(0, v1).input().id()).isEqualTo("i");
     assertThat(PendingInput.decode(0, noAttrs.encode()).key()).isEmpty();
 
     byte[] bytes = p.encode();

@@ -1,0 +1,97 @@
+package io.saestreams.tail;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class GpdFitTest {
+  private static float[] sample(Gpd g, int n, long seed) {
+    Random r = new Random(seed);
+    float[] y = new float[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = (float) g.quantileOfSurvival(1 - r.nextDouble());
+    }
+    return y;
+  }
+
+  @ParameterizedTest
+  @ValueSource(doubles = {-0.3, 0.0, 0.2, 0.7})
+  void survivalAndQuantileAreInverse(double shape) {
+    Gpd g = new Gpd(shape, 1.7);
+    for (double p : new double[] {1, 0.5, 0.1, 1e-3, 1e-6}) {
+      assertThat(g.survival(g.quantileOfSurvival(p))).isCloseTo(p, within(1e-9 + 1e-9 * p));
+      assertThat(g.cdf(g.quantileOfSurvival(p))).isCloseTo(1 - p, within(1e-9));
+    }
+    assertThat(g.survival(-1)).isEqualTo(1.0);
+  }
+
+  @Test
+  void aVanishingShapeTendsToTheExponential() {
+    Gpd exp = new Gpd(0, 2);
+    for (double y : new double[] {0.1, 1, 5}) {
+      assertThat(new Gpd(1e-7, 2).survival(y)).isCloseTo(exp.survival(y), within(1e-6));
+      assertThat(new Gpd(-1e-7, 2).survival(y)).isCloseTo(exp.survival(y), within(1e-6));
+    }
+    assertThat(new Gpd(1e-7, 2).quantileOfSurvival(1e-3)).isCloseTo(exp.quantileOfSurvival(1e-3), within(1e-4));
+  }
+
+  @Test
+  void aBoundedTailEndsAtMinusScaleOverShape() {
+    Gpd g = new Gpd(-0.5, 1);
+    assertThat(g.survival(1.999)).isGreaterThan(0);
+    assertThat(g.survival(2.0)).isZero();
+    assertThat(g.logLikelihood(new float[] {2.5f}, 1)).isEqualTo(Double.NEGATIVE_INFINITY);
+  }
+
+  @Test
+  void theLogLikelihoodIsTheSumOfLogDensities() {
+    Gpd g = new Gpd(0.3, 1.2);
+    float[] y = {0.1f, 0.7f, 2.5f, 9f};
+    double naive = 0;
+    for (float v : y) {
+      // f(y) = (1/σ)(1 + γy/σ)^(−1/γ − 1)
+      naive += Math.log(1 / 1.2 * Math.pow(1 + 0.3 * v / 1.2, -1 / 0.3 - 1));
+    }
+    assertThat(g.logLikelihood(y, y.length)).isCloseTo(naive, within(1e-9));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"-0.2, 1.0", "0.0, 2.0", "0.3, 0.5"})
+  void recoversKnownParametersFromFiveThousandSamples(double shape, double scale) {
+    Gpd truth = new Gpd(shape, scale);
+    Gpd fit = GpdFit.fit(sample(truth, 5_000, 11), 5_000);
+    assertThat(fit.shape()).isCloseTo(shape, within(0.06));
+    assertThat(fit.scale()).isCloseTo(scale, within(0.08 * scale));
+    float[] y = sample(truth, 5_000, 11);
+    assertThat(fit.logLikelihood(y, y.length)).as("at least as likely as the truth")
+        .isGreaterThanOrEqualTo(truth.logLikelihood(y, y.length) - 1e-6);
+  }
+
+  @Test
+  void fewOrDegenerateExcessesNeverGiveNaN() {
+    for (float[] y : new float[][] {{1f}, {0.5f, 2f}, {1, 2, 3, 4, 5}, {3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3}, {0, 0, 0}}) {
+      Gpd g = GpdFit.fit(y, y.length);
+      assertThat(Double.isFinite(g.shape())).isTrue();
+      assertThat(g.scale()).isPositive().isFinite();
+      assertThat(g.quantileOfSurvival(1e-3)).isFinite();
+    }
+    assertThat(GpdFit.fit(new float[] {1, 2, 3}, 3).shape()).as("few peaks: exponential").isZero();
+    assertThatThrownBy(() -> GpdFit.fit(new float[0], 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> GpdFit.fit(new float[] {-1}, 1)).hasMessageContaining(">= 0");
+  }
+
+  @Test
+  void theFitIsDeterministic() {
+    float[] y = sample(new Gpd(0.2, 1), 2_000, 5);
+    Gpd a = GpdFit.fit(y, y.length);
+    Gpd b = GpdFit.fit(y.clone(), y.length);
+    assertThat(Double.doubleToRawLongBits(a.shape())).isEqualTo(Double.doubleToRawLongBits(b.shape()));
+    assertThat(Double.doubleToRawLongBits(a.scale())).isEqualTo(Double.doubleToRawLongBits(b.scale()));
+  }
+}
