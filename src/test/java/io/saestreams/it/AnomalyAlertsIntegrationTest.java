@@ -33,7 +33,7 @@ class AnomalyAlertsIntegrationTest {
   private static final Logger LOG = LoggerFactory.getLogger(AnomalyAlertsIntegrationTest.class);
   @RegisterExtension static final EmbeddedCluster EMBEDDED = new EmbeddedCluster();
   private static final int WARM_UP = 16_000;
-  private static final int CALIBRATION = 8_000;
+  private static final int CALIBRATION = 16_000;
   private static final int MIXED = 12_000;
   private static final double ANOMALY_FRACTION = 0.02;
   private static final long MIN_TRAINED = 12_800;

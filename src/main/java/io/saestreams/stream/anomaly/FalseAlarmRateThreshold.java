@@ -25,11 +25,18 @@ import java.nio.ByteBuffer;
  * no handover (a restart that finds a newer version), μ and s are learnt afresh on {@code
  * handoverRecords} records, during which nothing is flagged.
  *
- * <p>Gross outliers — errors more than {@value #GROSS_FACTOR} times the threshold — do not teach
- * the tail, and enter μ and s clipped to the threshold, so that single outliers do not move them
- * while a lasting shift pulls them along within a few windows. Errors just past the threshold are
- * learnt from: the top q of normal errors is past it by definition, and leaving them out would
- * truncate the tail and drag the threshold down. Not thread-safe.
+ * <p>A flagged error always counts as an exceedance: the top q of normal errors is past the
+ * threshold by definition, and leaving those out would truncate the tail and drag the threshold
+ * down. While alerts come at about the target rate (their exponentially weighted rate over about
+ * 3/q records at most {@value #CONTAMINATION} q) a flagged error is mostly the normal top q and
+ * the tail learns it as it is; when they come faster — anomalies are arriving — it enters the
+ * tail clipped to the threshold, so a burst of anomalies holds the threshold where it is instead
+ * of lifting it. Gross outliers ({@value #GROSS_FACTOR} times the threshold) are always clipped.
+ * μ and s learn flagged errors clipped too, gross outliers {@value #GROSS_SLOW_DOWN} times slower,
+ * so that single outliers and bursts of clear anomalies barely move them while a lasting shift of
+ * the level still pulls them along. (A long burst of anomalies just past the threshold does lift
+ * μ, and so the threshold: clipped at it, 10 % of records lift μ by about a quarter of s.) Not
+ * thread-safe.
  */
 final class FalseAlarmRateThreshold {
   private static final byte FORMAT = 2;
@@ -37,12 +44,12 @@ final class FalseAlarmRateThreshold {
   private static final double MIN_ERROR = 1e-30;
   /** Floor of s in log units, so a constant error stream does not make every wobble an alert. */
   static final double MIN_STD = 1e-3;
-  /**
-   * Errors above this multiple of the threshold are gross outliers: they do not teach the tail,
-   * and enter the statistics clipped to the threshold. A normal error there is vanishingly rare
-   * (for a log-normal error of 30 % spread and q = 0.01 it is a 4.6 σ event).
-   */
+  /** Gross outliers, this many times the threshold, are always clipped. */
   static final double GROSS_FACTOR = 2.0;
+  /** How much slower gross outliers move μ and s than other errors. */
+  static final double GROSS_SLOW_DOWN = 10;
+  /** An alert rate above this multiple of the target means anomalies are arriving. */
+  static final double CONTAMINATION = 1.5;
   /** Most recent peaks the tail fit keeps. */
   private static final int MAX_PEAKS = 2000;
 
@@ -57,6 +64,9 @@ final class FalseAlarmRateThreshold {
   private long shadowVersion = -1;
   private final float[] pairs;
   private int pairCount;
+  /** Records judged, and the exponentially weighted fraction of them flagged. */
+  private long judged;
+  private double alertRate;
 
   FalseAlarmRateThreshold(AnomalySettings settings) {
     this.settings = settings;
@@ -86,11 +96,8 @@ final class FalseAlarmRateThreshold {
     double threshold = threshold();
     boolean calibrated = !Double.isNaN(threshold);
     boolean anomaly = calibrated && e > threshold;
-    // only gross outliers stay out of the statistics: leaving out every flagged error would
-    // truncate the tail the quantile is read from, and the threshold would spiral down
-    boolean gross = anomaly && e > GROSS_FACTOR * threshold;
     if (o.hasShadow() && o.shadowVersion() > version) {
-      pair(o.shadowVersion(), y, Math.log(Math.max(o.shadowError(), MIN_ERROR)), gross);
+      pair(o.shadowVersion(), y, Math.log(Math.max(o.shadowError(), MIN_ERROR)), anomaly);
     }
     if (moments.count() < settings.handoverRecords()) {
       // learning this version's statistics afresh (exact running moments), nothing flagged
@@ -98,10 +105,20 @@ final class FalseAlarmRateThreshold {
       return Judgement.NONE;
     }
     double score = calibrated && threshold > 0 ? Math.min(e / threshold, Double.MAX_VALUE) : 0;
-    if (!gross) {
-      tail.observe((y - moments.mean()) / moments.std(MIN_STD));
-    }
-    moments = moments.add(gross ? Math.log(threshold) : y, settings.decay());
+    // a flagged error always counts as an exceedance (leaving it out would truncate the tail and
+    // drag the threshold down); while alerts come at about the target rate it is mostly the
+    // normal top q and is learnt as it is, but when they come faster — anomalies are arriving —
+    // it is clipped to the threshold, so that anomalies do not lift it
+    boolean contaminated = alertRate > CONTAMINATION * settings.falseAlarmRate();
+    double clipped = anomaly ? Math.log(threshold) : y;
+    boolean gross = anomaly && e > GROSS_FACTOR * threshold;
+    double toTail = contaminated || gross ? clipped : y;
+    tail.observe((toTail - moments.mean()) / moments.std(MIN_STD));
+    // gross outliers move μ and s ten times slower: a burst of clear anomalies does not lift the
+    // threshold, a lasting shift of the level by that much is still followed within ten windows
+    moments = moments.add(clipped, gross ? 1 - (1 - settings.decay()) / GROSS_SLOW_DOWN : settings.decay());
+    judged++;
+    alertRate += Math.max(1.0 / judged, 1.0 / rateWindow()) * ((anomaly ? 1 : 0) - alertRate);
     return new Judgement(score, threshold, anomaly);
   }
 
@@ -115,12 +132,21 @@ final class FalseAlarmRateThreshold {
     return Double.isFinite(t) ? t : Double.NaN;
   }
 
-  private void pair(long shadow, double y, double yShadow, boolean gross) {
+  /**
+   * Records the alert rate is averaged over: about 3 expected false alarms, so that a burst of
+   * anomalies is noticed within a few hundred records (on a clean stream the rate then exceeds
+   * 1.5 q now and then, which lifts the false-alarm rate by about 5–15 %).
+   */
+  private double rateWindow() {
+    return Math.max(100, 3 / settings.falseAlarmRate());
+  }
+
+  private void pair(long shadow, double y, double yShadow, boolean anomaly) {
     if (shadow != shadowVersion) {
       shadowVersion = shadow;
       pairCount = 0;
     }
-    if (!gross && 2 * pairCount < pairs.length && Double.isFinite(yShadow)) {
+    if (!anomaly && 2 * pairCount < pairs.length && Double.isFinite(yShadow)) {
       pairs[2 * pairCount] = (float) y;
       pairs[2 * pairCount + 1] = (float) yShadow;
       pairCount++;
@@ -161,9 +187,9 @@ final class FalseAlarmRateThreshold {
 
   byte[] toBytes() {
     byte[] t = tail.toBytes();
-    ByteBuffer b = ByteBuffer.allocate(1 + 8 + 8 + 8 + 8 + 8 + 4 + 8 * pairCount + 4 + t.length);
+    ByteBuffer b = ByteBuffer.allocate(1 + 8 + 8 + 8 + 8 + 8 + 8 + 8 + 4 + 8 * pairCount + 4 + t.length);
     b.put(FORMAT).putLong(version).putDouble(moments.mean()).putDouble(moments.variance()).putLong(moments.count())
-        .putLong(shadowVersion).putInt(pairCount);
+        .putLong(shadowVersion).putLong(judged).putDouble(alertRate).putInt(pairCount);
     for (int i = 0; i < 2 * pairCount; i++) {
       b.putFloat(pairs[i]);
     }
@@ -185,6 +211,11 @@ final class FalseAlarmRateThreshold {
       long count = b.getLong();
       f.moments = new AnomalyState(count, mean, variance);
       f.shadowVersion = b.getLong();
+      f.judged = b.getLong();
+      f.alertRate = b.getDouble();
+      if (f.judged < 0 || !(f.alertRate >= 0 && f.alertRate <= 1)) {
+        throw new IllegalArgumentException("corrupt false-alarm-rate threshold state: alert rate " + f.alertRate);
+      }
       int n = b.getInt();
       if (n < 0 || 2 * n > f.pairs.length) {
         throw new IllegalArgumentException("corrupt false-alarm-rate threshold state: " + n + " pairs");
