@@ -145,8 +145,11 @@ final class DemoCommand implements Callable<Integer> {
     m.put("train.seed", Long.toString(seed));
     m.put("model.publish.interval.steps", "20");
     m.put("train.checkpoint.interval.steps", "50");
-    // 1 % of the demo's records are anomalies: at a false-alarm rate of 0.1 % about 9 in 10 alerts are real
-    m.put(AppConfig.ANOMALY_FALSE_ALARM_RATE_CONFIG, "0.001");
+    // 1 % of the demo's records are anomalies, present from the first record: at q = 0.005 the
+    // measured precision and recall are both 1.0 (0.001 extrapolates the tail from a calibration
+    // the anomalies contaminate and misses most of them; 0.01 flags a normal record for every
+    // three anomalies)
+    m.put(AppConfig.ANOMALY_FALSE_ALARM_RATE_CONFIG, "0.005");
     return m;
   }
 
