@@ -146,9 +146,9 @@ final class DemoCommand implements Callable<Integer> {
     m.put("model.publish.interval.steps", "20");
     m.put("train.checkpoint.interval.steps", "50");
     // 1 % of the demo's records are anomalies, present from the first record: at q = 0.005 the
-    // measured precision and recall are both 1.0 (0.001 extrapolates the tail from a calibration
-    // the anomalies contaminate and misses most of them; 0.01 flags a normal record for every
-    // three anomalies)
+    // measured precision is 0.99 and recall 0.82 (0.001 extrapolates the tail from a calibration
+    // the anomalies contaminate and misses most of them; 0.01 catches all, but flags a normal
+    // record for every three anomalies)
     m.put(AppConfig.ANOMALY_FALSE_ALARM_RATE_CONFIG, "0.005");
     return m;
   }
