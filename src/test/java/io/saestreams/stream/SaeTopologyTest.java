@@ -561,6 +561,56 @@ class SaeTopologyTest {
   }
 
   /**
+   * The replay log — what a restarted trainer reads back from the input topic — references
+   * exactly the records trained on: a flagged record is skipped there as in training, so a resume
+   * retrains the same samples.
+   */
+  @Test
+  void theReplayLogSkipsFlaggedRecordsAsTrainingDoes() {
+    open(falseAlarmRate(AppConfig.MODEL_PUBLISH_INTERVAL_STEPS_CONFIG, 100_000,
+        AppConfig.TRAIN_CHECKPOINT_INTERVAL_STEPS_CONFIG, 100_000));
+    Random r = new Random(8);
+    for (int i = 0; i < 300; i++) {
+      sae.send("n" + i, randomVector(r));
+    }
+    float[] x = randomVector(r);
+    x[4] = 80f;
+    sae.send("spike", x); // input offset 300
+    for (int i = 0; i < 3; i++) {
+      sae.send("after" + i, randomVector(r)); // offsets 301..303
+    }
+    List<ReconstructionScore> scores = sae.scores.readValuesToList();
+    java.util.Set<Long> flaggedOffsets = new java.util.TreeSet<>();
+    for (int i = 0; i < scores.size(); i++) {
+      if (scores.get(i).getAnomaly()) {
+        flaggedOffsets.add((long) i);
+      }
+    }
+    assertThat(flaggedOffsets).contains(300L);
+    java.util.Set<Long> referenced = new java.util.TreeSet<>();
+    KeyValueStore<Long, byte[]> replay = sae.driver.getKeyValueStore(TrainerProcessor.REPLAY_STORE);
+    try (var it = replay.all()) {
+      while (it.hasNext()) {
+        ByteBuffer block = ByteBuffer.wrap(it.next().value);
+        assertThat(block.get()).as("block format").isEqualTo((byte) 3);
+        while (block.hasRemaining()) {
+          assertThat(block.get()).as("a reference").isZero();
+          assertThat(block.getInt()).as("partition").isZero();
+          referenced.add(block.getLong());
+        }
+      }
+    }
+    // every sample since the start (no checkpoint yet) is referenced, except the flagged ones
+    java.util.Set<Long> expected = new java.util.TreeSet<>();
+    for (long o = 0; o < scores.size(); o++) {
+      if (!flaggedOffsets.contains(o)) {
+        expected.add(o);
+      }
+    }
+    assertThat(referenced).isEqualTo(expected);
+  }
+
+  /**
    * No alert and a null threshold while the scoring model is immature (the initial version 0,
    * trained on nothing); a version trained on enough samples arrives and, once the detector has
    * calibrated on it, outliers alert.
