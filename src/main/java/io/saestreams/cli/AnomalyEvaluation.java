@@ -68,8 +68,8 @@ final class AnomalyEvaluation {
     BinaryMetrics byError = errors.build();
 
     long t1 = System.nanoTime();
-    PcaBaseline pca = PcaBaseline.fit(stream.warmupNormals(), Math.min(pcaK, Math.min(stream.warmupNormals().size(),
-        stream.dimension())));
+    List<float[]> normals = stream.warmupNormals();
+    PcaBaseline pca = PcaBaseline.fit(normals, Math.min(pcaK, Math.min(normals.size(), stream.dimension())));
     BinaryMetrics.Builder pcaScores = BinaryMetrics.builder();
     for (LabelledVector v : stream.evaluation()) {
       pcaScores.add(pca.score(v.values()), v.anomaly(), false);

@@ -299,7 +299,8 @@ final class DemoCommand implements Callable<Integer> {
     return t;
   }
 
-  private static void quietPipelineLogs() {
+  /** Turns the topology's own INFO lines ("scoring with model version N", ...) down to WARN. */
+  static void quietPipelineLogs() {
     org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger("io.saestreams.stream");
     if (logger instanceof ch.qos.logback.classic.Logger l) {
       l.setLevel(ch.qos.logback.classic.Level.WARN);

@@ -155,10 +155,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     Gemm gemm = gemmOption.create();
     // the scorer's "scoring with model version N" lines, useful in a running application, are noise here
-    org.slf4j.Logger cache = org.slf4j.LoggerFactory.getLogger("io.saestreams.stream.score");
-    if (cache instanceof ch.qos.logback.classic.Logger l) {
-      l.setLevel(ch.qos.logback.classic.Level.WARN);
-    }
+    DemoCommand.quietPipelineLogs();
     AnomalyEvaluation.Result r = AnomalyEvaluation.run(dataset, stream, model.trainerConfig(stream.dimension()),
         settings, publishIntervalSteps, true, 64, pcaK, gemm);
     r.table().add("gemm", gemm.name());

@@ -71,7 +71,8 @@ final class OnlineDetection {
     Judged[] out = new Judged[rows];
     for (int r = 0; r < rows; r++) {
       double error = (double) scorer.squaredError(r) / d;
-      Observation o = new Observation(error, version, version * samplesPerVersion, timestamps[r],
+      Observation o = new Observation(error, version, AnomalyDetector.trainedSamples(version, samplesPerVersion),
+          timestamps[r],
           shadow == null ? -1 : shadow.model().version(),
           shadow == null ? Double.NaN : (double) shadow.squaredError(r) / d);
       AnomalyVerdict v = detector.observe(o);

@@ -31,14 +31,9 @@ class OutputSchemaEvolutionTest {
     }
   }
 
-  @Test
-  void theNullableThresholdReadsScoresWrittenWithTheFirstSchema() throws IOException {
-    Schema old = fixture("ReconstructionScore-1.avsc");
-    Schema now = ReconstructionScore.getClassSchema();
-    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(now, old).getType())
-        .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
-
-    GenericRecord r = new GenericData.Record(old);
+  /** A score (threshold 0.75) written with the {@code writer} schema, read with {@code reader}. */
+  private static GenericRecord scoreWrittenWith(Schema writer, Schema reader) throws IOException {
+    GenericRecord r = new GenericData.Record(writer);
     r.put("id", "a");
     r.put("timestamp", 5L);
     r.put("modelVersion", 3L);
@@ -48,10 +43,20 @@ class OutputSchemaEvolutionTest {
     r.put("anomaly", false);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     BinaryEncoder enc = EncoderFactory.get().binaryEncoder(bytes, null);
-    new GenericDatumWriter<GenericRecord>(old).write(r, enc);
+    new GenericDatumWriter<GenericRecord>(writer).write(r, enc);
     enc.flush();
-    GenericRecord read = new GenericDatumReader<GenericRecord>(old, now)
+    return new GenericDatumReader<GenericRecord>(writer, reader)
         .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+  }
+
+  @Test
+  void theNullableThresholdReadsScoresWrittenWithTheFirstSchema() throws IOException {
+    Schema old = fixture("ReconstructionScore-1.avsc");
+    Schema now = ReconstructionScore.getClassSchema();
+    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(now, old).getType())
+        .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+
+    GenericRecord read = scoreWrittenWith(old, now);
     assertThat(read.get("threshold")).isEqualTo(0.75);
     assertThat(read.get("timestamp")).isEqualTo(5L);
   }
@@ -82,20 +87,7 @@ class OutputSchemaEvolutionTest {
       assertThat(SchemaCompatibility.checkReaderWriterCompatibility(p[0], p[1]).getType())
           .as("%s: old reads new", p[1].getName()).isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
     }
-    GenericRecord old = new GenericData.Record(pairs[0][0]);
-    old.put("id", "a");
-    old.put("timestamp", 5L);
-    old.put("modelVersion", 3L);
-    old.put("error", 0.25);
-    old.put("score", 1.5);
-    old.put("threshold", 0.75);
-    old.put("anomaly", false);
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    BinaryEncoder enc = EncoderFactory.get().binaryEncoder(bytes, null);
-    new GenericDatumWriter<GenericRecord>(pairs[0][0]).write(old, enc);
-    enc.flush();
-    GenericRecord read = new GenericDatumReader<GenericRecord>(pairs[0][0], pairs[0][1])
-        .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+    GenericRecord read = scoreWrittenWith(pairs[0][0], pairs[0][1]);
     assertThat(read.get("grade")).isEqualTo(0.0);
   }
 }

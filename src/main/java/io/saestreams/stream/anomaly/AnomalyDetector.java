@@ -36,6 +36,14 @@ public final class AnomalyDetector {
     return settings;
   }
 
+  /**
+   * The samples a model version was trained on, for its maturity: a version is the trainer's step
+   * count, each step one batch of {@code batchSize} samples (saturating instead of overflowing).
+   */
+  public static long trainedSamples(long version, long batchSize) {
+    return version > Long.MAX_VALUE / Math.max(1, batchSize) ? Long.MAX_VALUE : version * batchSize;
+  }
+
   /** Judges {@code o} against what was seen before it, then learns from it. */
   public AnomalyVerdict observe(Observation o) {
     Judgement j;

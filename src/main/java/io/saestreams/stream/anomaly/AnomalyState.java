@@ -16,6 +16,12 @@ public record AnomalyState(long count, double mean, double variance) {
   /** Nothing observed yet. */
   public static final AnomalyState EMPTY = new AnomalyState(0, 0, 0);
 
+  /** Errors are floored here before the logarithm (an exact reconstruction has error 0). */
+  static final double MIN_ERROR = 1e-30;
+
+  /** Floor of the spread in log units, so a constant error stream does not make every wobble an alert. */
+  static final double MIN_STD = 1e-3;
+
   private static final byte FORMAT = 1;
   private static final int SIZE = 1 + 3 * Long.BYTES;
 
@@ -35,9 +41,14 @@ public record AnomalyState(long count, double mean, double variance) {
     return new AnomalyState(n, mean + step, (1 - alpha) * (variance + delta * step));
   }
 
-  /** The standard deviation, floored at {@code min}. */
-  public double std(double min) {
-    return Math.max(Math.sqrt(variance), min);
+  /** The standard deviation, floored at {@link #MIN_STD}. */
+  public double std() {
+    return Math.max(Math.sqrt(variance), MIN_STD);
+  }
+
+  /** log(error), the error floored at {@link #MIN_ERROR}. */
+  static double logError(double error) {
+    return Math.log(Math.max(error, MIN_ERROR));
   }
 
   public byte[] toBytes() {

@@ -38,10 +38,6 @@ import java.nio.ByteBuffer;
  */
 final class FalseAlarmRateThreshold {
   private static final byte FORMAT = 2;
-  /** Errors are floored here before the logarithm (an exact reconstruction has error 0). */
-  private static final double MIN_ERROR = 1e-30;
-  /** Floor of s in log units, so a constant error stream does not make every wobble an alert. */
-  static final double MIN_STD = 1e-3;
   /** Gross outliers, this many times the threshold, are always clipped. */
   static final double GROSS_FACTOR = 2.0;
   /** How much slower gross outliers move μ and s than other errors. */
@@ -85,12 +81,12 @@ final class FalseAlarmRateThreshold {
       double threshold = threshold();
       return new Judgement(Double.MAX_VALUE, threshold, !Double.isNaN(threshold));
     }
-    double y = Math.log(Math.max(e, MIN_ERROR));
+    double y = AnomalyState.logError(e);
     double threshold = threshold();
     boolean calibrated = !Double.isNaN(threshold);
     boolean anomaly = calibrated && e > threshold;
     if (o.hasShadow() && o.shadowVersion() > version) {
-      pair(o.shadowVersion(), y, Math.log(Math.max(o.shadowError(), MIN_ERROR)), anomaly);
+      pair(o.shadowVersion(), y, AnomalyState.logError(o.shadowError()), anomaly);
     }
     if (moments.count() < settings.handoverRecords()) {
       // learning this version's statistics afresh (exact running moments), nothing flagged
@@ -102,7 +98,7 @@ final class FalseAlarmRateThreshold {
     // truncate the tail and drag the threshold down); only a gross outlier is clipped
     double clipped = anomaly ? Math.log(threshold) : y;
     boolean gross = anomaly && e > GROSS_FACTOR * threshold;
-    tail.observe(((gross ? clipped : y) - moments.mean()) / moments.std(MIN_STD));
+    tail.observe(((gross ? clipped : y) - moments.mean()) / moments.std());
     // gross outliers move μ and s ten times slower: a burst of clear anomalies does not lift the
     // threshold, a lasting shift of the level by that much is still followed within ten windows
     moments = moments.add(clipped, gross ? 1 - (1 - settings.decay()) / GROSS_SLOW_DOWN : settings.decay());
@@ -115,7 +111,7 @@ final class FalseAlarmRateThreshold {
       return Double.NaN;
     }
     double u = tail.threshold();
-    double t = Math.exp(moments.mean() + moments.std(MIN_STD) * u);
+    double t = Math.exp(moments.mean() + moments.std() * u);
     return Double.isFinite(t) ? t : Double.NaN;
   }
 

@@ -11,16 +11,8 @@ package io.saestreams.stream.anomaly;
  * <p>The moments are updated by {@link AnomalyState#add}. Not thread-safe.
  */
 final class SigmaThreshold {
-  /** Errors are floored here before the logarithm (an exact reconstruction has error 0). */
-  static final double MIN_ERROR = 1e-30;
-
-  /** Floor of σ in log units, so a constant error stream does not make every wobble an alert. */
-  static final double MIN_STD = 1e-3;
-
   private final AnomalySettings settings;
-  private long count;
-  private double mean;
-  private double variance;
+  private AnomalyState moments;
 
   SigmaThreshold(AnomalySettings settings) {
     this(settings, AnomalyState.EMPTY);
@@ -28,48 +20,35 @@ final class SigmaThreshold {
 
   SigmaThreshold(AnomalySettings settings, AnomalyState state) {
     this.settings = settings;
-    this.count = state.count();
-    this.mean = state.mean();
-    this.variance = state.variance();
+    this.moments = state;
   }
 
   /** Judges {@code error} against what was seen before it, then learns from it. */
   Judgement observe(double error) {
-    boolean warm = count >= Math.max(2, settings.warmupRecords());
+    boolean warm = isWarm();
     if (!(error >= 0) || Double.isInfinite(error)) {
       return new Judgement(Double.MAX_VALUE, warm ? threshold() : Double.NaN, true);
     }
-    double y = Math.log(Math.max(error, MIN_ERROR));
-    double std = std();
-    double limit = mean + settings.thresholdSigmas() * std;
-    double score = count >= 2 && std > 0 ? (y - mean) / std : 0; // never NaN (0/0)
+    double y = AnomalyState.logError(error);
+    double std = moments.std();
+    double limit = moments.mean() + settings.thresholdSigmas() * std;
+    double score = moments.count() >= 2 ? (y - moments.mean()) / std : 0; // std > 0: floored
     boolean anomaly = warm && y > limit;
     Judgement verdict = new Judgement(score, warm ? Math.exp(limit) : Double.NaN, anomaly);
-    update(warm ? Math.min(y, limit) : y);
+    moments = moments.add(warm ? Math.min(y, limit) : y, settings.decay());
     return verdict;
   }
 
   /** The current threshold on the error (meaningful once warm). */
   double threshold() {
-    return Math.exp(mean + settings.thresholdSigmas() * std());
+    return Math.exp(moments.mean() + settings.thresholdSigmas() * moments.std());
   }
 
   boolean isWarm() {
-    return count >= Math.max(2, settings.warmupRecords());
+    return moments.count() >= Math.max(2, settings.warmupRecords());
   }
 
   AnomalyState state() {
-    return new AnomalyState(count, mean, variance);
-  }
-
-  private double std() {
-    return Math.max(Math.sqrt(variance), MIN_STD);
-  }
-
-  private void update(double y) {
-    AnomalyState next = state().add(y, settings.decay());
-    count = next.count();
-    mean = next.mean();
-    variance = next.variance();
+    return moments;
   }
 }

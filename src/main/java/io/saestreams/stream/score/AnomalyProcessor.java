@@ -47,7 +47,8 @@ public final class AnomalyProcessor implements Processor<byte[], Scored, byte[],
   @Override
   public void process(Record<byte[], Scored> record) {
     Scored s = record.value();
-    Observation o = new Observation(s.error(), s.modelVersion(), trainedSamples(s.modelVersion()),
+    Observation o = new Observation(s.error(), s.modelVersion(),
+        AnomalyDetector.trainedSamples(s.modelVersion(), samplesPerVersion),
         s.input().timestamp(), s.shadowVersion(), s.shadowError());
     AnomalyVerdict verdict = detector.observe(o);
     store.put(STATE_KEY, detector.toBytes());
@@ -58,9 +59,5 @@ public final class AnomalyProcessor implements Processor<byte[], Scored, byte[],
       metrics.anomaly();
     }
     context.forward(record.withValue(s.withVerdict(verdict)));
-  }
-
-  private long trainedSamples(long version) {
-    return version > Long.MAX_VALUE / Math.max(1, samplesPerVersion) ? Long.MAX_VALUE : version * samplesPerVersion;
   }
 }
