@@ -319,9 +319,24 @@ class ClientResilienceTest {
     }
   }
 
+  /**
+   * A registry started after an outage, with the number of look-ups of schema id 1 it had received
+   * when its schemas were registered (it starts empty, then registers: a client retrying in between
+   * is told the id is unknown and asks again).
+   */
+  private record Back(EmbeddedSchemaRegistry registry, long lookupsBeforeRegistered) {
+    /**
+     * Look-ups of id 1 received after it was known: at most one when the client stops at the first
+     * answer (none when the answering look-up arrived just before the count was taken).
+     */
+    long lookupsOnceKnown() {
+      return registry.requestCount("GET /schemas/ids/1") - lookupsBeforeRegistered;
+    }
+  }
+
   /** Starts a registry on {@code port} after {@code delay}: the end of an outage. */
-  private CompletableFuture<EmbeddedSchemaRegistry> startLater(int port, Duration delay, Schema... schemas) {
-    CompletableFuture<EmbeddedSchemaRegistry> started = new CompletableFuture<>();
+  private CompletableFuture<Back> startLater(int port, Duration delay, Schema... schemas) {
+    CompletableFuture<Back> started = new CompletableFuture<>();
     scheduler.schedule(
         () -> {
           try {
@@ -331,7 +346,7 @@ class ClientResilienceTest {
             for (Schema s : schemas) {
               c.register("v-value", s);
             }
-            started.complete(r);
+            started.complete(new Back(r, r.requestCount("GET /schemas/ids/1")));
           } catch (RuntimeException e) {
             started.completeExceptionally(e);
           }
@@ -345,15 +360,16 @@ class ClientResilienceTest {
   void anOutageOfSecondsIsRiddenOutWithTheDefaultBackoff() throws Exception {
     int port = freePort();
     // down for 2.5 s: the former retries (3, 200 ms doubling) were over after 1.4 s
-    CompletableFuture<EmbeddedSchemaRegistry> back =
-        startLater(port, Duration.ofMillis(2500), SchemaRegistryClientTest.V1);
+    CompletableFuture<Back> back = startLater(port, Duration.ofMillis(2500), SchemaRegistryClientTest.V1);
     SchemaRegistryClient client =
         new SchemaRegistryClient(
             RegistryClientConfig.builder("http://127.0.0.1:" + port).retryBudget(Duration.ofSeconds(20)).build());
     long start = System.nanoTime();
     assertThat(client.getById(1)).isEqualTo(SchemaRegistryClientTest.V1);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(2400));
-    assertThat(back.get(5, TimeUnit.SECONDS).requestCount("GET /schemas/ids/1")).isEqualTo(1);
+    Back registry = back.get(5, TimeUnit.SECONDS);
+    assertThat(registry.registry().requestCount("GET /schemas/ids/1")).isPositive();
+    assertThat(registry.lookupsOnceKnown()).isLessThanOrEqualTo(1);
   }
 
   // ---------------------------------------------------------------- unknown schema ids
@@ -398,9 +414,11 @@ class ClientResilienceTest {
                 .retryBudget(Duration.ofSeconds(20))
                 .build());
     scheduler.schedule(wrong::close, 800, TimeUnit.MILLISECONDS);
-    CompletableFuture<EmbeddedSchemaRegistry> right = startLater(port, Duration.ofMillis(1000), SchemaRegistryClientTest.V1);
+    CompletableFuture<Back> right = startLater(port, Duration.ofMillis(1000), SchemaRegistryClientTest.V1);
     assertThat(client.getById(1)).isEqualTo(SchemaRegistryClientTest.V1);
-    assertThat(right.get(5, TimeUnit.SECONDS).requestCount("GET /schemas/ids/1")).isEqualTo(1);
+    Back registry = right.get(5, TimeUnit.SECONDS);
+    assertThat(registry.registry().requestCount("GET /schemas/ids/1")).isPositive();
+    assertThat(registry.lookupsOnceKnown()).isLessThanOrEqualTo(1);
   }
 
   @Test
