@@ -77,7 +77,14 @@ final class StreamsApp implements AutoCloseable {
     });
     streams.setStateListener((now, before) -> {
       if (now == KafkaStreams.State.RUNNING) {
+        if (running.getCount() == 0 && before == KafkaStreams.State.REBALANCING) {
+          LOG.info("running again after a rebalance");
+        }
         running.countDown();
+      }
+      if (now == KafkaStreams.State.REBALANCING && before == KafkaStreams.State.RUNNING) {
+        // an instance joined or left the group (or partitions changed): tasks may move
+        LOG.info("rebalancing: the consumer group changed, tasks may move between instances");
       }
       if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
         stopped.countDown();

@@ -135,6 +135,53 @@ class CrashRecoveryIntegrationTest {
     }
   }
 
+  /**
+   * Instances of one application share the work, and a SIGTERM comes while the group rebalances
+   * because an instance joined: first to the joining instance, then to the one that ran from the
+   * start (and the third, newly joined). Each stops cleanly within the bound, and the instance
+   * left ends the stream exactly as an uninterrupted run does.
+   */
+  @Test
+  @Timeout(value = 480, unit = TimeUnit.SECONDS)
+  void aSigtermDuringARebalanceStopsCleanlyAndLosesNothing(@TempDir Path work) throws Exception {
+    try (Run run = new Run("rebalance-term", work)) {
+      Path second = run.instance("second");
+      Path third = run.instance("third");
+      AppProcess a = run.start();
+      run.produceInBackground();
+      a.awaitOutput("sae-streams running", WAIT);
+      run.awaitCodedIds(TOTAL / 4);
+
+      // 1. the joining instance, while the group rebalances because of it
+      AppProcess joining = run.start(second);
+      a.awaitOutput("rebalancing: the consumer group changed", WAIT);
+      run.assertCleanStop(joining);
+      a.awaitOutput("running again after a rebalance", WAIT);
+
+      // 2. the instance that ran from the start, while a third one joins
+      AppProcess b = run.start(second);
+      b.awaitOutput("sae-streams running", WAIT);
+      run.awaitCodedIds(TOTAL / 2);
+      int rebalances = count(a.output(), "rebalancing: the consumer group changed");
+      AppProcess c = run.start(third);
+      Poll.until(WAIT, "a rebalance after the third instance joined",
+          () -> count(a.output(), "rebalancing: the consumer group changed") > rebalances);
+      run.assertCleanStop(a);
+      run.assertCleanStop(c);
+
+      run.assertComplete(b);
+      run.assertCleanStop(b);
+    }
+  }
+
+  private static int count(String text, String needle) {
+    int n = 0;
+    for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
   private record TrainerStart(long steps, long replayed) {}
 
   /** One application id, its topics and state directory, and the processes run on them in turn. */
@@ -176,7 +223,18 @@ class CrashRecoveryIntegrationTest {
     }
 
     AppProcess start() {
-      AppProcess p = AppProcess.start(config, work, app.applicationId() + "-" + processes.size());
+      return start(config);
+    }
+
+    /** The configuration of another instance of the same application: its own state directory. */
+    Path instance(String name) throws java.io.IOException {
+      return app.writeProperties(work.resolve(name + ".properties"), work.resolve("state-" + name),
+          Map.of(AppConfig.METRICS_PORT_CONFIG, -1));
+    }
+
+    /** Starts a process on {@code properties} (another instance: its own state directory). */
+    AppProcess start(Path properties) {
+      AppProcess p = AppProcess.start(properties, work, app.applicationId() + "-" + processes.size());
       processes.add(p);
       return p;
     }
