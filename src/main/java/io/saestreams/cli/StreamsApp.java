@@ -2,6 +2,7 @@ package io.saestreams.cli;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.saestreams.metrics.JvmMeters;
 import io.saestreams.metrics.KafkaStreamsMeters;
 import io.saestreams.metrics.MicrometerSaeMetrics;
 import io.saestreams.metrics.PrometheusEndpoint;
@@ -37,6 +38,7 @@ final class StreamsApp implements AutoCloseable {
   final PrometheusEndpoint endpoint;
   final KafkaStreams streams;
   private final KafkaStreamsMeters streamsMeters;
+  private final JvmMeters jvmMeters;
   private final CountDownLatch stopped = new CountDownLatch(1);
   /** Counted down the first time the instance is RUNNING. */
   private final CountDownLatch running = new CountDownLatch(1);
@@ -55,6 +57,7 @@ final class StreamsApp implements AutoCloseable {
         SaeMetricsConfig.defaults().withMaxLatentsExported(config.metricsLatents())
             .withClock(Clock.systemUTC()));
     metrics.bindTo(meters);
+    this.jvmMeters = JvmMeters.bind(meters);
     try {
       this.endpoint = config.metricsPort() < 0 ? null
           : PrometheusEndpoint.start(meters, config.metricsHost(), config.metricsPort());
@@ -210,6 +213,7 @@ final class StreamsApp implements AutoCloseable {
       return true;
     }
     streamsMeters.close();
+    jvmMeters.close();
     // a thread blocked in a registry retry (an outage) would otherwise hold the close up
     registry.stopRetrying();
     boolean done = streams.close(CloseOptions.timeout(timeout)
