@@ -54,6 +54,30 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
   /** Roles registered up front. */
   public static final List<String> KNOWN_ROLES = List.of("trainer", "scorer");
 
+  /**
+   * Every reason a record can be dead-lettered for: the decode failures the payload is at fault
+   * for, in lower-kebab case, then the validation rejections. Each {@code sae.records.invalid}
+   * series exists at 0 from the start, so that {@code rate()} sees a reason's first burst. (Kept
+   * here, not derived, so that the metrics package does not depend on the stream code; a test there
+   * checks it against the real set.)
+   */
+  public static final List<String> KNOWN_INVALID_REASONS =
+      List.of(
+          "empty",
+          "bad-magic",
+          "truncated-header",
+          "unknown-schema-id",
+          "incompatible-schema",
+          "truncated-avro",
+          "malformed-avro",
+          "trailing-bytes",
+          "wrong-dimension",
+          "non-finite",
+          "empty-vector",
+          "null-value",
+          "id-too-long",
+          "record-too-large");
+
   /** Values of the {@code component} tag of {@code sae.train.loss}. */
   public static final List<String> LOSS_COMPONENTS =
       List.of("reconstruction", "sparsity", "weight_decay", "auxiliary", "total");
@@ -103,9 +127,13 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
 
   public MicrometerSaeMetrics(SaeMetricsConfig config) {
     this.config = Objects.requireNonNull(config, "config");
+    // the known reasons, plus room for MAX_TAG_VALUES others
     invalid =
         new BoundedTagValues<>(
-            MAX_TAG_VALUES, LongAdder::new, (v, c) -> forEachRegistry(r -> invalid(r, v, c)), lock);
+            KNOWN_INVALID_REASONS.size() + MAX_TAG_VALUES,
+            LongAdder::new,
+            (v, c) -> forEachRegistry(r -> invalid(r, v, c)),
+            lock);
     out =
         new BoundedTagValues<>(
             MAX_TAG_VALUES, LongAdder::new, (v, c) -> forEachRegistry(r -> out(r, v, c)), lock);
@@ -115,6 +143,7 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
             DoubleCell::new,
             (v, c) -> forEachRegistry(r -> version(r, v, c)),
             lock);
+    KNOWN_INVALID_REASONS.forEach(invalid::get);
     KNOWN_OUTPUTS.forEach(out::get);
     KNOWN_ROLES.forEach(versions::get);
   }

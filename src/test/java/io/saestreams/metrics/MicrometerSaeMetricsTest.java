@@ -78,6 +78,15 @@ class MicrometerSaeMetricsTest {
   }
 
   @Test
+  void everyKnownDeadLetterReasonIsExportedAtZeroBeforeItsFirstRecord() {
+    for (String reason : MicrometerSaeMetrics.KNOWN_INVALID_REASONS) {
+      assertThat(counter("sae.records.invalid", "reason", reason)).as(reason).isZero();
+    }
+    sink.recordInvalid("record-too-large");
+    assertThat(counter("sae.records.invalid", "reason", "record-too-large")).isEqualTo(1);
+  }
+
+  @Test
   void openEndedTagValuesAreNormalisedAndBounded() {
     sink.recordInvalid("Bad Dimension!");
     sink.recordInvalid(null);
@@ -89,8 +98,11 @@ class MicrometerSaeMetricsTest {
       sink.recordInvalid("reason" + i);
     }
     Set<String> reasons = tagValues("sae.records.invalid", "reason");
-    // Two values above, then 14 new ones fit under the limit of 16; the other 86 share "other".
-    assertThat(reasons).hasSize(MicrometerSaeMetrics.MAX_TAG_VALUES + 1).contains("other");
+    // Beside the known reasons: two values above, then 14 new ones fit under the limit of 16; the
+    // other 86 share "other".
+    assertThat(reasons)
+        .hasSize(MicrometerSaeMetrics.KNOWN_INVALID_REASONS.size() + MicrometerSaeMetrics.MAX_TAG_VALUES + 1)
+        .contains("other");
     assertThat(counter("sae.records.invalid", "reason", "reason13")).isEqualTo(1);
     assertThat(reasons).doesNotContain("reason14");
     assertThat(counter("sae.records.invalid", "reason", "other")).isEqualTo(86);
