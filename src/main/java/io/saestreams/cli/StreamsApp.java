@@ -2,6 +2,7 @@ package io.saestreams.cli;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.saestreams.metrics.HealthCheck;
 import io.saestreams.metrics.JvmMeters;
 import io.saestreams.metrics.KafkaStreamsMeters;
 import io.saestreams.metrics.MicrometerSaeMetrics;
@@ -60,7 +61,7 @@ final class StreamsApp implements AutoCloseable {
     this.jvmMeters = JvmMeters.bind(meters);
     try {
       this.endpoint = config.metricsPort() < 0 ? null
-          : PrometheusEndpoint.start(meters, config.metricsHost(), config.metricsPort());
+          : PrometheusEndpoint.start(meters, config.metricsHost(), config.metricsPort(), health());
     } catch (java.io.IOException e) {
       throw new IllegalStateException("cannot start the metrics endpoint on "
           + config.metricsHost() + ":" + config.metricsPort() + ": " + e.getMessage(), e);
@@ -195,6 +196,41 @@ final class StreamsApp implements AutoCloseable {
   double trainerModelVersion() {
     var g = meters.find("sae.model.version").tag("role", "trainer").gauge();
     return g == null ? Double.NaN : g.value();
+  }
+
+  /**
+   * Live: the client has not failed (state neither ERROR nor PENDING_ERROR, no stream thread
+   * failure). Ready: live, RUNNING (not starting, not rebalancing, not stopping).
+   */
+  private HealthCheck health() {
+    return new HealthCheck() {
+      @Override
+      public Health live() {
+        KafkaStreams s = streams;
+        if (failure != null) {
+          return Health.notOk("a stream thread failed: " + failure);
+        }
+        if (s != null && (s.state() == KafkaStreams.State.ERROR || s.state() == KafkaStreams.State.PENDING_ERROR)) {
+          return Health.notOk("Kafka Streams client in state " + s.state());
+        }
+        return Health.OK;
+      }
+
+      @Override
+      public Health ready() {
+        Health live = live();
+        if (!live.ok()) {
+          return live;
+        }
+        KafkaStreams s = streams;
+        if (s == null) {
+          return Health.notOk("starting");
+        }
+        KafkaStreams.State state = s.state();
+        return state == KafkaStreams.State.RUNNING ? Health.OK
+            : Health.notOk("Kafka Streams client in state " + state);
+      }
+    };
   }
 
   @Override

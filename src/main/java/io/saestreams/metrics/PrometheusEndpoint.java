@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A tiny HTTP server (the JDK's {@link HttpServer}) for Prometheus: {@code GET /metrics} answers
  * with the registry's scrape in the text exposition format 0.0.4, {@code GET /health} with {@code
- * ok}, any other path with 404, any other method on those paths with 405. {@code HEAD} is accepted
+ * ok}, {@code GET /health/live} and {@code GET /health/ready} with a {@link HealthCheck}'s answer
+ * (200, or 503 with the reason), any other path with 404, any other method on those paths with 405. {@code HEAD} is accepted
  * wherever {@code GET} is.
  *
  * <p>Loading this class sets {@code sun.net.httpserver.nodelay=true} unless it is already set, so
@@ -40,14 +41,19 @@ public final class PrometheusEndpoint implements AutoCloseable {
   }
 
   private final PrometheusMeterRegistry registry;
+  private final HealthCheck health;
   private final HttpServer server;
   private final ExecutorService executor;
   private final URI url;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private PrometheusEndpoint(
-      PrometheusMeterRegistry registry, HttpServer server, ExecutorService executor) {
+      PrometheusMeterRegistry registry,
+      HealthCheck health,
+      HttpServer server,
+      ExecutorService executor) {
     this.registry = registry;
+    this.health = health;
     this.server = server;
     this.executor = executor;
     InetSocketAddress a = server.getAddress();
@@ -67,7 +73,18 @@ public final class PrometheusEndpoint implements AutoCloseable {
    */
   public static PrometheusEndpoint start(PrometheusMeterRegistry registry, String host, int port)
       throws IOException {
+    return start(registry, host, port, HealthCheck.ALWAYS);
+  }
+
+  /**
+   * Starts serving {@code registry} on {@code host:port}, with {@code /health/live} and {@code
+   * /health/ready} answered by {@code health} (200 when ok, 503 with the reason otherwise).
+   */
+  public static PrometheusEndpoint start(
+      PrometheusMeterRegistry registry, String host, int port, HealthCheck health)
+      throws IOException {
     Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(health, "health");
     Objects.requireNonNull(host, "host");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
@@ -81,7 +98,7 @@ public final class PrometheusEndpoint implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    PrometheusEndpoint endpoint = new PrometheusEndpoint(registry, server, executor);
+    PrometheusEndpoint endpoint = new PrometheusEndpoint(registry, health, server, executor);
     server.createContext("/", endpoint::handle);
     server.setExecutor(executor);
     server.start();
@@ -106,7 +123,11 @@ public final class PrometheusEndpoint implements AutoCloseable {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       String method = exchange.getRequestMethod();
-      boolean known = "/metrics".equals(path) || "/health".equals(path);
+      boolean known =
+          "/metrics".equals(path)
+              || "/health".equals(path)
+              || "/health/live".equals(path)
+              || "/health/ready".equals(path);
       if (!known) {
         respond(exchange, 404, "text/plain; charset=utf-8", "not found\n");
       } else if (!"GET".equals(method) && !"HEAD".equals(method)) {
@@ -114,6 +135,20 @@ public final class PrometheusEndpoint implements AutoCloseable {
         respond(exchange, 405, "text/plain; charset=utf-8", "method not allowed\n");
       } else if ("/health".equals(path)) {
         respond(exchange, 200, "text/plain; charset=utf-8", "ok");
+      } else if (path.startsWith("/health/")) {
+        boolean live = "/health/live".equals(path);
+        HealthCheck.Health h;
+        try {
+          h = live ? health.live() : health.ready();
+        } catch (RuntimeException e) {
+          h = HealthCheck.Health.notOk("health check failed: " + e);
+        }
+        if (h.ok()) {
+          respond(exchange, 200, "text/plain; charset=utf-8", "ok\n");
+        } else {
+          respond(exchange, 503, "text/plain; charset=utf-8",
+              (live ? "not live: " : "not ready: ") + h.reason() + "\n");
+        }
       } else {
         String body;
         try {

@@ -3,6 +3,10 @@ package io.saestreams.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,16 +76,28 @@ class StartupIntegrationTest {
   @Test
   @Timeout(value = 90, unit = TimeUnit.SECONDS)
   void aSigtermWhileTheStartWaitsForTheRegistryExitsZeroWithinTenSeconds(@TempDir Path dir) throws Exception {
+    int metricsPort = closedPort();
     Path config = Files.writeString(dir.resolve("app.properties"), String.join("\n",
         "application.id=startup-registry-down",
         "bootstrap.servers=" + EMBEDDED.cluster().bootstrapServers(),
         "schema.registry.url=http://127.0.0.1:" + closedPort(),
         "sae.input.dim=16",
-        "metrics.port=-1",
+        "metrics.host=127.0.0.1",
+        "metrics.port=" + metricsPort,
         "streams.state.dir=" + dir.resolve("state"),
         ""));
     try (AppProcess p = AppProcess.start(config, dir, "registry-down")) {
       p.awaitOutput("retrying with backoff", Duration.ofSeconds(60));
+      // alive, but not ready while the start waits for the registry
+      HttpClient http = HttpClient.newHttpClient();
+      URI base = URI.create("http://127.0.0.1:" + metricsPort);
+      HttpResponse<String> live = http.send(HttpRequest.newBuilder(base.resolve("/health/live")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(live.statusCode()).as(live.body()).isEqualTo(200);
+      HttpResponse<String> ready = http.send(HttpRequest.newBuilder(base.resolve("/health/ready")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(ready.body()).startsWith("not ready: ");
       long t0 = System.nanoTime();
       int exit = p.terminate(Duration.ofSeconds(20));
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);

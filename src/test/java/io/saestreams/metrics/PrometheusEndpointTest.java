@@ -181,6 +181,45 @@ class PrometheusEndpointTest {
   }
 
   @Test
+  void liveAndReadyAnswerWhatTheHealthCheckSays() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<HealthCheck.Health> ready =
+        new java.util.concurrent.atomic.AtomicReference<>(HealthCheck.Health.notOk("Kafka Streams client in state REBALANCING"));
+    HealthCheck check = new HealthCheck() {
+      @Override
+      public Health live() {
+        return Health.OK;
+      }
+
+      @Override
+      public Health ready() {
+        Health h = ready.get();
+        if (h == null) {
+          throw new IllegalStateException("boom");
+        }
+        return h;
+      }
+    };
+    try (PrometheusEndpoint e = PrometheusEndpoint.start(registry, "127.0.0.1", 0, check)) {
+      HttpResponse<String> live = get(e.url().resolve("/health/live"));
+      assertThat(live.statusCode()).isEqualTo(200);
+      assertThat(live.body()).isEqualTo("ok\n");
+      HttpResponse<String> notReady = get(e.url().resolve("/health/ready"));
+      assertThat(notReady.statusCode()).isEqualTo(503);
+      assertThat(notReady.body()).isEqualTo("not ready: Kafka Streams client in state REBALANCING\n");
+      ready.set(HealthCheck.Health.OK);
+      assertThat(get(e.url().resolve("/health/ready")).statusCode()).isEqualTo(200);
+      ready.set(null);
+      HttpResponse<String> failing = get(e.url().resolve("/health/ready"));
+      assertThat(failing.statusCode()).isEqualTo(503);
+      assertThat(failing.body()).startsWith("not ready: health check failed").contains("boom");
+      assertThat(send("POST", e.url().resolve("/health/ready")).statusCode()).isEqualTo(405);
+      assertThat(get(e.url().resolve("/health/other")).statusCode()).isEqualTo(404);
+    }
+    // the endpoint without a check is always live and ready
+    assertThat(get(endpoint.url().resolve("/health/ready")).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void otherPathsAre404AndOtherMethods405() throws Exception {
     for (String path : new String[] {"/", "/nope", "/metrics/x", "/metricsx", "/healthz"}) {
       assertThat(get(endpoint.url().resolve(path)).statusCode()).as(path).isEqualTo(404);
