@@ -206,29 +206,34 @@ final class StreamsApp implements AutoCloseable {
     return new HealthCheck() {
       @Override
       public Health live() {
-        KafkaStreams s = streams;
-        if (failure != null) {
-          return Health.notOk("a stream thread failed: " + failure);
-        }
-        if (s != null && (s.state() == KafkaStreams.State.ERROR || s.state() == KafkaStreams.State.PENDING_ERROR)) {
-          return Health.notOk("Kafka Streams client in state " + s.state());
-        }
-        return Health.OK;
+        return live(state());
       }
 
       @Override
       public Health ready() {
-        Health live = live();
-        if (!live.ok()) {
+        KafkaStreams.State state = state();
+        Health live = live(state);
+        if (!live.ok() || state == KafkaStreams.State.RUNNING) {
           return live;
         }
+        return Health.notOk(state == null ? "starting" : "Kafka Streams client in state " + state);
+      }
+
+      /** The client's state; null while the constructor has not created it yet. */
+      private KafkaStreams.State state() {
         KafkaStreams s = streams;
-        if (s == null) {
-          return Health.notOk("starting");
+        return s == null ? null : s.state();
+      }
+
+      private Health live(KafkaStreams.State state) {
+        Throwable f = failure;
+        if (f != null) {
+          return Health.notOk("a stream thread failed: " + f);
         }
-        KafkaStreams.State state = s.state();
-        return state == KafkaStreams.State.RUNNING ? Health.OK
-            : Health.notOk("Kafka Streams client in state " + state);
+        if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR) {
+          return Health.notOk("Kafka Streams client in state " + state);
+        }
+        return Health.OK;
       }
     };
   }

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -19,9 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A tiny HTTP server (the JDK's {@link HttpServer}) for Prometheus: {@code GET /metrics} answers
  * with the registry's scrape in the text exposition format 0.0.4, {@code GET /health} with {@code
- * ok}, {@code GET /health/live} and {@code GET /health/ready} with a {@link HealthCheck}'s answer
- * (200, or 503 with the reason), any other path with 404, any other method on those paths with 405. {@code HEAD} is accepted
- * wherever {@code GET} is.
+ * ok}, {@code GET /health/live} and {@code GET /health/ready} with a {@link HealthCheck}'s
+ * answer (200, or 503 with the reason), any other path with 404, any other method on those paths
+ * with 405. {@code HEAD} is accepted wherever {@code GET} is.
  *
  * <p>Loading this class sets {@code sun.net.httpserver.nodelay=true} unless it is already set, so
  * that small responses are not held back by Nagle's algorithm against delayed ACKs (the JDK reads
@@ -39,6 +40,9 @@ public final class PrometheusEndpoint implements AutoCloseable {
       System.setProperty(NODELAY, "true");
     }
   }
+
+  private static final String TEXT = "text/plain; charset=utf-8";
+  private static final Set<String> PATHS = Set.of("/metrics", "/health", "/health/live", "/health/ready");
 
   private final PrometheusMeterRegistry registry;
   private final HealthCheck health;
@@ -123,42 +127,40 @@ public final class PrometheusEndpoint implements AutoCloseable {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       String method = exchange.getRequestMethod();
-      boolean known =
-          "/metrics".equals(path)
-              || "/health".equals(path)
-              || "/health/live".equals(path)
-              || "/health/ready".equals(path);
-      if (!known) {
-        respond(exchange, 404, "text/plain; charset=utf-8", "not found\n");
+      if (!PATHS.contains(path)) {
+        respond(exchange, 404, TEXT, "not found\n");
       } else if (!"GET".equals(method) && !"HEAD".equals(method)) {
         exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-        respond(exchange, 405, "text/plain; charset=utf-8", "method not allowed\n");
+        respond(exchange, 405, TEXT, "method not allowed\n");
       } else if ("/health".equals(path)) {
-        respond(exchange, 200, "text/plain; charset=utf-8", "ok");
+        respond(exchange, 200, TEXT, "ok");
       } else if (path.startsWith("/health/")) {
-        boolean live = "/health/live".equals(path);
-        HealthCheck.Health h;
-        try {
-          h = live ? health.live() : health.ready();
-        } catch (RuntimeException e) {
-          h = HealthCheck.Health.notOk("health check failed: " + e);
-        }
-        if (h.ok()) {
-          respond(exchange, 200, "text/plain; charset=utf-8", "ok\n");
-        } else {
-          respond(exchange, 503, "text/plain; charset=utf-8",
-              (live ? "not live: " : "not ready: ") + h.reason() + "\n");
-        }
+        respondHealth(exchange, "/health/live".equals(path));
       } else {
         String body;
         try {
           body = registry.scrape();
         } catch (RuntimeException e) {
-          respond(exchange, 500, "text/plain; charset=utf-8", "scrape failed: " + e + "\n");
+          respond(exchange, 500, TEXT, "scrape failed: " + e + "\n");
           return;
         }
         respond(exchange, 200, CONTENT_TYPE, body);
       }
+    }
+  }
+
+  /** 200 when the check says ok; 503 with its reason otherwise, also when the check throws. */
+  private void respondHealth(HttpExchange exchange, boolean live) throws IOException {
+    HealthCheck.Health h;
+    try {
+      h = live ? health.live() : health.ready();
+    } catch (RuntimeException e) {
+      h = HealthCheck.Health.notOk("health check failed: " + e);
+    }
+    if (h.ok()) {
+      respond(exchange, 200, TEXT, "ok\n");
+    } else {
+      respond(exchange, 503, TEXT, (live ? "not live: " : "not ready: ") + h.reason() + "\n");
     }
   }
 

@@ -12,6 +12,7 @@ import io.saestreams.stream.config.AppConfig;
 import io.saestreams.stream.modelstore.Chunks;
 import io.saestreams.train.OnlineTrainer;
 import io.saestreams.train.TrainerConfig;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -227,7 +228,7 @@ class CrashRecoveryIntegrationTest {
     }
 
     /** The configuration of another instance of the same application: its own state directory. */
-    Path instance(String name) throws java.io.IOException {
+    Path instance(String name) throws IOException {
       return app.writeProperties(work.resolve(name + ".properties"), work.resolve("state-" + name),
           Map.of(AppConfig.METRICS_PORT_CONFIG, -1));
     }

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -182,8 +183,8 @@ class PrometheusEndpointTest {
 
   @Test
   void liveAndReadyAnswerWhatTheHealthCheckSays() throws Exception {
-    java.util.concurrent.atomic.AtomicReference<HealthCheck.Health> ready =
-        new java.util.concurrent.atomic.AtomicReference<>(HealthCheck.Health.notOk("Kafka Streams client in state REBALANCING"));
+    AtomicReference<HealthCheck.Health> ready =
+        new AtomicReference<>(HealthCheck.Health.notOk("Kafka Streams client in state REBALANCING"));
     HealthCheck check = new HealthCheck() {
       @Override
       public Health live() {
