@@ -46,7 +46,7 @@ final class OnlineDetection {
     this.d = initial.inputDim();
     this.batch = new float[scoreBatchSize * d];
     this.models = new ModelCache(initial, gemm, scoreBatchSize, anomaly.handsOver() ? anomaly.handoverRecords() : 0,
-        SaeMetricsSink.NOOP);
+        SaeMetricsSink.NOOP, 0);
   }
 
   /**

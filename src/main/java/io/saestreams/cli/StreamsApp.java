@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +69,9 @@ final class StreamsApp implements AutoCloseable {
     }
     this.streams = new KafkaStreams(SaeTopology.build(config, metrics, registry),
         config.streamsProperties());
-    this.streamsMeters = KafkaStreamsMeters.bind(streams, meters);
+    this.streamsMeters = KafkaStreamsMeters.bind(streams, meters,
+        config.streamsProperties().getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-"
+        + SaeTopology.TRAINING_TOPIC + "-repartition");
     streams.setUncaughtExceptionHandler(e -> {
       if (closed.get()) {
         // a thread waiting for the registry gives up when asked to stop; its work is not committed

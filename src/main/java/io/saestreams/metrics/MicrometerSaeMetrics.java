@@ -78,6 +78,12 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
           "id-too-long",
           "record-too-large");
 
+  /**
+   * Input partitions with series of their own ({@code sae.anomaly.threshold}, {@code
+   * sae.scorer.model.version}); partitions beyond share the {@code "other"} series.
+   */
+  public static final int MAX_PARTITIONS = 256;
+
   /** Values of the {@code component} tag of {@code sae.train.loss}. */
   public static final List<String> LOSS_COMPONENTS =
       List.of("reconstruction", "sparsity", "weight_decay", "auxiliary", "total");
@@ -97,6 +103,10 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
   /** Histogram bounds of {@code sae.latency.end.to.end} in milliseconds, 1 ms … 500 s. */
   static final double[] LATENCY_BUCKETS_MS = decades(1, 5e5, 1, 2, 5);
 
+  private static final String THRESHOLD = "sae.anomaly.threshold";
+  private static final String SCORER_VERSION = "sae.scorer.model.version";
+  private static final String SCORER = "scorer";
+
   private final SaeMetricsConfig config;
   private final Object lock = new Object();
 
@@ -108,6 +118,8 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
   private final LongAdder anomalies = new LongAdder();
   private final LongAdder replayed = new LongAdder();
   private final LongAdder replayMissing = new LongAdder();
+  private final LongAdder judged = new LongAdder();
+  private final LongAdder anomalous = new LongAdder();
   private final BoundedTagValues<LongAdder> invalid;
   private final BoundedTagValues<LongAdder> out;
 
@@ -116,7 +128,10 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
   private volatile Window window;
   private final BoundedTagValues<DoubleCell> versions;
   private volatile Checkpoint lastCheckpoint;
-  private volatile double threshold = Double.NaN;
+  private final BoundedTagValues<DoubleCell> thresholds;
+  private final BoundedTagValues<DoubleCell> scorerVersions;
+  private volatile double falseAlarmRateTarget = Double.NaN;
+  private volatile double drift = Double.NaN;
 
   // registries and per-registry meters; guarded by lock, read lock-free
   private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
@@ -143,9 +158,20 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
             DoubleCell::new,
             (v, c) -> forEachRegistry(r -> version(r, v, c)),
             lock);
+    thresholds = partitionCells(THRESHOLD);
+    scorerVersions = partitionCells(SCORER_VERSION);
     KNOWN_INVALID_REASONS.forEach(invalid::get);
     KNOWN_OUTPUTS.forEach(out::get);
     KNOWN_ROLES.forEach(versions::get);
+  }
+
+  /** One cell per input partition, each gauged as {@code name{partition}} once it exists. */
+  private BoundedTagValues<DoubleCell> partitionCells(String name) {
+    return new BoundedTagValues<>(
+        MAX_PARTITIONS,
+        DoubleCell::new,
+        (v, c) -> forEachRegistry(r -> partitionGauge(r, name, v, c)),
+        lock);
   }
 
   public MicrometerSaeMetrics() {
@@ -213,6 +239,37 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
     versions.get(role).value = version;
   }
 
+  /**
+   * Also sets {@code sae.model.version{role="scorer"}} to the oldest version a scoring task of this
+   * instance uses.
+   */
+  @Override
+  public void scorerVersion(int partition, long version) {
+    scorerVersions.get(Integer.toString(partition)).value = version;
+    updateOldestScorerVersion();
+  }
+
+  @Override
+  public void partitionClosed(int partition) {
+    String p = Integer.toString(partition);
+    thresholds.get(p).value = Double.NaN;
+    scorerVersions.get(p).value = Double.NaN;
+    updateOldestScorerVersion();
+  }
+
+  private void updateOldestScorerVersion() {
+    synchronized (lock) {
+      double oldest = Double.NaN;
+      for (Map.Entry<String, DoubleCell> e : scorerVersions.entries()) {
+        double v = e.getValue().value;
+        if (!Double.isNaN(v) && !(v >= oldest)) {
+          oldest = v;
+        }
+      }
+      versions.get(SCORER).value = oldest;
+    }
+  }
+
   @Override
   public void replayed(long samples, long missing) {
     replayed.add(samples);
@@ -239,8 +296,26 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
   }
 
   @Override
-  public void anomalyThreshold(double threshold) {
-    this.threshold = threshold;
+  public void anomalyThreshold(int partition, double threshold) {
+    thresholds.get(Integer.toString(partition)).value = threshold;
+  }
+
+  @Override
+  public void judged(boolean flagged) {
+    judged.increment();
+    if (flagged) {
+      anomalous.increment();
+    }
+  }
+
+  @Override
+  public void falseAlarmRateTarget(double rate) {
+    falseAlarmRateTarget = rate;
+  }
+
+  @Override
+  public void latentDrift(double drift) {
+    this.drift = drift;
   }
 
   @Override
@@ -278,6 +353,12 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
       for (Map.Entry<String, DoubleCell> e : versions.entries()) {
         version(registry, e.getKey(), e.getValue());
       }
+      for (Map.Entry<String, DoubleCell> e : thresholds.entries()) {
+        partitionGauge(registry, THRESHOLD, e.getKey(), e.getValue());
+      }
+      for (Map.Entry<String, DoubleCell> e : scorerVersions.entries()) {
+        partitionGauge(registry, SCORER_VERSION, e.getKey(), e.getValue());
+      }
       otherGauges(registry);
       latentGauges(registry, 0, latentsRegistered);
       distributions(registry);
@@ -305,6 +386,10 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
         "Samples trained again after a restart, read back from the input topic", replayed);
     counter(r, "sae.train.replay.missing",
         "Samples to train again after a restart that were no longer in the input topic", replayMissing);
+    counter(r, "sae.records.judged",
+        "Scores judged by a mature detector (a threshold in force)", judged);
+    counter(r, "sae.records.anomalous",
+        "Scores flagged anomalous (every flagged record, whatever the alert mode)", anomalous);
   }
 
   private static void counter(MeterRegistry r, String name, String description, LongAdder a) {
@@ -327,7 +412,8 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
 
   private static void version(MeterRegistry r, String role, DoubleCell c) {
     Gauge.builder("sae.model.version", c, cell -> cell.value)
-        .description("Model version the trainer last published or the scorer uses")
+        .description("Model version the trainer last published, or the oldest this instance's"
+            + " scorers use")
         .tag("role", role)
         .strongReference(true)
         .register(r);
@@ -429,7 +515,23 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
         .baseUnit(BaseUnits.BYTES)
         .strongReference(true)
         .register(r);
-    gauge(r, "sae.anomaly.threshold", "Current adaptive anomaly threshold", m -> m.threshold);
+    gauge(r, "sae.anomaly.false.alarm.rate.target",
+        "False-alarm rate the anomaly threshold aims at", m -> m.falseAlarmRateTarget);
+    gauge(r, "sae.latent.drift",
+        "Jensen-Shannon divergence (bits) of the latest window's latent firing histogram from the"
+            + " reference (NaN until measured)",
+        m -> m.drift);
+  }
+
+  /** A gauge of one input partition's cell: {@link #THRESHOLD} or {@link #SCORER_VERSION}. */
+  private static void partitionGauge(MeterRegistry r, String name, String partition, DoubleCell c) {
+    Gauge.builder(name, c, cell -> cell.value)
+        .description(name.equals(THRESHOLD)
+            ? "Anomaly threshold in force for an input partition (NaN while none)"
+            : "Model version the scoring task of an input partition uses")
+        .tag("partition", partition)
+        .strongReference(true)
+        .register(r);
   }
 
   private double checkpointAgeMillis() {

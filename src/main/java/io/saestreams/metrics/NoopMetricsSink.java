@@ -34,7 +34,22 @@ public class NoopMetricsSink implements SaeMetricsSink {
   public void reconstructionError(double error) {}
 
   @Override
-  public void anomalyThreshold(double threshold) {}
+  public void anomalyThreshold(int partition, double threshold) {}
+
+  @Override
+  public void judged(boolean anomalous) {}
+
+  @Override
+  public void falseAlarmRateTarget(double rate) {}
+
+  @Override
+  public void latentDrift(double drift) {}
+
+  @Override
+  public void scorerVersion(int partition, long version) {}
+
+  @Override
+  public void partitionClosed(int partition) {}
 
   @Override
   public void anomaly() {}

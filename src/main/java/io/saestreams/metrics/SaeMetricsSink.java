@@ -27,8 +27,14 @@ public interface SaeMetricsSink {
    */
   void trainingStats(StatsSnapshot stats, int deadLatents, int denseLatents, double l0Target);
 
-  /** The trainer published, or a scorer switched to, this model version. */
+  /** The trainer published this model version ({@code role} "trainer"). */
   void modelVersion(String role, long version);
+
+  /** The scoring task of input partition {@code partition} switched to this model version. */
+  void scorerVersion(int partition, long version);
+
+  /** The tasks of input partition {@code partition} left this instance: its gauges read NaN. */
+  void partitionClosed(int partition);
 
   /**
    * A restarted trainer trained again on {@code samples} samples read back from the input topic;
@@ -42,11 +48,23 @@ public interface SaeMetricsSink {
   /** One scored input's reconstruction error (mean squared error per coordinate). */
   void reconstructionError(double error);
 
-  /** The current adaptive anomaly threshold. */
-  void anomalyThreshold(double threshold);
+  /** The anomaly threshold in force for input partition {@code partition} (NaN: none yet). */
+  void anomalyThreshold(int partition, double threshold);
+
+  /** A mature detector judged a score (a threshold was in force); {@code anomalous}: it flagged it. */
+  void judged(boolean anomalous);
+
+  /**
+   * The false-alarm rate the detector aims at: the configured rate, or in sigmas mode the
+   * Gaussian tail probability of the threshold's sigmas.
+   */
+  void falseAlarmRateTarget(double rate);
 
   /** An alert was raised. */
   void anomaly();
+
+  /** The latent drift measured at the latest statistics window (NaN: not yet measured). */
+  void latentDrift(double drift);
 
   /** Milliseconds between an input's timestamp and its score being emitted. */
   void endToEndLatency(long millis);

@@ -175,6 +175,7 @@ public final class SaeTopology {
       KStream<byte[], ValidInput> valid, AppConfig config, SaeMetricsSink metrics, SaeSerdes serdes) {
     Supplier<SaeModel> initial = new Once<>(() -> InitialModel.of(config.trainerConfig()));
     AnomalySettings anomaly = config.anomalySettings();
+    metrics.falseAlarmRateTarget(anomaly.targetRate());
     int top = anomaly.topDimensions();
     int handover = anomaly.handsOver() ? anomaly.handoverRecords() : 0;
     long samplesPerVersion = config.trainerConfig().batchSize();

@@ -256,20 +256,62 @@ class MicrometerSaeMetricsTest {
   }
 
   @Test
-  void modelVersionsAndThreshold() {
+  void modelVersionsAndThresholdsPerPartition() {
     assertThat(tagValues("sae.model.version", "role"))
         .containsExactlyInAnyOrder("trainer", "scorer");
     assertThat(gauge("sae.model.version", "role", "trainer")).isNaN();
-    assertThat(gauge("sae.anomaly.threshold")).isNaN();
+    assertThat(gauge("sae.model.version", "role", "scorer")).isNaN();
+    assertThat(registry.find("sae.anomaly.threshold").meters()).isEmpty();
 
     sink.modelVersion("trainer", 12);
-    sink.modelVersion("scorer", 11);
+    sink.scorerVersion(0, 11);
+    sink.scorerVersion(3, 12);
     sink.modelVersion("trainer", 13);
-    sink.anomalyThreshold(0.042);
+    sink.anomalyThreshold(0, 0.042);
+    sink.anomalyThreshold(3, 0.05);
 
     assertThat(gauge("sae.model.version", "role", "trainer")).isEqualTo(13);
+    // the scorer role: the oldest version a scoring task of this instance uses
     assertThat(gauge("sae.model.version", "role", "scorer")).isEqualTo(11);
-    assertThat(gauge("sae.anomaly.threshold")).isEqualTo(0.042);
+    assertThat(gauge("sae.scorer.model.version", "partition", "0")).isEqualTo(11);
+    assertThat(gauge("sae.scorer.model.version", "partition", "3")).isEqualTo(12);
+    assertThat(gauge("sae.anomaly.threshold", "partition", "0")).isEqualTo(0.042);
+    assertThat(gauge("sae.anomaly.threshold", "partition", "3")).isEqualTo(0.05);
+
+    // partition 0 moves to another instance: its series read NaN, the oldest is now 12
+    sink.partitionClosed(0);
+    assertThat(gauge("sae.anomaly.threshold", "partition", "0")).isNaN();
+    assertThat(gauge("sae.scorer.model.version", "partition", "0")).isNaN();
+    assertThat(gauge("sae.model.version", "role", "scorer")).isEqualTo(12);
+    sink.partitionClosed(3);
+    assertThat(gauge("sae.model.version", "role", "scorer")).isNaN();
+  }
+
+  @Test
+  void partitionSeriesAreBounded() {
+    for (int p = 0; p < MicrometerSaeMetrics.MAX_PARTITIONS + 50; p++) {
+      sink.anomalyThreshold(p, p);
+    }
+    assertThat(registry.find("sae.anomaly.threshold").meters())
+        .hasSize(MicrometerSaeMetrics.MAX_PARTITIONS + 1);
+    assertThat(tagValues("sae.anomaly.threshold", "partition")).contains("other");
+  }
+
+  @Test
+  void judgedAnomalousTargetAndDrift() {
+    assertThat(counter("sae.records.judged")).isZero();
+    assertThat(counter("sae.records.anomalous")).isZero();
+    assertThat(gauge("sae.anomaly.false.alarm.rate.target")).isNaN();
+    assertThat(gauge("sae.latent.drift")).isNaN();
+    sink.judged(false);
+    sink.judged(true);
+    sink.judged(false);
+    sink.falseAlarmRateTarget(0.01);
+    sink.latentDrift(0.03);
+    assertThat(counter("sae.records.judged")).isEqualTo(3);
+    assertThat(counter("sae.records.anomalous")).isEqualTo(1);
+    assertThat(gauge("sae.anomaly.false.alarm.rate.target")).isEqualTo(0.01);
+    assertThat(gauge("sae.latent.drift")).isEqualTo(0.03);
   }
 
   @Test
@@ -340,6 +382,8 @@ class MicrometerSaeMetricsTest {
   void everyMeterIsDescribedDottedAndUnitFree() {
     sink.trainingStats(stats(4, 0.5, 0), 0, 0, Double.NaN);
     sink.recordInvalid("x");
+    sink.anomalyThreshold(0, 0.1);
+    sink.scorerVersion(0, 1);
     Set<String> names = new TreeSet<>();
     for (Meter m : registry.getMeters()) {
       Meter.Id id = m.getId();
@@ -362,6 +406,11 @@ class MicrometerSaeMetricsTest {
             "sae.anomalies",
             "sae.train.replayed.samples",
             "sae.train.replay.missing",
+            "sae.records.judged",
+            "sae.records.anomalous",
+            "sae.anomaly.false.alarm.rate.target",
+            "sae.latent.drift",
+            "sae.scorer.model.version",
             "sae.train.loss",
             "sae.train.fvu",
             "sae.train.explained.variance",

@@ -91,7 +91,11 @@ class PrometheusEndpointTest {
     clock.advance(Duration.ofSeconds(42));
     sink.reconstructionError(0.004);
     sink.endToEndLatency(40);
-    sink.anomalyThreshold(0.05);
+    sink.anomalyThreshold(2, 0.05);
+    sink.scorerVersion(2, 8);
+    sink.judged(true);
+    sink.falseAlarmRateTarget(0.01);
+    sink.latentDrift(0.004);
     sink.anomaly();
 
     assertThat(endpoint.port()).isPositive();
@@ -114,6 +118,11 @@ class PrometheusEndpointTest {
                 Map.entry("sae_anomalies_total", "counter"),
                 Map.entry("sae_train_replayed_samples_total", "counter"),
                 Map.entry("sae_train_replay_missing_total", "counter"),
+                Map.entry("sae_records_judged_total", "counter"),
+                Map.entry("sae_records_anomalous_total", "counter"),
+                Map.entry("sae_anomaly_false_alarm_rate_target", "gauge"),
+                Map.entry("sae_latent_drift", "gauge"),
+                Map.entry("sae_scorer_model_version", "gauge"),
                 Map.entry("sae_train_loss", "gauge"),
                 Map.entry("sae_train_fvu", "gauge"),
                 Map.entry("sae_train_explained_variance", "gauge"),
@@ -150,10 +159,15 @@ class PrometheusEndpointTest {
     assertThat(sample(body, "sae_train_learning_rate")).isEqualTo(0.001);
     assertThat(sample(body, "sae_latents_dead")).isEqualTo(3);
     assertThat(sample(body, "sae_model_version{role=\"trainer\"}")).isEqualTo(9);
-    assertThat(sample(body, "sae_model_version{role=\"scorer\"}")).isNaN();
+    assertThat(sample(body, "sae_model_version{role=\"scorer\"}")).isEqualTo(8);
+    assertThat(sample(body, "sae_scorer_model_version{partition=\"2\"}")).isEqualTo(8);
+    assertThat(sample(body, "sae_records_judged_total")).isEqualTo(1);
+    assertThat(sample(body, "sae_records_anomalous_total")).isEqualTo(1);
+    assertThat(sample(body, "sae_anomaly_false_alarm_rate_target")).isEqualTo(0.01);
+    assertThat(sample(body, "sae_latent_drift")).isEqualTo(0.004);
     assertThat(sample(body, "sae_checkpoint_age_seconds")).isEqualTo(42);
     assertThat(sample(body, "sae_checkpoint_size_bytes")).isEqualTo(2048);
-    assertThat(sample(body, "sae_anomaly_threshold")).isEqualTo(0.05);
+    assertThat(sample(body, "sae_anomaly_threshold{partition=\"2\"}")).isEqualTo(0.05);
     assertThat(sample(body, "sae_latent_mean_activation{latent=\"2\"}")).isEqualTo(0.2);
     assertThat(body).doesNotContain("latent=\"3\"");
     // 0.004 = 4000 ppm: not in the 2500 bucket, in the 5000 one.

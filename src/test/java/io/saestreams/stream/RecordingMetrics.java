@@ -4,7 +4,9 @@ import io.saestreams.metrics.SaeMetricsSink;
 import io.saestreams.train.StatsSnapshot;
 import io.saestreams.train.StepResult;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** A metrics sink that remembers what it was told, for assertions. */
 public final class RecordingMetrics implements SaeMetricsSink {
@@ -19,6 +21,15 @@ public final class RecordingMetrics implements SaeMetricsSink {
   public final List<String> replays = new ArrayList<>();
   public final List<Double> errors = new ArrayList<>();
   public int anomalies;
+  /** Scores judged by a mature detector, and how many of them were flagged. */
+  public int judged;
+  public int flagged;
+  /** Latest threshold per input partition, latest scorer version per partition. */
+  public final Map<Integer, Double> thresholds = new HashMap<>();
+  public final Map<Integer, Long> scorerVersions = new HashMap<>();
+  public final List<Integer> closed = new ArrayList<>();
+  public double falseAlarmRateTarget = Double.NaN;
+  public final List<Double> drifts = new ArrayList<>();
 
   @Override
   public void recordIn() {
@@ -66,7 +77,39 @@ public final class RecordingMetrics implements SaeMetricsSink {
   }
 
   @Override
-  public void anomalyThreshold(double threshold) {}
+  public void anomalyThreshold(int partition, double threshold) {
+    thresholds.put(partition, threshold);
+  }
+
+  @Override
+  public void judged(boolean anomalous) {
+    judged++;
+    if (anomalous) {
+      flagged++;
+    }
+  }
+
+  @Override
+  public void falseAlarmRateTarget(double rate) {
+    falseAlarmRateTarget = rate;
+  }
+
+  @Override
+  public void latentDrift(double drift) {
+    drifts.add(drift);
+  }
+
+  /** Also recorded in {@link #versions} as "scorer=version". */
+  @Override
+  public void scorerVersion(int partition, long version) {
+    scorerVersions.put(partition, version);
+    versions.add("scorer=" + version);
+  }
+
+  @Override
+  public void partitionClosed(int partition) {
+    closed.add(partition);
+  }
 
   @Override
   public void anomaly() {

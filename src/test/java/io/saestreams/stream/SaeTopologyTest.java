@@ -257,8 +257,12 @@ class SaeTopologyTest {
     assertThat(scores.get(8).getModelVersion()).isEqualTo(2);
     assertThat(sae.codes.readValuesToList().get(8).getModelVersion()).isEqualTo(2);
     assertThat(sae.metrics.versions).contains("trainer=2", "scorer=0", "scorer=2");
+    assertThat(sae.metrics.scorerVersions).containsExactly(Map.entry(0, 2L));
     assertThat(sae.metrics.steps).hasSize(2);
     assertThat(sae.metrics.stats).isEqualTo(1);
+    // the first window is the drift's reference: nothing to compare with yet
+    assertThat(sae.metrics.drifts).hasSize(1);
+    assertThat(sae.metrics.drifts.get(0)).isNaN();
   }
 
   @Test
@@ -417,6 +421,15 @@ class SaeTopologyTest {
     assertThat(scores.get(scores.size() - 1).getThreshold()).isEqualTo(a.getThreshold());
     assertThat(sae.metrics.anomalies).isEqualTo(1);
     assertThat(sae.metrics.out).filteredOn("alerts"::equals).hasSize(1);
+    // every score judged with a threshold in force counts, the spike as flagged; the threshold
+    // and target are reported for the (only) partition
+    long judged = scores.stream().filter(s -> s.getThreshold() != null).count();
+    assertThat(sae.metrics.judged).isEqualTo(judged).isPositive();
+    assertThat(sae.metrics.flagged).isEqualTo(1);
+    assertThat(sae.metrics.thresholds).containsOnlyKeys(0);
+    assertThat(sae.metrics.thresholds.get(0)).isEqualTo(a.getThreshold());
+    assertThat(sae.metrics.falseAlarmRateTarget)
+        .isEqualTo(sae.config.anomalySettings().targetRate()).isBetween(1e-6, 1e-3);
   }
 
   @Test

@@ -70,6 +70,29 @@ public record AnomalySettings(
         0, 256, AlertMode.RECORD);
   }
 
+  /**
+   * The fraction of normal records the threshold aims to flag: q in false-alarm-rate mode; in
+   * sigmas mode the one-sided Gaussian tail probability of k (the share a log-normal error would
+   * give), 1 − Φ(k).
+   */
+  public double targetRate() {
+    return mode == ThresholdMode.FALSE_ALARM_RATE ? falseAlarmRate : gaussianUpperTail(thresholdSigmas);
+  }
+
+  /**
+   * 1 − Φ(z) for the standard normal, from the complementary error function's Chebyshev-fitted
+   * exponential form (relative error below 1.2e-7 everywhere).
+   */
+  static double gaussianUpperTail(double z) {
+    double x = Math.abs(z) / Math.sqrt(2);
+    double t = 1 / (1 + 0.5 * x);
+    double erfc = t * Math.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196
+        + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398
+        + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+    double upper = erfc / 2;
+    return z >= 0 ? upper : 1 - upper;
+  }
+
   /** The defaults of the application's {@code anomaly.*} settings. */
   public static final AnomalySettings DEFAULTS =
       new AnomalySettings(ThresholdMode.FALSE_ALARM_RATE, 0.01, 1000, 4.0, 0.998, 5, 10_000, 256, AlertMode.RUN);

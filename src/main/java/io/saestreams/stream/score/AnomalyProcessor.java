@@ -25,6 +25,7 @@ public final class AnomalyProcessor implements Processor<byte[], Scored, byte[],
   private ProcessorContext<byte[], Scored> context;
   private KeyValueStore<String, byte[]> store;
   private AnomalyDetector detector;
+  private int partition;
 
   /**
    * @param samplesPerVersion samples one model version step stands for (the training batch size:
@@ -39,6 +40,7 @@ public final class AnomalyProcessor implements Processor<byte[], Scored, byte[],
   @Override
   public void init(ProcessorContext<byte[], Scored> context) {
     this.context = context;
+    this.partition = context.taskId().partition();
     this.store = context.getStateStore(STORE);
     byte[] saved = store.get(STATE_KEY);
     this.detector = saved == null ? new AnomalyDetector(settings) : AnomalyDetector.fromBytes(settings, saved);
@@ -53,11 +55,18 @@ public final class AnomalyProcessor implements Processor<byte[], Scored, byte[],
     AnomalyVerdict verdict = detector.observe(o);
     store.put(STATE_KEY, detector.toBytes());
     if (verdict.hasThreshold()) {
-      metrics.anomalyThreshold(verdict.threshold());
+      metrics.anomalyThreshold(partition, verdict.threshold());
+      metrics.judged(verdict.anomaly());
     }
     if (verdict.anomaly()) {
       metrics.anomaly();
     }
     context.forward(record.withValue(s.withVerdict(verdict)));
+  }
+
+  /** The task leaves this instance (or stops): its partition's gauges read NaN. */
+  @Override
+  public void close() {
+    metrics.partitionClosed(partition);
   }
 }

@@ -24,13 +24,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelCache {
   private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
-  static final String ROLE = "scorer";
-
   private final Gemm gemm;
   private final int inputDim;
   private final int maxBatch;
   private final int handoverRecords;
   private final SaeMetricsSink metrics;
+  private final int partition;
   private SaeModel.Scorer inForce;
   private SaeModel.Scorer shadow;
   private long shadowLeft;
@@ -39,15 +38,18 @@ public final class ModelCache {
   /**
    * @param maxBatch most inputs one {@link SaeModel.Scorer#score} call encodes
    * @param handoverRecords records a new version scores alongside the one in force (0: none)
+   * @param partition the input partition scored, for the metrics
    */
-  public ModelCache(SaeModel initial, Gemm gemm, int maxBatch, int handoverRecords, SaeMetricsSink metrics) {
+  public ModelCache(SaeModel initial, Gemm gemm, int maxBatch, int handoverRecords,
+      SaeMetricsSink metrics, int partition) {
     this.gemm = gemm;
     this.inputDim = initial.inputDim();
     this.maxBatch = maxBatch;
     this.handoverRecords = handoverRecords;
     this.metrics = metrics;
+    this.partition = partition;
     this.inForce = initial.scorer(gemm, maxBatch);
-    metrics.modelVersion(ROLE, initial.version());
+    metrics.scorerVersion(partition, initial.version());
   }
 
   /** The scorer of the version in force, after looking for a newer version in {@code store}. */
@@ -112,7 +114,7 @@ public final class ModelCache {
   private void takeOver(SaeModel.Scorer next) {
     inForce = next;
     shadow = null;
-    metrics.modelVersion(ROLE, next.model().version());
+    metrics.scorerVersion(partition, next.model().version());
     LOG.info("scoring with model version {}", next.model().version());
   }
 }

@@ -82,7 +82,8 @@ public final class ScoringProcessor implements Processor<byte[], ValidInput, byt
     KeyValueStore<Long, byte[]> pending = context.getStateStore(BUFFER_STORE);
     this.buffer = new ScoreBuffer(pending);
     SaeModel initial = initialModel.get();
-    this.models = new ModelCache(initial, Gemms.create(gemmBackend), batchSize, handoverRecords, metrics);
+    this.models = new ModelCache(initial, Gemms.create(gemmBackend), batchSize, handoverRecords, metrics,
+        context.taskId().partition());
     this.batch = new float[batchSize * initial.inputDim()];
     this.indices = new int[initial.latentDim()];
     this.values = new float[initial.latentDim()];

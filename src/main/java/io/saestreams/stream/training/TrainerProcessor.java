@@ -5,6 +5,7 @@ import io.saestreams.metrics.SaeMetricsSink;
 import io.saestreams.model.SaeConfig;
 import io.saestreams.model.SaeModel;
 import io.saestreams.model.linalg.Gemms;
+import io.saestreams.train.LatentDrift;
 import io.saestreams.train.OnlineTrainer;
 import io.saestreams.train.StatsSnapshot;
 import io.saestreams.train.TrainerThread;
@@ -70,6 +71,7 @@ public final class TrainerProcessor implements Processor<String, TrainingSample,
   private TrainerThread<Publication> trainer;
   /** Versions the replay trained again that were never forwarded; forwarded first. */
   private final List<Publication> replayed = new ArrayList<>();
+  private final LatentDrift drift = new LatentDrift();
   private long steps;
   private long lastCheckpointSteps;
   private long lastCheckpointAt;
@@ -198,6 +200,7 @@ public final class TrainerProcessor implements Processor<String, TrainingSample,
     int dense = (int) Math.round(p.stats().denseFraction() * m.latentDim());
     double l0Target = m.activation().isTopK() ? m.k() : Double.NaN;
     metrics.trainingStats(p.stats(), p.dead(), dense, l0Target);
+    metrics.latentDrift(drift.update(p.stats().firingFrequency()));
     LOG.debug("published model version {} in {} chunks", version, chunks.size());
   }
 
