@@ -203,7 +203,8 @@ final class StreamsApp implements AutoCloseable {
 
   /**
    * Live: the client has not failed (state neither ERROR nor PENDING_ERROR, no stream thread
-   * failure). Ready: live, RUNNING (not starting, not rebalancing, not stopping).
+   * failure). Ready: live, RUNNING (not starting, not rebalancing, not stopping), and no call
+   * waiting for the schema registry (a stream thread paused in an outage's retries).
    */
   private HealthCheck health() {
     return new HealthCheck() {
@@ -216,10 +217,17 @@ final class StreamsApp implements AutoCloseable {
       public Health ready() {
         KafkaStreams.State state = state();
         Health live = live(state);
-        if (!live.ok() || state == KafkaStreams.State.RUNNING) {
+        if (!live.ok()) {
           return live;
         }
-        return Health.notOk(state == null ? "starting" : "Kafka Streams client in state " + state);
+        // a stream thread may be paused in a registry retry, at start or in an outage once running
+        String waiting = registry.waitingForRegistry().map(w -> "waiting for the schema registry: " + w)
+            .orElse(null);
+        if (state != KafkaStreams.State.RUNNING) {
+          String why = state == null ? "starting" : "Kafka Streams client in state " + state;
+          return Health.notOk(waiting == null ? why : why + "; " + waiting);
+        }
+        return waiting == null ? Health.OK : Health.notOk(waiting);
       }
 
       /** The client's state; null while the constructor has not created it yet. */

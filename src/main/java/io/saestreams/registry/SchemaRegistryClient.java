@@ -69,6 +69,10 @@ public final class SchemaRegistryClient implements AutoCloseable {
   /** Guards waits between retries; notified by {@link #stopRetrying()}. */
   private final Object retryWait = new Object();
   private volatile boolean retriesStopped;
+  /** Calls now waiting to retry, since when the first of them did, and the newest reason. */
+  private final AtomicInteger callsRetrying = new AtomicInteger();
+  private volatile long retryingSinceNanos;
+  private volatile String retryReason;
   private final Object highestIdLock = new Object();
   private volatile HighestId highestId;
 
@@ -225,43 +229,58 @@ public final class SchemaRegistryClient implements AutoCloseable {
     Attempts attempts = new Attempts(config.retryBudget());
     String path = "/schemas/ids/" + id;
     SchemaRegistryException listingFailure = null;
-    for (int lookups = 1; ; lookups++) {
-      SchemaRegistryException notFound;
-      try {
-        return schemaField(call("GET", path, null, attempts));
-      } catch (SchemaRegistryException e) {
-        if (e.errorCode() != SchemaRegistryException.SCHEMA_NOT_FOUND) {
-          throw e;
+    boolean retrying = false;
+    try {
+      for (int lookups = 1; ; lookups++) {
+        SchemaRegistryException notFound;
+        try {
+          return schemaField(call("GET", path, null, attempts));
+        } catch (SchemaRegistryException e) {
+          if (e.errorCode() != SchemaRegistryException.SCHEMA_NOT_FOUND) {
+            throw e;
+          }
+          notFound = e;
         }
-        notFound = e;
-      }
-      int highest;
-      try {
-        highest = confirmedHighestId(attempts);
-        listingFailure = null;
-      } catch (SchemaRegistryException e) {
-        highest = -1;
-        if (listingFailure == null || !(e instanceof NotSentException)) {
-          listingFailure = e;
+        int highest;
+        try {
+          highest = confirmedHighestId(attempts);
+          listingFailure = null;
+        } catch (SchemaRegistryException e) {
+          highest = -1;
+          if (listingFailure == null || !(e instanceof NotSentException)) {
+            listingFailure = e;
+          }
         }
+        if (highest > id) {
+          throw new UnknownSchemaIdException(
+              notFound.httpStatus(),
+              id,
+              highest,
+              true,
+              "schema id " + id + " is not known to the schema registry at " + urls()
+                  + ", which knows ids up to " + highest + ": the id is bogus (" + notFound.getMessage() + ")",
+              notFound);
+        }
+        Duration wait = backoff.delay(lookups);
+        if (lookups > config.maxRetries() || !attempts.fits(wait) || retriesStopped) {
+          throw unconfirmedId(id, highest, listingFailure, notFound, lookups, attempts);
+        }
+        LOG.debug("schema id {} is not known to the registry, which knows none above {}; asking again in {} ms",
+            id, highest, wait.toMillis());
+        String reason = "schema id " + id + " is not known to the registry at " + urls()
+            + (listingFailure != null ? ", which cannot list its schemas" : ", which knows no id above " + highest);
+        if (!retrying) {
+          beginRetrying(reason);
+          retrying = true;
+        } else {
+          retryReason = reason;
+        }
+        pause(wait, "GET " + path);
       }
-      if (highest > id) {
-        throw new UnknownSchemaIdException(
-            notFound.httpStatus(),
-            id,
-            highest,
-            true,
-            "schema id " + id + " is not known to the schema registry at " + urls()
-                + ", which knows ids up to " + highest + ": the id is bogus (" + notFound.getMessage() + ")",
-            notFound);
+    } finally {
+      if (retrying) {
+        endRetrying();
       }
-      Duration wait = backoff.delay(lookups);
-      if (lookups > config.maxRetries() || !attempts.fits(wait) || retriesStopped) {
-        throw unconfirmedId(id, highest, listingFailure, notFound, lookups, attempts);
-      }
-      LOG.debug("schema id {} is not known to the registry, which knows none above {}; asking again in {} ms",
-          id, highest, wait.toMillis());
-      pause(wait, "GET " + path);
     }
   }
 
@@ -542,6 +561,36 @@ public final class SchemaRegistryClient implements AutoCloseable {
   }
 
   /**
+   * Whether a call is waiting for the registry right now — between retries of a request that
+   * failed (an outage, HTTP 5xx) or of a schema id the registry does not know and cannot confirm
+   * bogus — and if so, why and for how long. Empty while every call is answered at its first
+   * request, or no call is under way: a registry that is down while nothing needs it (every
+   * schema cached) stops nothing. Cheap and thread-safe, for health checks.
+   */
+  public Optional<String> waitingForRegistry() {
+    String reason = retryReason;
+    if (callsRetrying.get() <= 0 || reason == null) {
+      return Optional.empty();
+    }
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - retryingSinceNanos);
+    return Optional.of(callsRetrying.get() + " schema registry call(s) retrying for " + seconds
+        + " s (up to " + config.retryBudget().toMillis() + " ms, " + RegistryClientConfig.RETRY_BUDGET_MS
+        + "): " + reason);
+  }
+
+  /** A call starts waiting to retry; {@link #endRetrying()} must follow, in a finally block. */
+  private void beginRetrying(String reason) {
+    retryReason = reason;
+    if (callsRetrying.getAndIncrement() == 0) {
+      retryingSinceNanos = System.nanoTime();
+    }
+  }
+
+  private void endRetrying() {
+    callsRetrying.decrementAndGet();
+  }
+
+  /**
    * From now on a failed request is not retried, and a call waiting to retry (for instance through
    * a registry outage) gives up at once with its last failure. An application that is stopping
    * calls this first, so that no thread stays blocked for the rest of the retry budget.
@@ -592,72 +641,83 @@ public final class SchemaRegistryClient implements AutoCloseable {
     SchemaRegistryException last = null;
     int requests = 0;
     String stop;
-    for (int retry = 0; ; retry++) {
-      if (retry > 0) {
-        if (retry > config.maxRetries()) {
-          stop = RegistryClientConfig.MAX_RETRIES + " (" + config.maxRetries() + ") reached";
-          break;
+    boolean retrying = false;
+    try {
+      for (int retry = 0; ; retry++) {
+        if (retry > 0) {
+          if (retry > config.maxRetries()) {
+            stop = RegistryClientConfig.MAX_RETRIES + " (" + config.maxRetries() + ") reached";
+            break;
+          }
+          if (retriesStopped) {
+            stop = "the client is closing and retries no more";
+            break;
+          }
+          Duration wait = backoff.delay(retry);
+          if (!attempts.fits(wait)) {
+            stop = "no time left for another retry (" + budgetText() + ")";
+            break;
+          }
+          if (!retrying) {
+            // visible once per call: the stream waits here, it has not hung
+            LOG.warn("{}; retrying with backoff for up to {} ms ({})", last.getMessage(),
+                config.retryBudget().toMillis(), RegistryClientConfig.RETRY_BUDGET_MS);
+            beginRetrying(last.getMessage());
+            retrying = true;
+          } else {
+            retryReason = last.getMessage();
+          }
+          pause(wait, request);
         }
-        if (retriesStopped) {
-          stop = "the client is closing and retries no more";
-          break;
+        int start = preferredUrl.get();
+        for (int i = 0; i < urls.size(); i++) {
+          int index = (start + i) % urls.size();
+          URI base = urls.get(index);
+          String where = method + " " + base + pathAndQuery;
+          Duration timeout = config.requestTimeout();
+          if (attempts.requested) {
+            long remaining = attempts.remainingNanos();
+            if (remaining <= 0) {
+              break;
+            }
+            timeout = Duration.ofNanos(Math.min(timeout.toNanos(), Math.max(remaining, MIN_REQUEST_TIMEOUT.toNanos())));
+          }
+          attempts.requested = true;
+          requests++;
+          try {
+            HttpResponse<byte[]> response =
+                http.send(request(base, method, pathAndQuery, payload, timeout), HttpResponse.BodyHandlers.ofByteArray());
+            int status = response.statusCode();
+            if (status >= 200 && status < 300) {
+              preferredUrl.set(index);
+              return new Reply(parseBody(response.body(), where, status), where);
+            }
+            SchemaRegistryException error = errorFrom(where, status, response.body());
+            if (status < 500) {
+              preferredUrl.set(index);
+              throw error;
+            }
+            LOG.debug("{}; will retry", error.getMessage());
+            last = error;
+          } catch (HttpTimeoutException e) {
+            last = transportError(where, "timed out after " + timeout.toMillis() + " ms", e);
+            LOG.debug("{}", last.getMessage());
+          } catch (IOException e) {
+            last = transportError(where, "failed: " + describe(e), e);
+            LOG.debug("{}", last.getMessage());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SchemaRegistryException(0, 0, "interrupted during schema registry request " + where, e);
+          }
         }
-        Duration wait = backoff.delay(retry);
-        if (!attempts.fits(wait)) {
+        if (attempts.remainingNanos() <= 0) {
           stop = "no time left for another retry (" + budgetText() + ")";
           break;
         }
-        if (retry == 1) {
-          // visible once per call: the stream waits here, it has not hung
-          LOG.warn("{}; retrying with backoff for up to {} ms ({})", last.getMessage(),
-              config.retryBudget().toMillis(), RegistryClientConfig.RETRY_BUDGET_MS);
-        }
-        pause(wait, request);
       }
-      int start = preferredUrl.get();
-      for (int i = 0; i < urls.size(); i++) {
-        int index = (start + i) % urls.size();
-        URI base = urls.get(index);
-        String where = method + " " + base + pathAndQuery;
-        Duration timeout = config.requestTimeout();
-        if (attempts.requested) {
-          long remaining = attempts.remainingNanos();
-          if (remaining <= 0) {
-            break;
-          }
-          timeout = Duration.ofNanos(Math.min(timeout.toNanos(), Math.max(remaining, MIN_REQUEST_TIMEOUT.toNanos())));
-        }
-        attempts.requested = true;
-        requests++;
-        try {
-          HttpResponse<byte[]> response =
-              http.send(request(base, method, pathAndQuery, payload, timeout), HttpResponse.BodyHandlers.ofByteArray());
-          int status = response.statusCode();
-          if (status >= 200 && status < 300) {
-            preferredUrl.set(index);
-            return new Reply(parseBody(response.body(), where, status), where);
-          }
-          SchemaRegistryException error = errorFrom(where, status, response.body());
-          if (status < 500) {
-            preferredUrl.set(index);
-            throw error;
-          }
-          LOG.debug("{}; will retry", error.getMessage());
-          last = error;
-        } catch (HttpTimeoutException e) {
-          last = transportError(where, "timed out after " + timeout.toMillis() + " ms", e);
-          LOG.debug("{}", last.getMessage());
-        } catch (IOException e) {
-          last = transportError(where, "failed: " + describe(e), e);
-          LOG.debug("{}", last.getMessage());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new SchemaRegistryException(0, 0, "interrupted during schema registry request " + where, e);
-        }
-      }
-      if (attempts.remainingNanos() <= 0) {
-        stop = "no time left for another retry (" + budgetText() + ")";
-        break;
+    } finally {
+      if (retrying) {
+        endRetrying();
       }
     }
     if (last == null) {

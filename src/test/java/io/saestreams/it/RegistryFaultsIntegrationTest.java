@@ -12,6 +12,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,6 +88,100 @@ class RegistryFaultsIntegrationTest {
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void aRegistryDownForThirtySecondsAcrossARestartLosesNothing(@TempDir Path stateDir) throws Exception {
     faultScenario(stateDir, "registry-down", false, Duration.ofSeconds(30));
+  }
+
+  /**
+   * The packaged application, a process of its own, is RUNNING and ready when its registry goes
+   * down; nothing changes while every schema it needs is cached. Then records of a schema id it
+   * has not seen yet arrive: the stream thread waits in the registry's retries, the instance stays
+   * live but reports not ready (naming the registry) until the registry is back, and then every
+   * input is scored, none dead-lettered, and it is ready again.
+   */
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void aRegistryOutageWhileRunningMakesTheInstanceNotReadyUntilItIsBack(@TempDir Path work) throws Exception {
+    ItCluster cluster = EMBEDDED.cluster();
+    int metricsPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      metricsPort = s.getLocalPort();
+    }
+    try (EmbeddedSchemaRegistry right = new EmbeddedSchemaRegistry().start();
+        SwitchableProxy proxy = new SwitchableProxy(right.port());
+        SchemaRegistryClient direct = SchemaRegistryClient.create(right.url());
+        AppUnderTest app = AppUnderTest.create(cluster, "registry-outage-ready", 2, Map.of(
+            AppConfig.SCHEMA_REGISTRY_URL_CONFIG, proxy.url(),
+            "registry." + RegistryClientConfig.RETRY_BUDGET_MS, 120_000));
+        InputProducer producer = new InputProducer(cluster, app.config().inputTopic(), direct);
+        Outputs out = new Outputs(cluster, app.config(), direct);
+        AppProcess process = AppProcess.start(app.writeProperties(work.resolve("app.properties"),
+            work.resolve("state"), Map.of(AppConfig.METRICS_HOST_CONFIG, "127.0.0.1",
+                AppConfig.METRICS_PORT_CONFIG, metricsPort)), work, "registry-outage-ready")) {
+      HealthProbe health = new HealthProbe(metricsPort);
+      Inputs source = new Inputs(AppUnderTest.INPUT_DIM, 19L, "outage");
+      List<InputVector> first = source.next(100);
+      producer.sendAll(first);
+      out.awaitCodesAndScores(OutputChecks.ids(first), WAIT);
+      Poll.until(WAIT, "ready before the outage", () -> health.ready().statusCode() == 200);
+
+      proxy.switchTo(-1);
+      // the schemas it uses are cached: a registry it does not need stops nothing
+      List<InputVector> cached = source.next(50);
+      producer.sendAll(cached);
+      out.awaitCodesAndScores(OutputChecks.ids(cached), WAIT);
+      assertThat(health.ready().statusCode()).as("ready while nothing needs the registry").isEqualTo(200);
+
+      org.apache.avro.Schema evolved = SchemaEvolutionIntegrationTest.evolvedInputVector();
+      List<InputVector> newer = source.next(50);
+      for (InputVector v : newer) {
+        producer.send(v.getId(), v.getTimestamp().toEpochMilli(), SchemaEvolutionIntegrationTest.evolved(evolved, v));
+      }
+      producer.flush();
+      Poll.until(WAIT, "not ready while a new schema id waits for the registry",
+          () -> health.ready().statusCode() == 503);
+      HttpResponse<String> notReady = health.ready();
+      assertThat(notReady.body()).startsWith("not ready: waiting for the schema registry: ")
+          .contains("retrying").contains("/schemas/ids/");
+      assertThat(health.live().statusCode()).as("live during the outage: %s", health.live().body()).isEqualTo(200);
+      process.assertAlive();
+
+      proxy.switchTo(right.port());
+      List<InputVector> all = new ArrayList<>(first);
+      all.addAll(cached);
+      all.addAll(newer);
+      out.awaitCodesAndScores(OutputChecks.ids(all), WAIT);
+      Poll.until(WAIT, "ready again once the registry is back", () -> health.ready().statusCode() == 200);
+      out.settle(cluster, app, WAIT);
+      OutputChecks.assertOneCodeAndScorePerInput(all, out.codes.records(), out.scores.records());
+      assertThat(out.dlq.records()).as("valid inputs dead-lettered").isEmpty();
+      assertThat(process.terminate(Duration.ofSeconds(20))).as("exit after SIGTERM\n%s", process.output()).isZero();
+    }
+  }
+
+  /** GET /health/live and /health/ready of a process's metrics endpoint. */
+  private record HealthProbe(HttpClient http, URI base) {
+    HealthProbe(int port) {
+      this(HttpClient.newHttpClient(), URI.create("http://127.0.0.1:" + port));
+    }
+
+    HttpResponse<String> ready() {
+      return get("/health/ready");
+    }
+
+    HttpResponse<String> live() {
+      return get("/health/live");
+    }
+
+    private HttpResponse<String> get(String path) {
+      try {
+        return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("GET " + base.resolve(path), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   private static void faultScenario(Path stateDir, String name, boolean swapToEmpty, Duration faultFor)

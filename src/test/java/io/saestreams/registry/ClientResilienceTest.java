@@ -372,6 +372,64 @@ class ClientResilienceTest {
     assertThat(registry.lookupsOnceKnown()).isLessThanOrEqualTo(1);
   }
 
+  /**
+   * A call waiting between retries of an outage shows in {@code waitingForRegistry()} (what a
+   * readiness check reads) with the failure; nothing shows before the first failure or once the
+   * registry answers again.
+   */
+  @Test
+  void aCallRetryingThroughAnOutageShowsAsWaitingUntilTheRegistryIsBack() throws Exception {
+    int port = freePort();
+    SchemaRegistryClient client =
+        new SchemaRegistryClient(
+            RegistryClientConfig.builder("http://127.0.0.1:" + port)
+                .backoff(Duration.ofMillis(20), Duration.ofMillis(100))
+                .retryBudget(Duration.ofSeconds(30))
+                .build());
+    assertThat(client.waitingForRegistry()).isEmpty();
+    CompletableFuture<Schema> lookup = CompletableFuture.supplyAsync(() -> client.getById(1));
+    closeLater.add(() -> lookup.cancel(true));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (client.waitingForRegistry().isEmpty()) {
+      assertThat(System.nanoTime()).as("a retrying call shows as waiting").isLessThan(deadline);
+      assertThat(lookup).isNotDone();
+      Thread.sleep(10);
+    }
+    assertThat(client.waitingForRegistry().orElseThrow())
+        .contains("1 schema registry call(s) retrying")
+        .contains("GET http://127.0.0.1:" + port + "/schemas/ids/1")
+        .contains("retry.budget.ms");
+    EmbeddedSchemaRegistry back = new EmbeddedSchemaRegistry(port).start();
+    closeLater.add(back);
+    SchemaRegistryClient.create(back.url()).register("v-value", SchemaRegistryClientTest.V1);
+    assertThat(lookup.get(20, TimeUnit.SECONDS)).isEqualTo(SchemaRegistryClientTest.V1);
+    assertThat(client.waitingForRegistry()).isEmpty();
+  }
+
+  /** An id an empty registry does not know is retried as a fault, and shows as waiting. */
+  @Test
+  void anUnconfirmedUnknownIdShowsAsWaitingWhileItIsAskedAgain() throws Exception {
+    EmbeddedSchemaRegistry empty = new EmbeddedSchemaRegistry().start();
+    closeLater.add(empty);
+    SchemaRegistryClient client =
+        new SchemaRegistryClient(
+            RegistryClientConfig.builder(empty.url())
+                .backoff(Duration.ofMillis(20), Duration.ofMillis(100))
+                .retryBudget(Duration.ofSeconds(30))
+                .build());
+    CompletableFuture<Schema> lookup = CompletableFuture.supplyAsync(() -> client.getById(1));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (client.waitingForRegistry().isEmpty()) {
+      assertThat(System.nanoTime()).as("an unconfirmed id shows as waiting").isLessThan(deadline);
+      Thread.sleep(10);
+    }
+    assertThat(client.waitingForRegistry().orElseThrow())
+        .contains("schema id 1 is not known to the registry at " + empty.url());
+    client.stopRetrying();
+    assertThatThrownBy(() -> lookup.get(20, TimeUnit.SECONDS)).hasCauseInstanceOf(UnknownSchemaIdException.class);
+    assertThat(client.waitingForRegistry()).isEmpty();
+  }
+
   // ---------------------------------------------------------------- unknown schema ids
 
   @Test
