@@ -246,6 +246,11 @@ public final class LiveQueries implements HttpHandler, AutoCloseable {
     }
   }
 
+  /** Requests waiting for the query thread. */
+  int waiting() {
+    return executor.getQueue().size();
+  }
+
   /** Stops the query thread; requests still waiting are not answered. Idempotent. */
   @Override
   public void close() {
