@@ -14,6 +14,7 @@ import io.saestreams.registry.SchemaRegistryClient;
 import io.saestreams.registry.TopicNameStrategy;
 import io.saestreams.stream.SaeTopology;
 import io.saestreams.stream.config.AppConfig;
+import io.saestreams.stream.query.LiveQueries;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -39,6 +40,8 @@ final class StreamsApp implements AutoCloseable {
   final MicrometerSaeMetrics metrics;
   final PrometheusEndpoint endpoint;
   final KafkaStreams streams;
+  /** POST /encode, GET /model, GET /latents/{j} on the metrics endpoint; null without one. */
+  final LiveQueries queries;
   private final KafkaStreamsMeters streamsMeters;
   private final JvmMeters jvmMeters;
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -69,6 +72,8 @@ final class StreamsApp implements AutoCloseable {
     }
     this.streams = new KafkaStreams(SaeTopology.build(config, metrics, registry),
         config.streamsProperties());
+    this.queries = endpoint == null ? null
+        : LiveQueries.attach(endpoint, config, streams, metrics::lastTrainerReport);
     this.streamsMeters = KafkaStreamsMeters.bind(streams, meters,
         config.streamsProperties().getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-"
         + SaeTopology.TRAINING_TOPIC + "-repartition");
@@ -277,6 +282,7 @@ final class StreamsApp implements AutoCloseable {
     }
     if (endpoint != null) {
       endpoint.close();
+      queries.close();
     }
     registry.close();
     meters.close();

@@ -106,6 +106,7 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
   private static final String THRESHOLD = "sae.anomaly.threshold";
   private static final String SCORER_VERSION = "sae.scorer.model.version";
   private static final String SCORER = "scorer";
+  private static final String TRAINER = "trainer";
 
   private final SaeMetricsConfig config;
   private final Object lock = new Object();
@@ -330,6 +331,20 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
     for (Timer t : latencyTimers) {
       t.record(ms, TimeUnit.MILLISECONDS);
     }
+  }
+
+  /**
+   * The trainer's latest report in this process (the version it last published, with the
+   * statistics it reported with it), or null while it has reported none here. Read without a lock:
+   * for the instant between a publication's two reports the version may already be the new one.
+   */
+  public TrainerReport lastTrainerReport() {
+    Window w = window;
+    double version = versions.get(TRAINER).value;
+    if (w == null || Double.isNaN(version)) {
+      return null;
+    }
+    return new TrainerReport((long) version, w.stats(), w.dead());
   }
 
   // ------------------------------------------------------------------ binding

@@ -1,6 +1,7 @@
 package io.saestreams.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -22,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with the registry's scrape in the text exposition format 0.0.4, {@code GET /health} with {@code
  * ok}, {@code GET /health/live} and {@code GET /health/ready} with a {@link HealthCheck}'s
  * answer (200, or 503 with the reason), any other path with 404, any other method on those paths
- * with 405. {@code HEAD} is accepted wherever {@code GET} is.
+ * with 405. {@code HEAD} is accepted wherever {@code GET} is. Other resources can be served on the
+ * same address with {@link #route}.
  *
  * <p>Loading this class sets {@code sun.net.httpserver.nodelay=true} unless it is already set, so
  * that small responses are not held back by Nagle's algorithm against delayed ACKs (the JDK reads
@@ -121,6 +123,22 @@ public final class PrometheusEndpoint implements AutoCloseable {
 
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /**
+   * Serves {@code path} and every path that starts with it with {@code handler} instead of this
+   * endpoint's own answers (404 for them until then). The handler runs on the server's single
+   * thread, which also answers scrapes and health probes: it should hand slow work to a thread of
+   * its own.
+   */
+  public void route(String path, HttpHandler handler) {
+    Objects.requireNonNull(handler, "handler");
+    // the JDK's server picks the longest context that is a plain string prefix of the path
+    if (!path.startsWith("/") || PATHS.stream().anyMatch(p -> p.startsWith(path))) {
+      throw new IllegalArgumentException(
+          "cannot route " + path + ": it would take over one of " + PATHS + " or is not absolute");
+    }
+    server.createContext(path, handler);
   }
 
   private void handle(HttpExchange exchange) throws IOException {

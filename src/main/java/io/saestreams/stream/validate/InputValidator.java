@@ -62,6 +62,17 @@ public final class InputValidator {
       }
       return Validated.rejected(Rejection.of(e), value);
     }
+    return validate(key, decoded, value);
+  }
+
+  /**
+   * Checks an input that is already decoded (e.g. parsed from JSON by a live query): the same
+   * checks as for a record, without the decoding.
+   *
+   * @param key the record key the outputs would carry, or null
+   * @param rawValue kept in the {@link Validated} for the dead-letter topic; may be null
+   */
+  public Validated validate(byte[] key, InputVector decoded, byte[] rawValue) {
     Rejection problem = checkSize(decoded.getValues());
     if (problem == null) {
       problem = checkBytes(key, decoded);
@@ -72,10 +83,10 @@ public final class InputValidator {
       problem = checkFinite(x);
     }
     if (problem != null) {
-      return Validated.rejected(problem, value);
+      return Validated.rejected(problem, rawValue);
     }
     return Validated.valid(
-        new ValidInput(decoded.getId(), decoded.getTimestamp().toEpochMilli(), x, decoded.getAttributes()), value);
+        new ValidInput(decoded.getId(), decoded.getTimestamp().toEpochMilli(), x, decoded.getAttributes()), rawValue);
   }
 
   private Rejection checkSize(List<Float> values) {
