@@ -135,6 +135,13 @@ class Prometheus:
             return [({}, float(data["result"][1]))]
         raise RuntimeError(f"unexpected result type {data['resultType']} for {expr}")
 
+    def try_query(self, expr):
+        """query(), or [] while Prometheus does not answer."""
+        try:
+            return self.query(expr)
+        except (RuntimeError, urllib.error.URLError, OSError):
+            return []
+
     def ready(self):
         try:
             with urllib.request.urlopen(f"{self.url}/-/ready", timeout=5) as r:
@@ -236,7 +243,7 @@ def cmd_verify(args):
 
     # 2. first successful scrape
     deadline = time.monotonic() + 60
-    while not prom.query(f'up{{job="{JOB}"}} == 1'):
+    while not prom.try_query(f'up{{job="{JOB}"}} == 1'):
         if time.monotonic() > deadline or not demo_alive():
             log(f"FAIL  no successful scrape of {args.instance} within 60 s")
             return 1
@@ -322,6 +329,16 @@ def cmd_verify(args):
     kafka = prom.query(f'count({{job="{JOB}", __name__=~"kafka_.*"}})')
     n_kafka = int(kafka[0][1]) if kafka else 0
 
+    # 8. the run tested a working stream, not an empty one: records still flowing, a mature
+    #    anomaly detector judging them, a trainer publishing versions
+    sanity = {
+        "records flowing in the last minute": f'sum(rate(sae_records_in_total{{job="{JOB}"}}[1m])) > 0',
+        "records judged by a mature detector": f'sum(sae_records_judged_total{{job="{JOB}"}}) > 0',
+        "model versions published": f'max(sae_model_version{{job="{JOB}", role="trainer"}}) > 0',
+    }
+    for what, expr in sanity.items():
+        if not prom.try_query(expr):
+            failures.append(f"demo not in the expected state: no {what} ({expr})")
     if not demo_alive():
         failures.append("the demo exited during the check")
 
