@@ -8,14 +8,14 @@
 #                                 Prometheus scraping it, then checks that every dashboard query
 #                                 returns data, that no alert rule is pending or firing on the
 #                                 healthy demo, that every name in metrics.txt is exported and
-#                                 that the relabeling leaves no process UUID; about 3-4 minutes
+#                                 that the relabeling leaves no process UUID; about 2-4 minutes
 # Needs promtool and prometheus (Debian package "prometheus") and PyYAML ("python3-yaml");
 # --live also needs java 17+ and target/sae-streams.jar (mvn -B -q package -DskipTests). Without
 # a prometheus binary --live says so and exits 0.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "$(basename "$0")" | sed 's/^# \{0,1\}//'; }
 
 mode=offline
 case "${1:-}" in
