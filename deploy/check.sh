@@ -163,17 +163,16 @@ live() {
   prom_port=$(python3 live_check.py free-port)
   while [[ $prom_port == "$metrics_port" ]]; do prom_port=$(python3 live_check.py free-port); done
 
-  # The demo streams its synthetic data set (1 % anomalies) as fast as it can; a million records
-  # keep traffic flowing for the whole check (a 2-core machine reads 2,000-9,000 a second).
-  # train.sample.rate=0.2 keeps the one trainer within its budget, as a healthy deployment
-  # would: at the demo's default of 1 every record is trained on, the trainer falls further
-  # behind the firehose every second, and SaeTrainingLagHigh rightly goes pending.
-  # Broker, state and pictures go to $work (java.io.tmpdir, --out); metrics on 127.0.0.1 only.
+  # The demo, with its defaults, streams its synthetic data set (1 % anomalies) as fast as it
+  # can; a million records keep traffic flowing for the whole check (a 2-core machine reads
+  # 2,000-9,000 a second). Broker, state and pictures go to $work (java.io.tmpdir, --out);
+  # metrics on 127.0.0.1 only. SAE_LIVE_RECORDS and SAE_LIVE_DEMO_ARGS (more demo options, e.g.
+  # "--set anomaly.false.alarm.rate=0.0005") change the run.
   local records=${SAE_LIVE_RECORDS:-1000000}
   echo "== starting the demo ($records records, metrics on 127.0.0.1:$metrics_port)"
   (cd "$work" && exec java -Djava.io.tmpdir="$work/tmp" -jar "$jar" demo --json --keep-running \
     --records "$records" --metrics-port "$metrics_port" --set metrics.host=127.0.0.1 \
-    --set train.sample.rate=0.2 \
+    ${SAE_LIVE_DEMO_ARGS:-} \
     --out "$work/demo-out" >"$work/demo.out" 2>"$work/demo.err") &
   local demo_pid=$!
   pids+=("$demo_pid")

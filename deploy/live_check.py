@@ -40,6 +40,8 @@ EXPECTED_EMPTY = {
     "KL to target firing distribution [A]":
         "the demo trains a TopK model without a KL penalty: the gauge is NaN, the query drops NaN"
         " and the panel shows n/a",
+    "Anomaly share vs false-alarm target [E]":
+        "the share of the day before, offset by 30 minutes: needs 30 minutes of history",
     "annotation sae-streams alerts":
         "shows firing alerts; none fire on a healthy demo",
 }
