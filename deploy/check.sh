@@ -15,6 +15,12 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# The python3 first on PATH may be one of its own (pyenv, a venv) without Debian's PyYAML: then
+# use the system one, which python3-yaml installs for.
+PY=$(command -v python3 || true)
+if ! "${PY:-false}" -c 'import yaml' 2>/dev/null && [[ -x /usr/bin/python3 ]]; then PY=/usr/bin/python3; fi
+python3() { "$PY" "$@"; }
+
 usage() { sed -n '2,14p' "$(basename "$0")" | sed 's/^# \{0,1\}//'; }
 
 mode=offline
