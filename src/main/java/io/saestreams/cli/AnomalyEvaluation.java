@@ -98,6 +98,12 @@ final class AnomalyEvaluation {
     double rocRecall = value(detector.recallAtFalseAlarmRate(q));
     t.add("roc recall at target", rocRecall);
     t.add("recall vs roc", rocRecall > 0 ? value(detector.recall()) / rocRecall : 0);
+    // the same comparison where the detector actually operates: how much recall its threshold,
+    // which moves with the stream, gives up against one fixed threshold at the same rate
+    double measured = value(detector.falseAlarmRate());
+    double rocRecallMeasured = value(detector.recallAtFalseAlarmRate(measured));
+    t.add("roc recall at measured rate", rocRecallMeasured);
+    t.add("recall vs roc at measured rate", rocRecallMeasured > 0 ? value(detector.recall()) / rocRecallMeasured : 0);
     t.add("error auc roc", value(byError.aucRoc()));
     t.add("pca k", pca.k());
     t.add("pca auc roc", value(baseline.aucRoc()));

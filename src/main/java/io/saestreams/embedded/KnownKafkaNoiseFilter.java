@@ -31,6 +31,11 @@ import java.util.regex.Pattern;
  *       only for the demo's own state directory (named {@value #DEMO_STATE_DIR_PREFIX}...), which
  *       the demo deletes when it ends. For any other state directory the warning stands: it is
  *       good advice for {@code run}.
+ *   <li>{@code Sender}: "Got error produce response ... retrying (...). Error:
+ *       CONCURRENT_TRANSACTIONS" &mdash; a transactional producer (exactly_once_v2) writing while
+ *       the broker still completes its previous transaction; the producer retries by itself, and a
+ *       busy machine (the demo's broker shares its cores) logs it in bursts. Other producer errors
+ *       still show.
  * </ul>
  *
  * <p>Use it on console appenders only; a file appender should keep these lines. All other events
@@ -63,7 +68,10 @@ public final class KnownKafkaNoiseFilter extends Filter<ILoggingEvent> {
                   && m.contains("as it is no longer assigned")),
           new Noise(
               "org.apache.kafka.streams.processor.internals.StateDirectory",
-              KnownKafkaNoiseFilter::demoStateDirInTemp));
+              KnownKafkaNoiseFilter::demoStateDirInTemp),
+          new Noise(
+              "org.apache.kafka.clients.producer.internals.Sender",
+              m -> m.contains("Error: CONCURRENT_TRANSACTIONS") && m.contains(", retrying (")));
 
   @Override
   public FilterReply decide(ILoggingEvent event) {

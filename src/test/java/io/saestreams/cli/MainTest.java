@@ -57,6 +57,9 @@ class MainTest {
     assertThat(json.get("auc_roc").asDouble()).isGreaterThan(0.95);
     assertThat(json.get("pca_auc_roc").asDouble()).isGreaterThan(0.9);
     assertThat(json.get("pca_k").asInt()).isEqualTo(8);
+    // the score's own ROC at the rate the detector ran at: its recall is about what it gets
+    assertThat(json.get("roc_recall_at_measured_rate").asDouble()).isBetween(0.0, 1.0);
+    assertThat(json.get("recall_vs_roc_at_measured_rate").asDouble()).isGreaterThan(0.9);
     assertThat(json.get("target_false_alarm_rate").asDouble()).isEqualTo(0.01);
     assertThat(out.toString()).doesNotContain("NaN");
   }

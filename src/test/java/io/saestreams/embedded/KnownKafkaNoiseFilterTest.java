@@ -46,6 +46,17 @@ class KnownKafkaNoiseFilterTest {
   }
 
   @Test
+  void dropsTheRetriedConcurrentTransactionsWarningOnly() {
+    String logger = "org.apache.kafka.clients.producer.internals.Sender";
+    assertThat(decide(logger, Level.WARN, "[Producer clientId=app-StreamThread-1-producer, transactionalId=app-1]"
+        + " Got error produce response with correlation id 119 on topic-partition sae-scores-1, retrying"
+        + " (2147483646 attempts left). Error: CONCURRENT_TRANSACTIONS")).isEqualTo(FilterReply.DENY);
+    assertThat(decide(logger, Level.WARN, "[Producer clientId=app-StreamThread-1-producer, transactionalId=app-1]"
+        + " Got error produce response with correlation id 120 on topic-partition sae-scores-1, retrying"
+        + " (2147483646 attempts left). Error: NOT_LEADER_OR_FOLLOWER")).isEqualTo(FilterReply.NEUTRAL);
+  }
+
+  @Test
   void keepsEverythingElse() {
     assertThat(
             decide(

@@ -73,7 +73,8 @@ class AnomalyDetectorTest {
   void noThresholdWhileTheLevelIsLearntAndTheTailCalibrates() {
     AnomalyDetector d = new AnomalyDetector(SETTINGS);
     Random r = new Random(8);
-    int calibrating = SETTINGS.handoverRecords() + SETTINGS.calibration();
+    // a gross outlier during calibration is not learnt: it does not count
+    int calibrating = SETTINGS.handoverRecords() + SETTINGS.calibration() + 1;
     for (int i = 0; i < calibrating; i++) {
       assertThat(d.observe(at(i == 500 ? 1e6 : error(r, 1.0), 1, i)).hasThreshold()).isFalse();
     }
@@ -246,8 +247,7 @@ class AnomalyDetectorTest {
   /**
    * A long stretch in which 5 % of records — five times the target rate — are clear anomalies (3
    * to 10 times the threshold): they are clipped, so they neither lift the threshold nor keep
-   * normals from being flagged at about the target rate. (Anomalies just past the threshold, more
-   * frequent than q, do lift it: see the README's "What does not work yet".)
+   * normals from being flagged at about the target rate.
    */
   @Test
   void aLongBurstOfClearAnomaliesDoesNotLiftTheThreshold() {
@@ -269,4 +269,106 @@ class AnomalyDetectorTest {
         .isBetween(0.5 * Q, 2 * Q);
     assertThat(d.threshold()).isLessThan(1.2 * before);
   }
+
+  /**
+   * One record in ten is an anomaly whose error overlaps the normal ones (log-normal around 2.5
+   * times their level: three in four past the normals' 0.99 quantile, the rest below it) for
+   * 10,000 records — the mixed phase of Fashion-MNIST's one-class streams looks like this. Learnt
+   * with plain moments, the anomalies below the threshold lifted the level and the spread until
+   * only about 0.4 q of normals were flagged; with the robust level and spread, and the tail
+   * learning flagged records only at the target share, it stays at 0.5–0.6 q. (Over a longer
+   * contaminated stretch it falls slowly: 0.2–0.4 q in the third 10,000 records. See the README.)
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {31, 32, 33, 34, 35, 36})
+  void aStreamWithATenthOfBorderlineAnomaliesStillFlagsTheTargetShareOfNormals(long seed) {
+    AnomalyDetector d = new AnomalyDetector(SETTINGS);
+    Random r = new Random(seed);
+    feed(d, r, 20_000, 1, 0.2);
+    int normals = 0;
+    int falseAlarms = 0;
+    int anomalies = 0;
+    int caught = 0;
+    for (int i = 0; i < 10_000; i++) {
+      if (r.nextDouble() < 0.1) {
+        anomalies++;
+        caught += d.observe(at(error(r, 0.5), 1, i)).anomaly() ? 1 : 0;
+      } else {
+        normals++;
+        falseAlarms += d.observe(at(error(r, 0.2), 1, i)).anomaly() ? 1 : 0;
+      }
+    }
+    double rate = falseAlarms / (double) normals;
+    assertThat(rate).as("false-alarm rate on the normals of a contaminated stream").isBetween(0.4 * Q, 1.5 * Q);
+    // the recall the true threshold (the normals' 0.99 quantile, 0.2·e^(0.3·2.326)) gives is 0.77
+    assertThat(caught / (double) anomalies).as("recall").isGreaterThan(0.6);
+  }
+
+  /**
+   * The errors rise for good by three spreads (new data the model does not know yet, with no new
+   * version): first every record is flagged, then μ and s are learnt afresh on the new level and
+   * normals are flagged at about the target rate again.
+   */
+  @Test
+  void aLastingRiseOfTheErrorLevelIsFollowed() {
+    AnomalyDetector d = new AnomalyDetector(SETTINGS);
+    Random r = new Random(41);
+    feed(d, r, 20_000, 1, 0.2);
+    double before = d.threshold();
+    int early = feed(d, r, 200, 1, 0.2 * Math.exp(0.9));
+    assertThat(early).as("flagged right after the rise").isGreaterThan(100);
+    feed(d, r, 10_000, 1, 0.2 * Math.exp(0.9));
+    int n = 30_000;
+    double rate = feed(d, r, n, 1, 0.2 * Math.exp(0.9)) / (double) n;
+    assertThat(rate).as("false-alarm rate after the rise").isBetween(0.5 * Q, 2 * Q);
+    assertThat(d.threshold()).isGreaterThan(2 * before);
+  }
+
+  /**
+   * The level and spread: on normal log errors, μ is the median and s the spread; a tenth of the
+   * records five spreads above, and a long lower tail, leave s as it is and move μ by little.
+   */
+  @Test
+  void theLevelAndUpperSpreadIgnoreAnomaliesAboveAndTheLowerTail() {
+    Random r = new Random(5);
+    AnomalyState clean = new AnomalyState(1_000, 0, 4);
+    AnomalyState mixed = clean;
+    for (int i = 0; i < 200_000; i++) {
+      double y = 1.5 + 0.5 * r.nextGaussian();
+      clean = FalseAlarmRateThreshold.follow(clean, y, 0.001);
+      double z = r.nextDouble();
+      double dirty = z < 0.1 ? 1.5 + 2.5 + 0.5 * r.nextGaussian() : z < 0.2 ? 1.5 - 3 * Math.abs(r.nextGaussian()) : y;
+      mixed = FalseAlarmRateThreshold.follow(mixed, dirty, 0.001);
+    }
+    assertThat(clean.mean()).isCloseTo(1.5, within(0.05));
+    assertThat(clean.std()).isCloseTo(0.5, within(0.05));
+    assertThat(mixed.mean()).isCloseTo(1.5, within(0.15));
+    assertThat(mixed.std()).isCloseTo(0.5, within(0.07));
+  }
+
+  /**
+   * The state written before the flagged rate, the share outside the cutoff and the errors
+   * collected afresh were kept (format 2) is read: the continuation is judged by the same
+   * threshold.
+   */
+  @Test
+  void theThresholdStateOfTheFormatBeforeIsRead() {
+    AnomalyDetector d = new AnomalyDetector(SETTINGS);
+    feed(d, new Random(6), 5_000, 1, 0.2);
+    byte[] now = d.toBytes();
+    // detector header (1 + 1 + 8 + 8); the threshold's: format 3, three doubles, version, mean,
+    // variance, count, shadow version, pair count (0 here), the count of errors collected afresh
+    // (0 here), the tail
+    int at = 18;
+    assertThat(now[at]).isEqualTo((byte) 3);
+    int collectedAt = at + 1 + 24 + 5 * 8 + 4;
+    java.io.ByteArrayOutputStream before = new java.io.ByteArrayOutputStream();
+    before.write(now, 0, at);
+    before.write(2);
+    before.write(now, at + 1 + 24, collectedAt - (at + 1 + 24));
+    before.write(now, collectedAt + 4, now.length - collectedAt - 4);
+    AnomalyDetector old = AnomalyDetector.fromBytes(SETTINGS, before.toByteArray());
+    assertThat(old.threshold()).isEqualTo(d.threshold());
+  }
+
 }
