@@ -10,6 +10,7 @@ import io.saestreams.model.SaeModel;
 import io.saestreams.model.linalg.Gemms;
 import io.saestreams.stream.config.AppConfig;
 import io.saestreams.stream.modelstore.Chunks;
+import io.saestreams.stream.training.TrainerProcessor;
 import io.saestreams.train.OnlineTrainer;
 import io.saestreams.train.TrainerConfig;
 import java.io.IOException;
@@ -125,9 +126,11 @@ class CrashRecoveryIntegrationTest {
       TrainerStart resumed = run.lastTrainerStart(third);
       assertThat(resumed.steps).as("restored at the last checkpoint, not from scratch")
           .isGreaterThanOrEqualTo(checkpointed);
-      // what a clean stop leaves to replay: only the samples since the last checkpoint
+      // what a clean stop leaves to replay: only the samples since the last checkpoint — at most a
+      // checkpoint interval of steps, a partial batch, and the batches queued for the training
+      // thread when the stop came (1,412 were replayed once, on a loaded machine)
       assertThat(resumed.replayed).as("samples replayed after a clean stop")
-          .isLessThan((long) CHECKPOINT_EVERY * BATCH + BATCH);
+          .isLessThan((long) CHECKPOINT_EVERY * BATCH + BATCH + (long) TrainerProcessor.QUEUED_BATCHES * BATCH);
       run.assertCleanStop(third);
 
       AppProcess last = run.start();

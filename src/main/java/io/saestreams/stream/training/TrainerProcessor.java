@@ -53,7 +53,7 @@ public final class TrainerProcessor implements Processor<String, TrainingSample,
   public static final String REPLAY_STORE = "trainer-replay";
   static final String ROLE = "trainer";
   /** Most samples waiting for the training thread, in batches. */
-  static final int QUEUED_BATCHES = 4;
+  public static final int QUEUED_BATCHES = 4;
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainerProcessor.class);
 
