@@ -269,12 +269,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
             id, highest, wait.toMillis());
         String reason = "schema id " + id + " is not known to the registry at " + urls()
             + (listingFailure != null ? ", which cannot list its schemas" : ", which knows no id above " + highest);
-        if (!retrying) {
-          beginRetrying(reason);
-          retrying = true;
-        } else {
-          retryReason = reason;
-        }
+        retrying = markRetrying(retrying, reason);
         pause(wait, "GET " + path);
       }
     } finally {
@@ -578,12 +573,17 @@ public final class SchemaRegistryClient implements AutoCloseable {
         + "): " + reason);
   }
 
-  /** A call starts waiting to retry; {@link #endRetrying()} must follow, in a finally block. */
-  private void beginRetrying(String reason) {
+  /**
+   * A call waits to retry, for {@code reason}; the first time ({@code already} false) it is
+   * counted, and {@link #endRetrying()} must follow, in a finally block. Returns true: the call is
+   * now retrying.
+   */
+  private boolean markRetrying(boolean already, String reason) {
     retryReason = reason;
-    if (callsRetrying.getAndIncrement() == 0) {
+    if (!already && callsRetrying.getAndIncrement() == 0) {
       retryingSinceNanos = System.nanoTime();
     }
+    return true;
   }
 
   private void endRetrying() {
@@ -662,11 +662,8 @@ public final class SchemaRegistryClient implements AutoCloseable {
             // visible once per call: the stream waits here, it has not hung
             LOG.warn("{}; retrying with backoff for up to {} ms ({})", last.getMessage(),
                 config.retryBudget().toMillis(), RegistryClientConfig.RETRY_BUDGET_MS);
-            beginRetrying(last.getMessage());
-            retrying = true;
-          } else {
-            retryReason = last.getMessage();
           }
+          retrying = markRetrying(retrying, last.getMessage());
           pause(wait, request);
         }
         int start = preferredUrl.get();

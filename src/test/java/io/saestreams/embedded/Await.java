@@ -6,10 +6,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /** Polls a condition against a deadline (tests must not wait a fixed time). */
-final class Await {
+public final class Await {
   private Await() {}
 
-  static void until(Duration timeout, String what, BooleanSupplier condition) {
+  public static void until(Duration timeout, String what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - deadline >= 0) {

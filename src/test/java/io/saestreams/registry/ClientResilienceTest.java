@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.saestreams.embedded.Await;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -389,12 +390,10 @@ class ClientResilienceTest {
     assertThat(client.waitingForRegistry()).isEmpty();
     CompletableFuture<Schema> lookup = CompletableFuture.supplyAsync(() -> client.getById(1));
     closeLater.add(() -> lookup.cancel(true));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (client.waitingForRegistry().isEmpty()) {
-      assertThat(System.nanoTime()).as("a retrying call shows as waiting").isLessThan(deadline);
+    Await.until(Duration.ofSeconds(20), "a retrying call to show as waiting", () -> {
       assertThat(lookup).isNotDone();
-      Thread.sleep(10);
-    }
+      return client.waitingForRegistry().isPresent();
+    });
     assertThat(client.waitingForRegistry().orElseThrow())
         .contains("1 schema registry call(s) retrying")
         .contains("GET http://127.0.0.1:" + port + "/schemas/ids/1")
@@ -418,11 +417,8 @@ class ClientResilienceTest {
                 .retryBudget(Duration.ofSeconds(30))
                 .build());
     CompletableFuture<Schema> lookup = CompletableFuture.supplyAsync(() -> client.getById(1));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (client.waitingForRegistry().isEmpty()) {
-      assertThat(System.nanoTime()).as("an unconfirmed id shows as waiting").isLessThan(deadline);
-      Thread.sleep(10);
-    }
+    Await.until(Duration.ofSeconds(20), "an unconfirmed id to show as waiting",
+        () -> client.waitingForRegistry().isPresent());
     assertThat(client.waitingForRegistry().orElseThrow())
         .contains("schema id 1 is not known to the registry at " + empty.url());
     client.stopRetrying();

@@ -5,8 +5,10 @@ import java.nio.ByteBuffer;
 
 /**
  * Exponentially weighted moments of the log error: records observed and the weighted mean and
- * variance — what the sigmas threshold mode ({@link SigmaThreshold}) has learnt, and the level
- * and spread of the false-alarm-rate mode. Serialises to 25 bytes.
+ * variance — what the sigmas threshold mode ({@link SigmaThreshold}) has learnt. The
+ * false-alarm-rate mode keeps its robust level and squared upper spread in the same record (see
+ * {@code FalseAlarmRateThreshold#learnLevel}); {@link #add} is not used there. Serialises to 25
+ * bytes.
  *
  * <p>{@link #add} is the incremental update of Finch, "Incremental calculation of weighted mean
  * and variance" (2009), with weight α_n = max(1/n, 1 − λ), so that the first records get their

@@ -3,6 +3,7 @@ package io.saestreams.stream.anomaly;
 import io.saestreams.tail.TailQuantile;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * The {@code false-alarm-rate} threshold mode: the threshold is the (1 − q) quantile of recent
@@ -13,11 +14,11 @@ import java.nio.ByteBuffer;
  * by u = (log e − μ) / s, where μ and s are a robust level and upper spread of log e over this
  * version's records — the median and scaled median absolute deviation when learnt afresh, then
  * followed as an exponentially weighted median and the spread of the records just above it (see
- * {@link #learnLevel}), so that anomalies, however many, barely move them. The tail of u, which keeps its shape from one
- * version to the next far better than the raw error does (a better model has smaller and also
- * less spread errors), is learnt by a {@link TailQuantile} — an empirical quantile for moderate q,
- * a generalised Pareto fit to the peaks over a high threshold for small q — across versions; the
- * threshold on the error is exp(μ + s·min(u_q, {@value #GROSS_U})).
+ * {@link #learnLevel}), so that anomalies, however many, barely move them. The tail of u, which
+ * keeps its shape from one version to the next far better than the raw error does (a better model
+ * has smaller and also less spread errors), is learnt by a {@link TailQuantile} — an empirical
+ * quantile for moderate q, a generalised Pareto fit to the peaks over a high threshold for small q
+ * — across versions; the threshold on the error is exp(μ + s·min(u_q, {@value #GROSS_U})).
  *
  * <p>When a new version takes over, μ and s are handed over: during the handover the scorer
  * encodes each record with both versions (see {@link Observation#shadowError()}), and from the
@@ -72,8 +73,8 @@ final class FalseAlarmRateThreshold {
    * A log error more than {@value #GROSS_U} spreads above μ is a gross outlier: a normal
    * distribution puts three in ten million there, and counting such records among the
    * exceedances is what made a stream with anomalies more frequent than q from its first record
-   * (the demo's 1 % at q = 0.0005) put its threshold among them. They are flagged once a threshold exists, and learnt
-   * from by nothing; so the threshold never lies above μ + {@value #GROSS_U}·s.
+   * (the demo's 1 % at q = 0.0005) put its threshold among them. They are flagged once a threshold
+   * exists, and learnt from by nothing; so the threshold never lies above μ + {@value #GROSS_U}·s.
    */
   static final double GROSS_U = 5;
   /** Most recent peaks the tail fit keeps. */
@@ -163,12 +164,12 @@ final class FalseAlarmRateThreshold {
       return;
     }
     float[] sorted = afresh.clone();
-    java.util.Arrays.sort(sorted);
+    Arrays.sort(sorted);
     double median = median(sorted);
     for (int i = 0; i < n; i++) {
       sorted[i] = (float) Math.abs(sorted[i] - median);
     }
-    java.util.Arrays.sort(sorted);
+    Arrays.sort(sorted);
     double s = MAD_TO_STD * median(sorted);
     moments = new AnomalyState(n, median, s * s);
   }
@@ -277,8 +278,9 @@ final class FalseAlarmRateThreshold {
   private void switchTo(long newVersion) {
     if (newVersion == shadowVersion && pairCount >= AnomalySettings.MIN_HANDOVER_RECORDS
         && moments.count() >= settings.handoverRecords()) {
-      // the statistics (complete, or still being learnt) carry over, moved and scaled as the
-      // paired errors of the two versions on the same records say
+      // the statistics (complete: errors still being collected afresh belong to the old version
+      // and start again) carry over, moved and scaled as the paired errors of the two versions on
+      // the same records say
       double mOld = 0;
       double mNew = 0;
       for (int i = 0; i < pairCount; i++) {
