@@ -45,6 +45,8 @@ class AnomalyDetectorTest {
       feed(d, r, 20_000, 1, 0.2);
       int n = 50_000;
       double rate = feed(d, r, n, 1, 0.2) / (double) n;
+      // the README's figures
+      System.out.printf(java.util.Locale.ROOT, "detector seed %d q=%s: false-alarm rate %.4f%n", seed, q, rate);
       assertThat(rate).as("false-alarm rate at q=%s", q).isBetween(0.5 * q, 2 * q);
     }
   }
@@ -299,6 +301,9 @@ class AnomalyDetectorTest {
       }
     }
     double rate = falseAlarms / (double) normals;
+    // the README's figures
+    System.out.printf(java.util.Locale.ROOT, "detector seed %d, a tenth borderline anomalies: false-alarm rate %.4f,"
+        + " recall %.2f%n", seed, rate, caught / (double) anomalies);
     assertThat(rate).as("false-alarm rate on the normals of a contaminated stream").isBetween(0.4 * Q, 1.5 * Q);
     // the recall the true threshold (the normals' 0.99 quantile, 0.2·e^(0.3·2.326)) gives is 0.77
     assertThat(caught / (double) anomalies).as("recall").isGreaterThan(0.6);
