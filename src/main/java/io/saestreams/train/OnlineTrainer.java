@@ -28,6 +28,8 @@ import java.util.Arrays;
 public final class OnlineTrainer {
   /** A revived latent's encoder norm, relative to the mean encoder norm of live latents. */
   static final double REVIVED_ENCODER_SCALE = 0.2;
+  private static final long REPLICA_SALT = 0x7265706C69636173L;
+  private static final long REPLICA_STRIDE = 0x9E3779B97F4A7C15L;
 
   private final TrainerConfig cfg;
   private final SaeConfig model;
@@ -120,6 +122,50 @@ public final class OnlineTrainer {
   public TrainerConfig config() {
     return cfg;
   }
+
+  /**
+   * Replica {@code replica} of a data-parallel group: the same seed-derived initial parameters as
+   * every other replica (and as {@link #OnlineTrainer(TrainerConfig, Gemm)}), but, for replicas
+   * other than 0, a random stream of its own for what happens after initialisation (denoising
+   * masks, revival choices), so that replicas do not corrupt their inputs in lockstep. Replica 0
+   * is the single trainer, bit for bit.
+   */
+  public static OnlineTrainer replica(TrainerConfig cfg, Gemm gemm, int replica) {
+    if (replica < 0) {
+      throw new IllegalArgumentException("replica must be >= 0, got " + replica);
+    }
+    OnlineTrainer t = new OnlineTrainer(cfg, gemm);
+    if (replica > 0) {
+      t.rng = new Rng(new Rng(cfg.seed() ^ REPLICA_SALT).split().nextLong() + replica * REPLICA_STRIDE);
+    }
+    return t;
+  }
+
+  /**
+   * Takes the parameters of a synchronisation round's average in place of this replica's own;
+   * everything else (optimiser moments, running activations, firing history, step count, random
+   * state, a partial batch) stays local. A replica that has not initialised its decoder bias from
+   * data yet counts it as initialised when the average differs from its own parameters: some other
+   * replica has trained, so the average's b_dec is learnt from data.
+   */
+  public void adopt(SaeParameters average) {
+    if (!decoderBiasInitialised && !sameValues(params, average)) {
+      decoderBiasInitialised = true;
+    }
+    params.copyFrom(average);
+  }
+
+  private static boolean sameValues(SaeParameters a, SaeParameters b) {
+    float[][] x = a.tensors();
+    float[][] y = b.tensors();
+    for (int t = 0; t < x.length; t++) {
+      if (!Arrays.equals(x[t], y[t])) {
+        return false;
+      }
+    }
+    return Float.compare(a.inferenceThreshold, b.inferenceThreshold) == 0;
+  }
+
 
   /** The live parameters (copy them before handing them to another thread). */
   public SaeParameters parameters() {
