@@ -53,7 +53,8 @@ final class StreamsApp implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
 
-  StreamsApp(AppConfig config) {
+  StreamsApp(AppConfig configured) {
+    AppConfig config = SyncPartitions.resolve(configured);
     this.config = config;
     this.registry = new SchemaRegistryClient(
         RegistryClientConfig.fromProperties(config.registryProperties()));
@@ -76,7 +77,7 @@ final class StreamsApp implements AutoCloseable {
         : LiveQueries.attach(endpoint, config, streams, metrics::lastTrainerReport);
     this.streamsMeters = KafkaStreamsMeters.bind(streams, meters,
         config.streamsProperties().getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-"
-        + SaeTopology.TRAINING_TOPIC + "-repartition");
+        + (config.dataParallel() ? SaeTopology.SYNC_TOPIC : SaeTopology.TRAINING_TOPIC) + "-repartition");
     streams.setUncaughtExceptionHandler(e -> {
       if (closed.get()) {
         // a thread waiting for the registry gives up when asked to stop; its work is not committed

@@ -105,6 +105,7 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
 
   private static final String THRESHOLD = "sae.anomaly.threshold";
   private static final String SCORER_VERSION = "sae.scorer.model.version";
+  private static final String DIVERGENCE = "sae.sync.divergence";
   private static final String SCORER = "scorer";
   private static final String TRAINER = "trainer";
 
@@ -121,6 +122,7 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
   private final LongAdder replayMissing = new LongAdder();
   private final LongAdder judged = new LongAdder();
   private final LongAdder anomalous = new LongAdder();
+  private final LongAdder syncRounds = new LongAdder();
   private final BoundedTagValues<LongAdder> invalid;
   private final BoundedTagValues<LongAdder> out;
 
@@ -133,12 +135,16 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
   private final BoundedTagValues<DoubleCell> scorerVersions;
   private volatile double falseAlarmRateTarget = Double.NaN;
   private volatile double drift = Double.NaN;
+  private volatile double syncContributions = Double.NaN;
+  private volatile double syncTrained = Double.NaN;
+  private final BoundedTagValues<DoubleCell> divergences;
 
   // registries and per-registry meters; guarded by lock, read lock-free
   private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
   private final Set<MeterRegistry> bound = Collections.newSetFromMap(new IdentityHashMap<>());
   private final List<DistributionSummary> errorSummaries = new CopyOnWriteArrayList<>();
   private final List<Timer> latencyTimers = new CopyOnWriteArrayList<>();
+  private final List<Timer> roundTimers = new CopyOnWriteArrayList<>();
   private volatile int latentsRegistered;
 
   public MicrometerSaeMetrics(SaeMetricsConfig config) {
@@ -161,6 +167,7 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
             lock);
     thresholds = partitionCells(THRESHOLD);
     scorerVersions = partitionCells(SCORER_VERSION);
+    divergences = partitionCells(DIVERGENCE);
     KNOWN_INVALID_REASONS.forEach(invalid::get);
     KNOWN_OUTPUTS.forEach(out::get);
     KNOWN_ROLES.forEach(versions::get);
@@ -320,6 +327,22 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
   }
 
   @Override
+  public void syncRound(int partition, double divergence, long roundMillis) {
+    divergences.get(Integer.toString(partition)).value = divergence;
+    long ms = Math.max(0, roundMillis);
+    for (Timer t : roundTimers) {
+      t.record(ms, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public void syncAggregated(int contributions, int trained) {
+    syncContributions = contributions;
+    syncTrained = trained;
+    syncRounds.increment();
+  }
+
+  @Override
   public void anomaly() {
     anomalies.increment();
   }
@@ -374,6 +397,9 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
       for (Map.Entry<String, DoubleCell> e : scorerVersions.entries()) {
         partitionGauge(registry, SCORER_VERSION, e.getKey(), e.getValue());
       }
+      for (Map.Entry<String, DoubleCell> e : divergences.entries()) {
+        partitionGauge(registry, DIVERGENCE, e.getKey(), e.getValue());
+      }
       otherGauges(registry);
       latentGauges(registry, 0, latentsRegistered);
       distributions(registry);
@@ -403,6 +429,7 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
         "Samples to train again after a restart that were no longer in the input topic", replayMissing);
     counter(r, "sae.records.judged",
         "Scores judged by a mature detector (a threshold in force)", judged);
+    counter(r, "sae.sync.rounds", "Data-parallel training: rounds averaged and published", syncRounds);
     counter(r, "sae.records.anomalous",
         "Scores flagged anomalous (every flagged record, whatever the alert mode)", anomalous);
   }
@@ -532,6 +559,12 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
         .register(r);
     gauge(r, "sae.anomaly.false.alarm.rate.target",
         "False-alarm rate the anomaly threshold aims at", m -> m.falseAlarmRateTarget);
+    gauge(r, "sae.sync.contributions",
+        "Data-parallel training: replicas averaged in the latest round (NaN before the first)",
+        m -> m.syncContributions);
+    gauge(r, "sae.sync.contributions.trained",
+        "Data-parallel training: replicas of the latest round that trained on at least one sample",
+        m -> m.syncTrained);
     gauge(r, "sae.latent.drift",
         "Jensen-Shannon divergence (bits) of the latest window's latent firing histogram from the"
             + " reference (NaN until measured)",
@@ -541,9 +574,12 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
   /** A gauge of one input partition's cell: {@link #THRESHOLD} or {@link #SCORER_VERSION}. */
   private static void partitionGauge(MeterRegistry r, String name, String partition, DoubleCell c) {
     Gauge.builder(name, c, cell -> cell.value)
-        .description(name.equals(THRESHOLD)
-            ? "Anomaly threshold in force for an input partition (NaN while none)"
-            : "Model version the scoring task of an input partition uses")
+        .description(switch (name) {
+          case THRESHOLD -> "Anomaly threshold in force for an input partition (NaN while none)";
+          case DIVERGENCE -> "Data-parallel training: L2 norm of the difference between an input partition's"
+              + " replica and the average of its latest round";
+          default -> "Model version the scoring task of an input partition uses";
+        })
         .tag("partition", partition)
         .strongReference(true)
         .register(r);
@@ -602,6 +638,10 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
         Timer.builder("sae.latency.end.to.end")
             .description("Time from an input record's timestamp to its score being emitted")
             .serviceLevelObjectives(slo)
+            .register(r));
+    roundTimers.add(
+        Timer.builder("sae.sync.round.duration")
+            .description("Data-parallel training: a replica's round, from its start to its average's arrival")
             .register(r));
   }
 

@@ -56,4 +56,10 @@ public class NoopMetricsSink implements SaeMetricsSink {
 
   @Override
   public void endToEndLatency(long millis) {}
+
+  @Override
+  public void syncRound(int partition, double divergence, long roundMillis) {}
+
+  @Override
+  public void syncAggregated(int contributions, int trained) {}
 }

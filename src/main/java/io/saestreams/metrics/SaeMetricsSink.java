@@ -71,4 +71,17 @@ public interface SaeMetricsSink {
 
   /** Discards everything. */
   SaeMetricsSink NOOP = new NoopMetricsSink();
+
+  /**
+   * Data-parallel training: replica {@code partition} took the average of a round in place of its
+   * own parameters, which were {@code divergence} (L2 norm of the difference) from it; the round
+   * lasted {@code roundMillis}, from its start to the average's arrival.
+   */
+  void syncRound(int partition, double divergence, long roundMillis);
+
+  /**
+   * Data-parallel training: the aggregator averaged a round of {@code contributions} replicas'
+   * contributions, {@code trained} of which trained on at least one sample.
+   */
+  void syncAggregated(int contributions, int trained);
 }

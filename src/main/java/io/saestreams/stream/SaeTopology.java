@@ -11,6 +11,9 @@ import io.saestreams.stream.score.AnomalyProcessor;
 import io.saestreams.stream.score.OutputRecords;
 import io.saestreams.stream.score.Scored;
 import io.saestreams.stream.score.ScoringProcessor;
+import io.saestreams.stream.sync.ReplicaProcessor;
+import io.saestreams.stream.sync.SyncAggregator;
+import io.saestreams.stream.sync.SyncChunk;
 import io.saestreams.stream.training.KafkaSampleFetcher;
 import io.saestreams.stream.training.SampleFetcher;
 import io.saestreams.stream.training.TrainerProcessor;
@@ -66,6 +69,8 @@ public final class SaeTopology {
   public static final String MODEL_STORE = "model-versions";
   /** Name of the repartition topic of the training path (prefixed by the application id). */
   public static final String TRAINING_TOPIC = "training";
+  /** Name of the repartition topic of data-parallel contributions (prefixed by the application id). */
+  public static final String SYNC_TOPIC = "sync";
   /** How long a restarted trainer may take to read one batch of replayed samples back. */
   static final Duration REPLAY_FETCH_TIMEOUT = Duration.ofMinutes(2);
 
@@ -87,14 +92,24 @@ public final class SaeTopology {
 
   private static void addStores(StreamsBuilder builder, AppConfig config, SaeSerdes serdes) {
     addModelStore(builder, config.modelTopic(), serdes, true);
+    boolean dp = config.dataParallel();
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(TrainerProcessor.CHECKPOINT_STORE), Serdes.String(), Serdes.ByteArray()));
+            Stores.persistentKeyValueStore(dp ? ReplicaProcessor.CHECKPOINT_STORE : TrainerProcessor.CHECKPOINT_STORE),
+            Serdes.String(), Serdes.ByteArray()));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(TrainerProcessor.REPLAY_STORE), Serdes.Long(), Serdes.ByteArray())
+                Stores.persistentKeyValueStore(dp ? ReplicaProcessor.REPLAY_STORE : TrainerProcessor.REPLAY_STORE),
+                Serdes.Long(), Serdes.ByteArray())
             // cached: the open block is rewritten on every sample, only its last version is logged
             .withCachingEnabled());
+    if (dp) {
+      // cached: a round's contributions are written and, once averaged, deleted, often within one commit
+      builder.addStateStore(
+          Stores.keyValueStoreBuilder(
+                  Stores.persistentKeyValueStore(SyncAggregator.STORE), Serdes.String(), Serdes.ByteArray())
+              .withCachingEnabled());
+    }
     // cached: an input scored before the next commit costs the changelog only a tombstone
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
@@ -154,10 +169,15 @@ public final class SaeTopology {
     boolean skipAnomalies = config.skipAnomaliesInTraining();
     SampleFetcher.Factory fetchers = KafkaSampleFetcher.factory(config.inputTopic(),
         new InputValidator(serdes.inputVector(), config.inputDim(), limits(config)), REPLAY_FETCH_TIMEOUT);
-    judged
+    KStream<String, TrainingSample> samples = judged
         .filter((k, s) -> !(skipAnomalies && s.verdict().anomaly()) && sampler.test(s.input().id()),
             Named.as("train-sample"))
-        .process(ToTrainingSample::new, Named.as("to-training-sample"))
+        .process(ToTrainingSample::new, Named.as("to-training-sample"));
+    if (config.dataParallel()) {
+      trainDataParallel(samples, config, settings, metrics, serdes, fetchers);
+      return;
+    }
+    samples
         .repartition(
             Repartitioned.<String, TrainingSample>as(TRAINING_TOPIC)
                 .withNumberOfPartitions(1)
@@ -171,6 +191,47 @@ public final class SaeTopology {
         .to(config.modelTopic(), Produced.with(Serdes.String(), serdes.modelChunk()).withName("model-sink"));
   }
 
+  /**
+   * Data-parallel training: a replica in the task of every input partition (no training topic),
+   * whose round contributions go through the single-partition sync topic to one aggregator, which
+   * publishes each round's average to the model topic.
+   */
+  private static void trainDataParallel(KStream<String, TrainingSample> samples, AppConfig config,
+      TrainerSettings settings, SaeMetricsSink metrics, SaeSerdes serdes, SampleFetcher.Factory fetchers) {
+    int partitions = syncPartitions(config);
+    samples
+        .process(
+            () -> new ReplicaProcessor(settings, config.syncSteps(), config.syncMaxWaitMs(), partitions, MODEL_STORE,
+                metrics, fetchers),
+            Named.as("replica"),
+            ReplicaProcessor.CHECKPOINT_STORE,
+            ReplicaProcessor.REPLAY_STORE)
+        .repartition(
+            Repartitioned.<String, SyncChunk>as(SYNC_TOPIC)
+                .withNumberOfPartitions(1)
+                .withKeySerde(Serdes.String())
+                .withValueSerde(SyncChunk.serde()))
+        .process(() -> new SyncAggregator(settings.chunkBytes(), metrics), Named.as("aggregator"),
+            SyncAggregator.STORE)
+        .to(config.modelTopic(), Produced.with(Serdes.String(), serdes.modelChunk()).withName("model-sink"));
+  }
+
+  /** The replicas of data-parallel training: {@code train.sync.partitions}, resolved before the build. */
+  private static int syncPartitions(AppConfig config) {
+    int p = config.syncPartitions();
+    if (p < 1) {
+      throw new IllegalStateException(AppConfig.TRAIN_SYNC_PARTITIONS_CONFIG + " must be resolved to the input"
+          + " topic's partition count before the topology is built (StreamsApp does it)");
+    }
+    return p;
+  }
+
+  /** Samples one model version stands for, for the anomaly detector's warm-up. */
+  static long samplesPerVersion(AppConfig config) {
+    long batch = config.trainerConfig().batchSize();
+    return config.dataParallel() ? batch * config.syncSteps() * syncPartitions(config) : batch;
+  }
+
   private static KStream<byte[], Scored> score(
       KStream<byte[], ValidInput> valid, AppConfig config, SaeMetricsSink metrics, SaeSerdes serdes) {
     Supplier<SaeModel> initial = new Once<>(() -> InitialModel.of(config.trainerConfig()));
@@ -178,7 +239,7 @@ public final class SaeTopology {
     metrics.falseAlarmRateTarget(anomaly.targetRate());
     int top = anomaly.topDimensions();
     int handover = anomaly.handsOver() ? anomaly.handoverRecords() : 0;
-    long samplesPerVersion = config.trainerConfig().batchSize();
+    long samplesPerVersion = samplesPerVersion(config);
     KStream<byte[], Scored> judged =
         valid
             .process(

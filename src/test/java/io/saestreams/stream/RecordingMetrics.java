@@ -30,6 +30,9 @@ public final class RecordingMetrics implements SaeMetricsSink {
   public final List<Integer> closed = new ArrayList<>();
   public double falseAlarmRateTarget = Double.NaN;
   public final List<Double> drifts = new ArrayList<>();
+  /** Data-parallel: "partition" per average a replica took; "contributions/trained" per round averaged. */
+  public final List<Integer> syncRounds = new ArrayList<>();
+  public final List<String> syncAggregated = new ArrayList<>();
 
   @Override
   public void recordIn() {
@@ -118,4 +121,14 @@ public final class RecordingMetrics implements SaeMetricsSink {
 
   @Override
   public void endToEndLatency(long millis) {}
+
+  @Override
+  public synchronized void syncRound(int partition, double divergence, long roundMillis) {
+    syncRounds.add(partition);
+  }
+
+  @Override
+  public synchronized void syncAggregated(int contributions, int trained) {
+    syncAggregated.add(contributions + "/" + trained);
+  }
 }

@@ -161,6 +161,23 @@ public final class AppConfig extends AbstractConfig {
   public static final String TRAIN_ASYNC_DOC =
       "Train on a thread of its own, so that the stream thread goes on reading, scoring and writing"
           + " meanwhile (true), or on the stream thread (false). The results are the same, bit for bit.";
+  public static final String TRAIN_MODE_CONFIG = "train.mode";
+  public static final String TRAIN_MODE_DOC =
+      "single: one trainer task trains on a single-partition training topic. data-parallel: the task"
+          + " of every input partition trains a replica on its own samples; every train.sync.steps steps"
+          + " the replicas' parameters are averaged (weighted by samples) through an internal topic and"
+          + " every replica goes on from the average, which is published as the next model version.";
+  public static final String TRAIN_SYNC_STEPS_CONFIG = "train.sync.steps";
+  public static final String TRAIN_SYNC_STEPS_DOC =
+      "data-parallel: local training steps of a replica in one synchronisation round.";
+  public static final String TRAIN_SYNC_MAX_WAIT_MS_CONFIG = "train.sync.max.wait.ms";
+  public static final String TRAIN_SYNC_MAX_WAIT_MS_DOC =
+      "data-parallel: a replica ends its round after this long (wall clock) even with fewer than"
+          + " train.sync.steps steps, trains its partial batch and contributes what it has (an idle"
+          + " partition contributes an empty update), so that no partition stalls the rounds.";
+  public static final String TRAIN_SYNC_PARTITIONS_CONFIG = "train.sync.partitions";
+  public static final String TRAIN_SYNC_PARTITIONS_DOC =
+      "data-parallel: replicas per round (0 = the input topic's partition count, looked up at start-up).";
   public static final String TRAIN_CHECKPOINT_INTERVAL_STEPS_CONFIG = "train.checkpoint.interval.steps";
   public static final String TRAIN_CHECKPOINT_INTERVAL_STEPS_DOC = "Checkpoint the trainer every this many steps.";
   public static final String TRAIN_CHECKPOINT_INTERVAL_MS_CONFIG = "train.checkpoint.interval.ms";
@@ -413,6 +430,31 @@ public final class AppConfig extends AbstractConfig {
     return getBoolean(TRAIN_ASYNC_CONFIG);
   }
 
+  /** Whether training runs data-parallel ({@value #TRAIN_MODE_CONFIG}=data-parallel). */
+  public boolean dataParallel() {
+    return getString(TRAIN_MODE_CONFIG).equals("data-parallel");
+  }
+
+  public int syncSteps() {
+    return getInt(TRAIN_SYNC_STEPS_CONFIG);
+  }
+
+  public long syncMaxWaitMs() {
+    return getLong(TRAIN_SYNC_MAX_WAIT_MS_CONFIG);
+  }
+
+  /** Replicas per round as configured; 0 = the input topic's partition count. */
+  public int syncPartitions() {
+    return getInt(TRAIN_SYNC_PARTITIONS_CONFIG);
+  }
+
+  /** A copy with {@code key} set to {@code value} (for settings resolved at start-up). */
+  public AppConfig with(String key, Object value) {
+    Map<String, Object> m = new HashMap<>(originals());
+    m.put(key, value);
+    return AppConfig.of(m);
+  }
+
   public String metricsHost() {
     return getString(METRICS_HOST_CONFIG);
   }
@@ -482,6 +524,10 @@ public final class AppConfig extends AbstractConfig {
         .define(TRAIN_SAMPLE_RATE_CONFIG, Type.DOUBLE, 1.0, Range.between(0.0, 1.0), Importance.HIGH, TRAIN_SAMPLE_RATE_DOC)
         .define(TRAIN_BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(1), Importance.MEDIUM, TRAIN_BATCH_MAX_WAIT_MS_DOC)
         .define(TRAIN_ASYNC_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, TRAIN_ASYNC_DOC)
+        .define(TRAIN_MODE_CONFIG, Type.STRING, "single", Validators.oneOf("single", "data-parallel"), Importance.HIGH, TRAIN_MODE_DOC)
+        .define(TRAIN_SYNC_STEPS_CONFIG, Type.INT, 50, Range.atLeast(1), Importance.MEDIUM, TRAIN_SYNC_STEPS_DOC)
+        .define(TRAIN_SYNC_MAX_WAIT_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.MEDIUM, TRAIN_SYNC_MAX_WAIT_MS_DOC)
+        .define(TRAIN_SYNC_PARTITIONS_CONFIG, Type.INT, 0, Range.between(0, 100_000), Importance.LOW, TRAIN_SYNC_PARTITIONS_DOC)
         .define(TRAIN_CHECKPOINT_INTERVAL_STEPS_CONFIG, Type.INT, 100, Range.atLeast(1), Importance.MEDIUM, TRAIN_CHECKPOINT_INTERVAL_STEPS_DOC)
         .define(TRAIN_CHECKPOINT_INTERVAL_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(1), Importance.MEDIUM, TRAIN_CHECKPOINT_INTERVAL_MS_DOC)
         .define(MODEL_PUBLISH_INTERVAL_STEPS_CONFIG, Type.INT, 50, Range.atLeast(1), Importance.MEDIUM, MODEL_PUBLISH_INTERVAL_STEPS_DOC)

@@ -15,18 +15,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * current only when {@code meta} is written, so an interrupted save leaves the previous
  * checkpoint intact. A {@code published} entry holds the last model version forwarded.
  */
-final class CheckpointStore {
+public final class CheckpointStore {
   static final String META = "meta";
   /** The last model version forwarded (8 bytes, big-endian). */
   static final String PUBLISHED = "published";
 
   /** A loaded checkpoint. */
-  record Checkpoint(byte[] bytes, long steps, long replayFrom) {}
+  public record Checkpoint(byte[] bytes, long steps, long replayFrom) {}
 
   private final KeyValueStore<String, byte[]> store;
   private final int chunkBytes;
 
-  CheckpointStore(KeyValueStore<String, byte[]> store, int chunkBytes) {
+  public CheckpointStore(KeyValueStore<String, byte[]> store, int chunkBytes) {
     this.store = store;
     this.chunkBytes = chunkBytes;
   }
@@ -40,7 +40,7 @@ final class CheckpointStore {
    *
    * @throws IllegalStateException when chunks are missing or the CRC-32 does not match
    */
-  Optional<Checkpoint> load() {
+  public Optional<Checkpoint> load() {
     byte[] m = store.get(META);
     if (m == null) {
       return Optional.empty();
@@ -64,7 +64,7 @@ final class CheckpointStore {
   }
 
   /** Saves a checkpoint taken at {@code steps} that covers the replay blocks below {@code replayFrom}. */
-  void save(byte[] checkpoint, long steps, long replayFrom) {
+  public void save(byte[] checkpoint, long steps, long replayFrom) {
     byte[] m = store.get(META);
     int slot = m == null ? 0 : 1 - CheckpointMeta.fromBytes(m).slot();
     List<byte[]> parts = Chunks.split(checkpoint, chunkBytes);
@@ -81,7 +81,7 @@ final class CheckpointStore {
   }
 
   /** The last model version forwarded, if one was recorded. */
-  OptionalLong lastPublished() {
+  public OptionalLong lastPublished() {
     byte[] b = store.get(PUBLISHED);
     if (b == null) {
       return OptionalLong.empty();
@@ -94,7 +94,7 @@ final class CheckpointStore {
   }
 
   /** Records that model version {@code version} was forwarded. */
-  void published(long version) {
+  public void published(long version) {
     store.put(PUBLISHED, ByteBuffer.allocate(Long.BYTES).putLong(version).array());
   }
 }

@@ -27,7 +27,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * TrainingSampleSerde}'s format 1 (what the store held before blocks) is read as a one-sample
  * block.
  */
-final class ReplayLog {
+public final class ReplayLog {
   static final int BLOCK_SAMPLES = 64;
   /** How many references a restore resolves in one fetch. */
   static final int FETCH_BATCH = 4096;
@@ -38,7 +38,7 @@ final class ReplayLog {
   private static final int REF_BYTES = 1 + Integer.BYTES + Long.BYTES;
 
   /** What a restore did. */
-  record Replayed(int samples, int missing) {}
+  public record Replayed(int samples, int missing) {}
 
   private final KeyValueStore<Long, byte[]> store;
   private long next;
@@ -47,7 +47,7 @@ final class ReplayLog {
   private int openLength;
   private int openCount;
 
-  ReplayLog(KeyValueStore<Long, byte[]> store) {
+  public ReplayLog(KeyValueStore<Long, byte[]> store) {
     this.store = store;
   }
 
@@ -57,7 +57,15 @@ final class ReplayLog {
    * afterwards); forgets older blocks (a checkpoint covers them). A referenced input that is gone
    * is skipped and counted as missing.
    */
-  Replayed replay(long from, Consumer<float[]> sink, Supplier<SampleFetcher> fetchers) {
+  public Replayed replay(long from, Consumer<float[]> sink, Supplier<SampleFetcher> fetchers) {
+    return replaySamples(from, s -> sink.accept(s.values()), fetchers);
+  }
+
+  /**
+   * {@link #replay} that hands over whole samples: a referenced one with its source (its id and
+   * timestamp are not kept: empty and 0), so that it can be appended again.
+   */
+  public Replayed replaySamples(long from, Consumer<TrainingSample> sink, Supplier<SampleFetcher> fetchers) {
     deleteAllBelow(from);
     next = from;
     oldest = from;
@@ -75,7 +83,7 @@ final class ReplayLog {
   }
 
   /** Appends a sample: its source when it has one, else the sample itself. */
-  void append(TrainingSample sample) {
+  public void append(TrainingSample sample) {
     InputRef ref = sample.source();
     byte[] whole = ref == null ? TrainingSampleSerde.encode(sample) : null;
     int need = ref == null ? 1 + Integer.BYTES + whole.length : REF_BYTES;
@@ -103,17 +111,17 @@ final class ReplayLog {
   }
 
   /** Closes the open block; returns the number of the first block that later samples go to. */
-  long seal() {
+  public long seal() {
     closeBlock();
     return next;
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return oldest == next && open == null;
   }
 
   /** Forgets every sample appended so far (after a checkpoint that covers them). */
-  void truncate() {
+  public void truncate() {
     closeBlock();
     // every number in [oldest, next) was written: delete them by key, without a range scan
     // (a RocksDB scan also walks the tombstones of earlier truncations)
@@ -186,16 +194,16 @@ final class ReplayLog {
    * samples after pending references wait for them).
    */
   private static final class Resolver implements AutoCloseable {
-    private final Consumer<float[]> sink;
+    private final Consumer<TrainingSample> sink;
     private final Supplier<SampleFetcher> fetchers;
-    /** Pending entries: an {@link InputRef} or a float[] already at hand. */
+    /** Pending entries: an {@link InputRef} or a sample already at hand. */
     private final List<Object> pending = new ArrayList<>();
     private final List<InputRef> refs = new ArrayList<>();
     private SampleFetcher fetcher;
     private int samples;
     private int missing;
 
-    Resolver(Consumer<float[]> sink, Supplier<SampleFetcher> fetchers) {
+    Resolver(Consumer<TrainingSample> sink, Supplier<SampleFetcher> fetchers) {
       this.sink = sink;
       this.fetchers = fetchers;
     }
@@ -210,9 +218,9 @@ final class ReplayLog {
 
     void whole(TrainingSample sample) {
       if (pending.isEmpty()) {
-        feed(sample.values());
+        feed(sample);
       } else {
-        pending.add(sample.values());
+        pending.add(sample);
       }
     }
 
@@ -230,19 +238,23 @@ final class ReplayLog {
       }
       int r = 0;
       for (Object p : pending) {
-        float[] values = p instanceof InputRef ? fetched.get(r++) : (float[]) p;
-        if (values == null) {
-          missing++;
+        if (p instanceof InputRef ref) {
+          float[] values = fetched.get(r++);
+          if (values == null) {
+            missing++;
+          } else {
+            feed(new TrainingSample("", 0L, values, ref));
+          }
         } else {
-          feed(values);
+          feed((TrainingSample) p);
         }
       }
       pending.clear();
       refs.clear();
     }
 
-    private void feed(float[] values) {
-      sink.accept(values);
+    private void feed(TrainingSample sample) {
+      sink.accept(sample);
       samples++;
     }
 

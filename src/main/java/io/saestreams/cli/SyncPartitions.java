@@ -1,0 +1,49 @@
+package io.saestreams.cli;
+
+import io.saestreams.stream.config.AppConfig;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Resolves {@code train.sync.partitions=0} (data-parallel training) to the input topic's partition
+ * count, which the topology needs before it is built: the aggregator waits for one contribution
+ * per partition in every round.
+ */
+final class SyncPartitions {
+  private static final long TIMEOUT_MS = 30_000;
+
+  private SyncPartitions() {}
+
+  static AppConfig resolve(AppConfig config) {
+    if (!config.dataParallel() || config.syncPartitions() > 0) {
+      return config;
+    }
+    Map<String, Object> admin = new StreamsConfig(config.streamsProperties()).getAdminConfigs("sae-streams-sync-partitions");
+    String topic = config.inputTopic();
+    try (Admin a = Admin.create(admin)) {
+      TopicDescription d = a.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+          .get(topic);
+      return config.with(AppConfig.TRAIN_SYNC_PARTITIONS_CONFIG, d.partitions().size());
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        throw new IllegalStateException("train.mode=data-parallel needs the input topic's partition count, but the"
+            + " topic " + topic + " does not exist: create it first, or set " + AppConfig.TRAIN_SYNC_PARTITIONS_CONFIG);
+      }
+      throw new IllegalStateException("cannot look up the partition count of the input topic " + topic + ": "
+          + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("cannot look up the partition count of the input topic " + topic
+          + " within " + TIMEOUT_MS + " ms", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while looking up the input topic's partition count", e);
+    }
+  }
+}

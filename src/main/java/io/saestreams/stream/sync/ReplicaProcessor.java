@@ -1,0 +1,336 @@
+package io.saestreams.stream.sync;
+
+import io.saestreams.metrics.SaeMetricsSink;
+import io.saestreams.model.SaeConfig;
+import io.saestreams.model.SaeModel;
+import io.saestreams.model.SaeParameters;
+import io.saestreams.model.linalg.Gemms;
+import io.saestreams.stream.modelstore.Chunks;
+import io.saestreams.stream.modelstore.ModelStoreLayout;
+import io.saestreams.stream.training.CheckpointStore;
+import io.saestreams.stream.training.ReplayLog;
+import io.saestreams.stream.training.SampleFetcher;
+import io.saestreams.stream.training.TrainerSettings;
+import io.saestreams.stream.training.TrainingSample;
+import io.saestreams.train.OnlineTrainer;
+import io.saestreams.train.ParameterAverage;
+import io.saestreams.train.StatsSnapshot;
+import io.saestreams.train.TrainerThread;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replica of data-parallel training in the task of one input partition: trains on that
+ * partition's samples, on a thread of its own, in synchronous rounds.
+ *
+ * <p>A round is {@code train.sync.steps} full mini-batches ({@code S} samples), or less when it has
+ * lasted {@code train.sync.max.wait.ms} (its partial batch is trained, and an idle replica
+ * contributes with weight 0). At its end the replica checkpoints (its state at the end of the
+ * round, with the round marked as awaiting), then forwards its parameters and its sample count to
+ * the sync topic, all in the task's transaction. Until the round's average arrives in the global
+ * model store as version {@code round + 1}, new samples wait in memory (and, as references, in the
+ * replay store, which the checkpoint does not cover); the stream thread never waits for it. On the
+ * average's arrival the replica takes its parameters ({@link OnlineTrainer#adopt}) and trains the
+ * waiting samples as the next round.
+ *
+ * <p>Exact resume: the checkpoint, the round state and the replay store are changelogged, and a
+ * round's end is always a checkpoint, so after a crash the replica restores the checkpoint and
+ * goes through the samples after it again — the same ones, to the same round ends — and takes the
+ * same averages (a round's average is the newest version while any replica still awaits it: the
+ * next needs this replica's next contribution). A round ended by the clock is recorded the same
+ * way, by its checkpoint. Checkpoints are also taken inside a round, every {@code
+ * train.checkpoint.interval.steps} steps or {@code train.checkpoint.interval.ms}.
+ */
+public final class ReplicaProcessor implements Processor<String, TrainingSample, String, SyncChunk> {
+  public static final String CHECKPOINT_STORE = "replica-checkpoint";
+  public static final String REPLAY_STORE = "replica-replay";
+  /** The {@link RoundState} entry of the checkpoint store. */
+  static final String ROUND_KEY = "round";
+  /** Most samples waiting for the training thread, in batches. */
+  static final int QUEUED_BATCHES = 4;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicaProcessor.class);
+
+  private record Snapshot(byte[] bytes, long steps, SaeParameters params, StatsSnapshot stats, int dead) {}
+
+  private final TrainerSettings settings;
+  private final int syncSteps;
+  private final long maxWaitMs;
+  private final int partitions;
+  private final String modelStoreName;
+  private final SaeMetricsSink metrics;
+  private final SampleFetcher.Factory fetchers;
+  private final long roundSamples;
+
+  private ProcessorContext<String, SyncChunk> context;
+  private KeyValueStore<String, byte[]> checkpointKv;
+  private CheckpointStore checkpoints;
+  private ReplayLog replay;
+  private ReadOnlyKeyValueStore<String, byte[]> models;
+  private TrainerThread<Void> trainer;
+  private int partition;
+  /** Samples not handed to the trainer yet: replayed ones after a restore, and a round's overflow. */
+  private final ArrayDeque<TrainingSample> pending = new ArrayDeque<>();
+  private long round;
+  private boolean awaiting;
+  /** Samples handed to the trainer in this round. */
+  private long inRound;
+  private long roundStartedAt;
+  private long steps;
+  private long lastCheckpointSteps;
+  private long lastCheckpointAt;
+  /** The parameters contributed to the awaited round (for the divergence metric). */
+  private SaeParameters contributed;
+
+  /**
+   * @param partitions replicas in the group
+   * @param modelStoreName the global store of model versions the averages arrive in
+   * @param fetchers reads replayed samples again from the input topic after a restart
+   */
+  public ReplicaProcessor(TrainerSettings settings, int syncSteps, long maxWaitMs, int partitions,
+      String modelStoreName, SaeMetricsSink metrics, SampleFetcher.Factory fetchers) {
+    if (syncSteps < 1 || maxWaitMs < 1 || partitions < 1) {
+      throw new IllegalArgumentException("sync steps, max wait and partitions must be >= 1, got " + syncSteps
+          + ", " + maxWaitMs + ", " + partitions);
+    }
+    this.settings = settings;
+    this.syncSteps = syncSteps;
+    this.maxWaitMs = maxWaitMs;
+    this.partitions = partitions;
+    this.modelStoreName = modelStoreName;
+    this.metrics = metrics;
+    this.fetchers = fetchers;
+    this.roundSamples = (long) syncSteps * settings.trainer().batchSize();
+  }
+
+  @Override
+  public void init(ProcessorContext<String, SyncChunk> context) {
+    this.context = context;
+    partition = context.taskId().partition();
+    if (partition >= partitions) {
+      throw new IllegalStateException("input partition " + partition + " is outside the " + partitions
+          + " replicas of this data-parallel group (train.sync.partitions or the input topic's partition"
+          + " count when the application started); restart the application after changing partitions");
+    }
+    pending.clear();
+    contributed = null;
+    checkpointKv = context.getStateStore(CHECKPOINT_STORE);
+    checkpoints = new CheckpointStore(checkpointKv, settings.chunkBytes());
+    replay = new ReplayLog(context.getStateStore(REPLAY_STORE));
+    models = context.getStateStore(modelStoreName);
+    Optional<CheckpointStore.Checkpoint> loaded = checkpoints.load();
+    OnlineTrainer replica = loaded
+        .map(c -> OnlineTrainer.restore(c.bytes(), Gemms.create(settings.gemmBackend())))
+        .orElseGet(() -> OnlineTrainer.replica(settings.trainer(), Gemms.create(settings.gemmBackend()), partition));
+    checkShape(replica.config().model());
+    byte[] r = checkpointKv.get(ROUND_KEY);
+    RoundState state = r == null ? RoundState.START : RoundState.fromBytes(r);
+    round = state.round();
+    awaiting = state.awaiting();
+    inRound = state.awaiting() ? 0 : state.samples();
+    ReplayLog.Replayed replayed = replay.replaySamples(
+        loaded.map(CheckpointStore.Checkpoint::replayFrom).orElse(0L), pending::add,
+        () -> fetchers.open(context.appConfigs()));
+    metrics.replayed(replayed.samples(), replayed.missing());
+    if (replayed.missing() > 0) {
+      LOG.warn("replica {}: {} of the {} samples to replay are no longer in the input topic; training resumes"
+          + " without them, so not exactly where it stopped. Keep the input topic's retention well above"
+          + " train.checkpoint.interval.ms and train.sync.max.wait.ms.", partition, replayed.missing(),
+          replayed.missing() + replayed.samples());
+    }
+    steps = replica.steps();
+    lastCheckpointSteps = steps;
+    LOG.info("replica {} {} at step {}, round {}{}, {} samples to go through again", partition,
+        loaded.isPresent() ? "restored" : "started", steps, round, awaiting ? " (awaiting its average)" : "",
+        pending.size());
+    trainer = new TrainerThread<>(replica, settings.async(), QUEUED_BATCHES * settings.trainer().batchSize(),
+        "sae-replica-" + context.taskId(), v -> false, t -> null);
+    long now = context.currentSystemTimeMs();
+    roundStartedAt = now;
+    lastCheckpointAt = now;
+    context.schedule(Duration.ofMillis(punctuateIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+  }
+
+  private long punctuateIntervalMs() {
+    return Math.max(1, Math.min(100, maxWaitMs / 4));
+  }
+
+  private void checkShape(SaeConfig saved) {
+    SaeConfig wanted = settings.trainer().model();
+    if (saved.inputDim() != wanted.inputDim() || saved.latentDim() != wanted.latentDim()) {
+      throw new IllegalStateException("replica " + partition + "'s checkpoint is of a model with input dim "
+          + saved.inputDim() + " and latent dim " + saved.latentDim() + ", but the configuration asks for "
+          + wanted.inputDim() + " and " + wanted.latentDim()
+          + "; use a new application.id (or reset the application) to train a different model");
+    }
+  }
+
+  @Override
+  public void process(Record<String, TrainingSample> record) {
+    replay.append(record.value());
+    pending.add(record.value());
+    drive(record.timestamp());
+  }
+
+  private void punctuate(long now) {
+    drain();
+    if (!awaiting && now - roundStartedAt >= maxWaitMs) {
+      endRound(now);
+    }
+    drive(now);
+    if (!awaiting && !replay.isEmpty()
+        && (now - lastCheckpointAt >= settings.checkpointIntervalMs()
+            || steps - lastCheckpointSteps >= settings.checkpointIntervalSteps())) {
+      checkpoint(now);
+    }
+  }
+
+  /** Takes an arrived average, hands waiting samples to the trainer, ends full rounds. */
+  private void drive(long timestamp) {
+    while (true) {
+      if (awaiting && !adoptIfArrived()) {
+        break;
+      }
+      while (!pending.isEmpty() && inRound < roundSamples) {
+        trainer.accept(pending.poll().values());
+        inRound++;
+      }
+      if (inRound < roundSamples) {
+        break;
+      }
+      endRound(timestamp);
+    }
+    drain();
+    if (!awaiting && steps - lastCheckpointSteps >= settings.checkpointIntervalSteps()) {
+      checkpoint(timestamp);
+    }
+  }
+
+  private boolean adoptIfArrived() {
+    long wanted = round + 1;
+    long latest = ModelStoreLayout.latestVersion(models);
+    if (latest < wanted) {
+      return false;
+    }
+    if (latest > wanted) {
+      LOG.warn("replica {} awaits the average of round {} (model version {}) but the newest version is {};"
+          + " taking that", partition, round, wanted, latest);
+    }
+    SaeParameters average = SaeModel.fromBytes(ModelStoreLayout.latestModel(models)).parameters();
+    SaeParameters mine = contributed;
+    trainer.await(t -> {
+      t.adopt(average);
+      return null;
+    });
+    long now = context.currentSystemTimeMs();
+    if (mine != null) {
+      metrics.syncRound(partition, ParameterAverage.distance(mine, average), now - roundStartedAt);
+    }
+    contributed = null;
+    round = latest;
+    awaiting = false;
+    inRound = 0;
+    roundStartedAt = now;
+    return true;
+  }
+
+  /**
+   * Ends the round: trains the partial batch, checkpoints (unless the replica trained nothing since
+   * its last checkpoint, which then still holds its state), and contributes its parameters.
+   */
+  private void endRound(long timestamp) {
+    trainer.flush();
+    Snapshot s = trainer.await(t -> new Snapshot(inRound > 0 ? t.checkpoint() : null, t.steps(),
+        t.parameters().copy(), t.snapshot(), t.deadCount()));
+    drain();
+    long now = context.currentSystemTimeMs();
+    if (s.bytes() != null) {
+      checkpoints.save(s.bytes(), s.steps(), replay.seal());
+      replay.truncate();
+      // samples beyond the round stay to be replayed after the checkpoint
+      for (TrainingSample p : pending) {
+        replay.append(p);
+      }
+      lastCheckpointSteps = s.steps();
+      lastCheckpointAt = now;
+      metrics.checkpoint(s.bytes().length, now);
+    }
+    checkpointKv.put(ROUND_KEY, new RoundState(round, true, 0).toBytes());
+    contribute(s, timestamp);
+    contributed = s.params();
+    report(s);
+    awaiting = true;
+  }
+
+  private void contribute(Snapshot s, long timestamp) {
+    SaeModel model = SaeModel.of(settings.trainer().model(), s.params(), round + 1);
+    byte[] bytes = model.toBytes();
+    long crc = Chunks.crc32(bytes);
+    List<byte[]> parts = Chunks.split(bytes, settings.chunkBytes());
+    String key = Integer.toString(partition);
+    for (int i = 0; i < parts.size(); i++) {
+      SyncChunk c = new SyncChunk(round, partition, partitions, inRound, s.steps(), i, parts.size(), bytes.length,
+          crc, parts.get(i));
+      context.forward(new Record<>(key, c, timestamp));
+    }
+    LOG.debug("replica {} contributed {} samples to round {}", partition, inRound, round);
+  }
+
+  /** The replica's learning statistics at the end of a round (every replica reports to the same meters). */
+  private void report(Snapshot s) {
+    SaeConfig m = settings.trainer().model();
+    int dense = (int) Math.round(s.stats().denseFraction() * m.latentDim());
+    double l0Target = m.activation().isTopK() ? m.k() : Double.NaN;
+    metrics.trainingStats(s.stats(), s.dead(), dense, l0Target);
+  }
+
+  /** A checkpoint inside a round: everything handed to the trainer so far is covered. */
+  private void checkpoint(long timestamp) {
+    Snapshot s = trainer.await(t -> new Snapshot(t.checkpoint(), t.steps(), null, null, 0));
+    drain();
+    long now = context.currentSystemTimeMs();
+    checkpoints.save(s.bytes(), s.steps(), replay.seal());
+    replay.truncate();
+    checkpointKv.put(ROUND_KEY, new RoundState(round, false, inRound).toBytes());
+    lastCheckpointSteps = s.steps();
+    lastCheckpointAt = now;
+    metrics.checkpoint(s.bytes().length, now);
+  }
+
+  /** Reports the steps the trainer finished. */
+  private void drain() {
+    for (TrainerThread.Done<Void> d : trainer.drain()) {
+      metrics.trainingStep(d.step());
+      steps = d.steps();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (trainer != null) {
+      trainer.close();
+    }
+  }
+
+  /** Runs {@code f} on the replica once it has trained everything handed over (for tests). */
+  <T> T inspect(Function<OnlineTrainer, T> f) {
+    return trainer.await(f);
+  }
+
+  /** The round the replica is in, and whether it awaits that round's average (for tests). */
+  RoundState roundState() {
+    return new RoundState(round, awaiting, inRound);
+  }
+}
