@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * partition's samples, on a thread of its own, in synchronous rounds.
  *
  * <p>A round is {@code train.sync.steps} full mini-batches ({@code S} samples), or less when it has
- * lasted {@code train.sync.max.wait.ms} (its partial batch is trained, and an idle replica
- * contributes with weight 0). At its end the replica checkpoints (its state at the end of the
+ * lasted {@code train.sync.max.wait.ms} (its partial batch is trained, and a replica without
+ * samples contributes with weight 0). A replica whose partition has had no sample for that wait
+ * contributes its empty update at once while other replicas are training (the last average
+ * differed from its own parameters), so that an idle partition does not hold every round up. At its end the replica checkpoints (its state at the end of the
  * round, with the round marked as awaiting), then forwards its parameters and its sample count to
  * the sync topic, all in the task's transaction. Until the round's average arrives in the global
  * model store as version {@code round + 1}, new samples wait in memory (and, as references, in the
@@ -93,6 +95,13 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
   private long lastCheckpointAt;
   /** The parameters contributed to the awaited round (for the divergence metric). */
   private SaeParameters contributed;
+  private long lastSampleAt;
+  /**
+   * Whether the last average differed from this replica's own parameters: another replica is
+   * training, so this one, when its partition has been idle for the wait, contributes its empty
+   * update at the start of a round instead of holding every round up for the wait.
+   */
+  private boolean othersTraining;
 
   /**
    * @param partitions replicas in the group
@@ -160,6 +169,8 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
     long now = context.currentSystemTimeMs();
     roundStartedAt = now;
     lastCheckpointAt = now;
+    lastSampleAt = now;
+    othersTraining = false;
     context.schedule(Duration.ofMillis(punctuateIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
   }
 
@@ -181,12 +192,14 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
   public void process(Record<String, TrainingSample> record) {
     replay.append(record.value());
     pending.add(record.value());
+    lastSampleAt = context.currentSystemTimeMs();
     drive(record.timestamp());
   }
 
   private void punctuate(long now) {
     drain();
-    if (!awaiting && now - roundStartedAt >= maxWaitMs) {
+    boolean idle = now - lastSampleAt >= maxWaitMs;
+    if (!awaiting && (now - roundStartedAt >= maxWaitMs || (inRound == 0 && idle && othersTraining))) {
       endRound(now);
     }
     drive(now);
@@ -230,9 +243,10 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
     }
     SaeParameters average = SaeModel.fromBytes(ModelStoreLayout.latestModel(models)).parameters();
     SaeParameters mine = contributed;
-    trainer.await(t -> {
+    othersTraining = trainer.await(t -> {
+      boolean differs = ParameterAverage.distance(t.parameters(), average) != 0;
       t.adopt(average);
-      return null;
+      return differs;
     });
     long now = context.currentSystemTimeMs();
     if (mine != null) {

@@ -1,0 +1,202 @@
+package io.saestreams.stream.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.saestreams.avro.ModelChunk;
+import io.saestreams.model.SaeConfig;
+import io.saestreams.model.SaeModel;
+import io.saestreams.model.SaeParameters;
+import io.saestreams.stream.RecordingMetrics;
+import io.saestreams.stream.modelstore.Chunks;
+import io.saestreams.train.ParameterAverage;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** The aggregator alone: contributions in any order, duplicates, idle replicas, corrupt input. */
+class SyncAggregatorTest {
+  private static final int D = 6;
+  private static final int N = 10;
+  private static final int CHUNK = 300;
+  private static final SaeConfig CONFIG = SaeConfig.builder(D, N).build();
+
+  private final RecordingMetrics metrics = new RecordingMetrics();
+  private MockProcessorContext<String, ModelChunk> context;
+  private SyncAggregator aggregator;
+
+  private void open() {
+    context = new MockProcessorContext<>();
+    context.setCurrentSystemTimeMs(1_000L);
+    KeyValueStore<String, byte[]> store =
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SyncAggregator.STORE), Serdes.String(),
+            Serdes.ByteArray()).withLoggingDisabled().build();
+    store.init(context.getStateStoreContext(), store);
+    context.addStateStore(store);
+    aggregator = new SyncAggregator(CHUNK, metrics);
+    aggregator.init(context);
+  }
+
+  private static SaeParameters random(Random r) {
+    SaeParameters p = new SaeParameters(D, N);
+    for (float[] t : p.tensors()) {
+      for (int i = 0; i < t.length; i++) {
+        t[i] = (float) r.nextGaussian();
+      }
+    }
+    p.inferenceThreshold = r.nextFloat();
+    return p;
+  }
+
+  /** A replica's contribution to a round, chunked as the replica does. */
+  private static List<SyncChunk> contribution(long round, int partition, int partitions, long samples,
+      SaeParameters p) {
+    byte[] bytes = SaeModel.of(CONFIG, p, round + 1).toBytes();
+    List<byte[]> parts = Chunks.split(bytes, CHUNK);
+    List<SyncChunk> out = new ArrayList<>();
+    for (int i = 0; i < parts.size(); i++) {
+      out.add(new SyncChunk(round, partition, partitions, samples, 10L * (partition + 1), i, parts.size(),
+          bytes.length, Chunks.crc32(bytes), parts.get(i)));
+    }
+    return out;
+  }
+
+  private void send(List<SyncChunk> chunks) {
+    for (SyncChunk c : chunks) {
+      aggregator.process(new Record<>(Integer.toString(c.partition()), c, 1_000L));
+    }
+  }
+
+  /** The versions forwarded so far, reassembled, in order. */
+  private List<SaeModel> published() {
+    List<SaeModel> out = new ArrayList<>();
+    List<ModelChunk> chunks = context.forwarded().stream().<ModelChunk>map(f -> f.record().value()).toList();
+    long version = -1;
+    List<byte[]> parts = new ArrayList<>();
+    for (ModelChunk c : chunks) {
+      if (c.getModelVersion() != version && !parts.isEmpty()) {
+        out.add(SaeModel.fromBytes(Chunks.join(parts)));
+        parts.clear();
+      }
+      version = c.getModelVersion();
+      ByteBuffer b = c.getPayload().duplicate();
+      byte[] a = new byte[b.remaining()];
+      b.get(a);
+      parts.add(a);
+    }
+    if (!parts.isEmpty()) {
+      out.add(SaeModel.fromBytes(Chunks.join(parts)));
+    }
+    return out;
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4, 5})
+  void theAverageDependsOnTheContributionsNotOnTheOrderTheirChunksArriveIn(long seed) {
+    Random r = new Random(seed);
+    int partitions = 3;
+    List<SaeParameters> params = new ArrayList<>();
+    long[] weights = {64, 0, 17};
+    List<SyncChunk> all = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      params.add(random(r));
+      all.addAll(contribution(0, p, partitions, weights[p], params.get(p)));
+    }
+    SaeParameters expected = ParameterAverage.weighted(params, weights);
+
+    open();
+    send(all);
+    byte[] inOrder = SaeModel.of(CONFIG, published().get(0).parameters(), 1).toBytes();
+
+    List<SyncChunk> shuffled = new ArrayList<>(all);
+    Collections.shuffle(shuffled, r);
+    open();
+    send(shuffled);
+    List<SaeModel> versions = published();
+    assertThat(versions).hasSize(1);
+    assertThat(versions.get(0).version()).isEqualTo(1);
+    assertThat(versions.get(0).toBytes()).isEqualTo(inOrder);
+    assertThat(versions.get(0).toBytes()).isEqualTo(SaeModel.of(CONFIG, expected, 1).toBytes());
+    assertThat(metrics.syncAggregated).endsWith("3/2");
+    // the model topic's chunks carry the replicas' summed steps
+    assertThat(context.forwarded().get(0).record().value().getTrainingSteps()).isEqualTo(10 + 20 + 30);
+  }
+
+  @Test
+  void nothingIsPublishedUntilEveryReplicaContributedAndADuplicateChangesNothing() {
+    open();
+    Random r = new Random(9);
+    SaeParameters a = random(r);
+    SaeParameters b = random(r);
+    send(contribution(0, 1, 2, 8, b));
+    send(contribution(0, 1, 2, 8, b));
+    assertThat(context.forwarded()).isEmpty();
+    send(contribution(0, 0, 2, 8, a));
+    assertThat(published()).hasSize(1);
+    int forwarded = context.forwarded().size();
+    // a contribution sent again after its round was averaged (a replica replaying after a crash
+    // whose first sending had committed) is ignored
+    send(contribution(0, 0, 2, 8, a));
+    assertThat(context.forwarded()).hasSize(forwarded);
+    assertThat(aggregator.nextRound()).isEqualTo(1);
+
+    // round 1: replica 0 idle (weight 0, still the average), replica 1 trained
+    SaeParameters avg = published().get(0).parameters();
+    SaeParameters b1 = random(r);
+    send(contribution(1, 0, 2, 0, avg));
+    send(contribution(1, 1, 2, 5, b1));
+    List<SaeModel> versions = published();
+    assertThat(versions).extracting(SaeModel::version).containsExactly(1L, 2L);
+    assertThat(versions.get(1).toBytes()).isEqualTo(SaeModel.of(CONFIG, b1, 2).toBytes());
+    assertThat(metrics.syncAggregated).containsExactly("2/2", "2/1");
+  }
+
+  @Test
+  void whenEveryReplicaIsIdleTheAverageIsTheirCommonParameters() {
+    open();
+    SaeParameters same = random(new Random(4));
+    send(contribution(0, 1, 2, 0, same));
+    send(contribution(0, 0, 2, 0, same));
+    assertThat(published().get(0).toBytes()).isEqualTo(SaeModel.of(CONFIG, same, 1).toBytes());
+  }
+
+  @Test
+  void aContributionThatFailsItsChecksumFailsTheTask() {
+    open();
+    List<SyncChunk> bad = new ArrayList<>(contribution(0, 0, 1, 8, random(new Random(5))));
+    SyncChunk last = bad.remove(bad.size() - 1);
+    byte[] flipped = last.payload().clone();
+    flipped[0] ^= 1;
+    bad.add(new SyncChunk(last.round(), last.partition(), last.partitions(), last.samples(), last.steps(),
+        last.chunkIndex(), last.chunkCount(), last.totalBytes(), last.checksum(), flipped));
+    bad.sort(Comparator.comparingInt(SyncChunk::chunkIndex));
+    assertThatThrownBy(() -> send(bad)).isInstanceOf(IllegalStateException.class).hasMessageContaining("CRC-32");
+  }
+
+  @Test
+  void theChunkFormatRoundTripsAndRejectsGarbage() {
+    SyncChunk c = contribution(3, 2, 4, 99, random(new Random(6))).get(0);
+    SyncChunk back = SyncChunk.fromBytes(c.toBytes());
+    assertThat(back.round()).isEqualTo(3);
+    assertThat(back.partition()).isEqualTo(2);
+    assertThat(back.partitions()).isEqualTo(4);
+    assertThat(back.samples()).isEqualTo(99);
+    assertThat(back.payload()).isEqualTo(c.payload());
+    assertThatThrownBy(() -> SyncChunk.fromBytes(new byte[] {9, 1, 2}))
+        .isInstanceOf(org.apache.kafka.common.errors.SerializationException.class);
+    byte[] truncated = java.util.Arrays.copyOf(c.toBytes(), 20);
+    assertThatThrownBy(() -> SyncChunk.fromBytes(truncated))
+        .isInstanceOf(org.apache.kafka.common.errors.SerializationException.class);
+  }
+}
