@@ -65,6 +65,12 @@ final class InputProducer implements AutoCloseable {
     sendAsync(key(v.getId()), encode(v), v.getTimestamp().toEpochMilli(), List.of());
   }
 
+  /** Sends a vector to one partition of the topic, asynchronously. */
+  void send(InputVector v, int partition) {
+    pending.add(producer.send(new ProducerRecord<>(topic, partition, v.getTimestamp().toEpochMilli(), key(v.getId()),
+        encode(v))));
+  }
+
   void sendAll(List<InputVector> vectors) {
     vectors.forEach(this::send);
     flush();
