@@ -47,7 +47,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with PyTorch for --torch (default: ${DEFAULT-VALUE}).")
   String python;
 
-  @Option(names = "--pipeline", description = "Measure records/s end to end through the streaming pipeline (embedded broker) next to a pass-through topology with the same serdes and a floor (pass-through + the single-partition training topic, no model), instead of the training engine.")
+  @Option(names = "--pipeline", description = "Measure records/s end to end through the streaming pipeline (embedded broker) next to a pass-through topology with the same serdes, a floor (pass-through + the single-partition training topic, no model) and the data-parallel pipeline (train.mode=data-parallel, a replica per input partition), each with its CPU per record and pipeline_efficiency, instead of the training engine.")
   boolean pipeline;
 
   @Option(names = "--serde", description = "Measure decoding of InputVector records (records/s at d = 64, 784, 4096): the project's direct reader next to Avro's own specific reader, instead of the training engine; --seconds applies.")
@@ -206,6 +206,9 @@ final class BenchCommand implements Callable<Integer> {
     PipelineBenchmark.Result pass = find(results, PipelineBenchmark.PASS_THROUGH, last);
     PipelineBenchmark.Result floor = find(results, PipelineBenchmark.FLOOR, last);
     PipelineBenchmark.Result full = find(results, PipelineBenchmark.FULL, last);
+    PipelineBenchmark.Result dp = find(results, PipelineBenchmark.DATA_PARALLEL, last);
+    double training = 1e6 / bench.trainingAloneSamplesPerSecond();
+    double scoring = 1e6 / bench.scoringAloneRecordsPerSecond();
     if (json) {
       StringBuilder sb = new StringBuilder("[");
       for (int i = 0; i < results.size(); i++) {
@@ -227,6 +230,13 @@ final class BenchCommand implements Callable<Integer> {
         t.add("cpu_us_per_record_without_jit", r.cpuMicrosPerRecordWithoutJit());
         t.add("jit_ms", r.jitMillis());
         r.threadTime().forEach((k, v) -> t.add("stream_thread_" + k + "_ratio", v));
+        if (r.name().equals(PipelineBenchmark.DATA_PARALLEL) || r.name().equals(PipelineBenchmark.FULL)) {
+          t.add("pipeline_efficiency", pipelineEfficiency(ref, training, scoring, r));
+        }
+        if (r.name().equals(PipelineBenchmark.DATA_PARALLEL)) {
+          t.add("ratio_to_full_pipeline",
+              r.recordsPerSecond() / find(results, PipelineBenchmark.FULL, r.round()).recordsPerSecond());
+        }
         sb.append(i == 0 ? "" : ",").append(t.toJson());
       }
       out.println(sb.append(']'));
@@ -247,8 +257,15 @@ final class BenchCommand implements Callable<Integer> {
           + " %.2f%n", last, floor.recordsPerSecond() / pass.recordsPerSecond(),
           floor.recordsPerSecond(), floor.cpuMicrosPerRecord(),
           full.recordsPerSecond() / floor.recordsPerSecond());
-      double training = 1e6 / bench.trainingAloneSamplesPerSecond();
-      double scoring = 1e6 / bench.scoringAloneRecordsPerSecond();
+      out.printf(Locale.ROOT, "round %d: data-parallel pipeline (%d replicas, training every record) /"
+          + " pass-through: %.2f (%,.0f records/s, CPU %.0f µs/record); data-parallel / full pipeline:"
+          + " %.2f%n", last, partitions, dp.recordsPerSecond() / pass.recordsPerSecond(), dp.recordsPerSecond(),
+          dp.cpuMicrosPerRecord(), dp.recordsPerSecond() / full.recordsPerSecond());
+      out.printf(Locale.ROOT, "round %d: pipeline_efficiency (pass-through %.0f + training alone %.0f + scoring"
+          + " alone %.0f µs/record, over the pipeline's CPU per record): data-parallel %.2f, full pipeline"
+          + " %.2f (JIT excluded: %.2f and %.2f)%n", last, pass.cpuMicrosPerRecord(), training, scoring,
+          pipelineEfficiency(pass, training, scoring, dp), pipelineEfficiency(pass, training, scoring, full),
+          efficiencyWithoutJit(pass, training, scoring, dp), efficiencyWithoutJit(pass, training, scoring, full));
       out.printf(Locale.ROOT, "round %d: at %.2f of pass-through (%,.0f records/s), the floor's"
           + " CPU (%.0f µs/record, JIT excluded) plus training alone (%.0f µs) and scoring alone"
           + " (%.0f µs) would keep %.1f cores busy; this machine has %d%n", last,
@@ -265,6 +282,12 @@ final class BenchCommand implements Callable<Integer> {
             + " (%,.0f / %,.0f records/s); floor / pass-through: %.2f (%,.0f records/s);"
             + " full pipeline / floor: %.2f%n", STEADY_FROM_ROUND, rounds, f / p, f, p, fl / p, fl,
             f / fl);
+        double d = median(results, PipelineBenchmark.DATA_PARALLEL);
+        out.printf(Locale.ROOT, "rounds %d-%d, medians: data-parallel / pass-through: %.2f (%,.0f records/s);"
+            + " data-parallel / full pipeline: %.2f; pipeline_efficiency: data-parallel %.2f, full pipeline %.2f%n",
+            STEADY_FROM_ROUND, rounds, d / p, d, d / f,
+            medianEfficiency(results, PipelineBenchmark.DATA_PARALLEL, training, scoring),
+            medianEfficiency(results, PipelineBenchmark.FULL, training, scoring));
       }
     }
     out.flush();
@@ -278,6 +301,39 @@ final class BenchCommand implements Callable<Integer> {
         .filter(r -> r.name().equals(topology) && r.round() == round)
         .findFirst()
         .orElseThrow(() -> new IllegalStateException("no " + topology + " in round " + round));
+  }
+
+  /**
+   * The issue's framework-overhead figure: what the pipeline's work costs on its own (the
+   * pass-through's CPU per record, plus training alone and scoring alone) over what the pipeline
+   * spent per record; 1 = no overhead, the target is at least 0.8.
+   */
+  static double pipelineEfficiency(PipelineBenchmark.Result pass, double trainingMicros, double scoringMicros,
+      PipelineBenchmark.Result pipeline) {
+    return (pass.cpuMicrosPerRecord() + trainingMicros + scoringMicros) / pipeline.cpuMicrosPerRecord();
+  }
+
+  /** {@link #pipelineEfficiency} with the JIT compilers' time taken out of both CPU figures. */
+  static double efficiencyWithoutJit(PipelineBenchmark.Result pass, double trainingMicros, double scoringMicros,
+      PipelineBenchmark.Result pipeline) {
+    return (pass.cpuMicrosPerRecordWithoutJit() + trainingMicros + scoringMicros)
+        / pipeline.cpuMicrosPerRecordWithoutJit();
+  }
+
+  /** Median {@link #pipelineEfficiency} of one topology over the steady rounds. */
+  static double medianEfficiency(List<PipelineBenchmark.Result> results, String topology, double trainingMicros,
+      double scoringMicros) {
+    double[] e = results.stream()
+        .filter(r -> r.name().equals(topology) && r.round() >= STEADY_FROM_ROUND)
+        .mapToDouble(r -> pipelineEfficiency(find(results, PipelineBenchmark.PASS_THROUGH, r.round()), trainingMicros,
+            scoringMicros, r))
+        .sorted()
+        .toArray();
+    if (e.length == 0) {
+      return Double.NaN;
+    }
+    int m = e.length / 2;
+    return e.length % 2 == 1 ? e[m] : (e[m - 1] + e[m]) / 2;
   }
 
   /** Rounds from this one on count for the medians (the first two warm the JIT up). */

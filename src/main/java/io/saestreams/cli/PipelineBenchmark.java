@@ -99,6 +99,9 @@ final class PipelineBenchmark {
   static final String PASS_THROUGH = "pass-through";
   static final String FULL = "full pipeline";
   static final String FLOOR = "floor";
+  static final String DATA_PARALLEL = "data-parallel";
+  /** train.sync.max.wait.ms of the data-parallel pipeline: the last partial rounds close this soon. */
+  static final long DATA_PARALLEL_MAX_WAIT_MS = 1_000;
   private static final int HELD_IN_MEMORY = 20_000;
   private static final List<String> THREAD_RATIOS =
       List.of("process-ratio", "punctuate-ratio", "commit-ratio", "poll-ratio");
@@ -114,6 +117,8 @@ final class PipelineBenchmark {
   private double scoringAlone = Double.NaN;
   /** Samples in the full mini-batches of what the full pipeline samples for training. */
   private long toTrain;
+  /** The same per input partition, summed: what the data-parallel replicas train in full batches. */
+  private long toTrainByPartition;
 
   /** @param settings application settings over the demo's model settings, as with demo --set */
   PipelineBenchmark(long records, int dim, int latents, int partitions, int rounds,
@@ -149,7 +154,8 @@ final class PipelineBenchmark {
         AppConfig pass = config(broker, registryServer, state, "pass" + round);
         AppConfig floor = config(broker, registryServer, state, "floor" + round);
         AppConfig full = config(broker, registryServer, state, "full" + round);
-        for (AppConfig c : List.of(pass, floor, full)) {
+        AppConfig dp = dataParallel(config(broker, registryServer, state, "dp" + round));
+        for (AppConfig c : List.of(pass, floor, full, dp)) {
           TopicSpecs.createMissing(admin, c, partitions, (short) 1);
         }
         if (round == 1) {
@@ -163,6 +169,7 @@ final class PipelineBenchmark {
                   pass.inputTopic(), Map.of())) {
             producer.send(source, n -> { });
           }
+          toTrainByPartition = fullBatchSamplesByPartition(broker, full);
         }
         Result p = measure(PASS_THROUGH, round, broker, pass,
             cfg -> PassThroughTopology.build(cfg, serdes), () -> { });
@@ -180,6 +187,12 @@ final class PipelineBenchmark {
             () -> awaitSamples(trained.rows::get, toTrain, "trained"));
         progress.accept(f);
         results.add(f);
+        TrainedCount dpTrained = new TrainedCount();
+        Result d = measure(DATA_PARALLEL, round, broker, dp,
+            cfg -> SaeTopology.build(cfg, dpTrained, serdes),
+            () -> awaitSamples(dpTrained.rows::get, toTrainByPartition, "trained by the replicas"));
+        progress.accept(d);
+        results.add(d);
       }
       return results;
     } finally {
@@ -291,6 +304,48 @@ final class PipelineBenchmark {
     return sampled / batch * batch;
   }
 
+  /**
+   * The full pipeline's settings with data-parallel training: a replica per input partition, the
+   * default rounds, and a short wait so that the last partial rounds close soon after the input.
+   */
+  private AppConfig dataParallel(AppConfig cfg) {
+    return cfg.with(AppConfig.TRAIN_MODE_CONFIG, "data-parallel")
+        .with(AppConfig.TRAIN_SYNC_PARTITIONS_CONFIG, partitions)
+        .with(AppConfig.TRAIN_SYNC_MAX_WAIT_MS_CONFIG, DATA_PARALLEL_MAX_WAIT_MS);
+  }
+
+  /**
+   * How many of the records each input partition's replica trains in whole mini-batches (the
+   * sampled records per partition, read back from the input topic), summed.
+   */
+  private long fullBatchSamplesByPartition(EmbeddedKafkaBroker broker, AppConfig cfg) {
+    TrainingSampler sampler = new TrainingSampler(cfg.sampleRate(), cfg.trainerConfig().seed());
+    Map<Integer, Long> sampled = new HashMap<>();
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-count-partitions");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    long seen = 0;
+    long deadline = System.nanoTime() + Duration.ofSeconds(60 + records / 1000).toNanos();
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+        new ByteArrayDeserializer())) {
+      c.subscribe(List.of(cfg.inputTopic()));
+      while (seen < records) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("read only " + seen + " of " + records + " input records back");
+        }
+        for (var r : c.poll(Duration.ofMillis(100))) {
+          seen++;
+          if (sampler.test(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8))) {
+            sampled.merge(r.partition(), 1L, Long::sum);
+          }
+        }
+      }
+    }
+    int batch = cfg.trainerConfig().batchSize();
+    return sampled.values().stream().mapToLong(n -> n / batch * batch).sum();
+  }
+
   /** Counts the samples the trainer has trained (steps' rows). */
   private static final class TrainedCount extends NoopMetricsSink {
     private final AtomicLong rows = new AtomicLong();
@@ -352,6 +407,8 @@ final class PipelineBenchmark {
     m.put(AppConfig.SAE_INPUT_DIM_CONFIG, Integer.toString(dim));
     m.putAll(DemoCommand.modelSettings(latents, 42));
     m.put(AppConfig.TRAIN_SAMPLE_RATE_CONFIG, "1.0");
+    // every record is trained on, whatever the detector flags
+    m.put(AppConfig.TRAIN_SKIP_ANOMALIES_CONFIG, "false");
     m.put(AppConfig.METRICS_PORT_CONFIG, "-1");
     m.put("streams.state.dir", state.resolve(appId).toString());
     m.put("streams.auto.offset.reset", "earliest");

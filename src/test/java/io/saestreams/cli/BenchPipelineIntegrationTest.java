@@ -9,21 +9,22 @@ import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** {@code bench --pipeline}, small: the three topologies run to completion on a real broker. */
+/** {@code bench --pipeline}, small: the four topologies run to completion on a real broker. */
 class BenchPipelineIntegrationTest {
   @Test
   @Timeout(240)
-  void measuresPassThroughFloorAndFullPipelineOverTheSameInput() throws Exception {
+  void measuresPassThroughFloorFullAndDataParallelPipelinesOverTheSameInput() throws Exception {
     StringWriter stdout = new StringWriter();
     StringWriter stderr = new StringWriter();
     int code = Main.run(new PrintWriter(stdout, true), new PrintWriter(stderr, true), "bench",
         "--pipeline", "--records", "1500", "--rounds", "1", "--json");
     assertThat(code).as(stderr.toString()).isEqualTo(ExitCodes.OK);
     JsonNode runs = new ObjectMapper().readTree(stdout.toString());
-    assertThat(runs).hasSize(3);
+    assertThat(runs).hasSize(4);
     assertThat(runs.get(0).get("topology").asText()).isEqualTo(PipelineBenchmark.PASS_THROUGH);
     assertThat(runs.get(1).get("topology").asText()).isEqualTo(PipelineBenchmark.FLOOR);
     assertThat(runs.get(2).get("topology").asText()).isEqualTo(PipelineBenchmark.FULL);
+    assertThat(runs.get(3).get("topology").asText()).isEqualTo(PipelineBenchmark.DATA_PARALLEL);
     for (JsonNode r : runs) {
       assertThat(r.get("round").asInt()).isEqualTo(1);
       assertThat(r.get("records").asLong()).isEqualTo(1500);
@@ -37,7 +38,18 @@ class BenchPipelineIntegrationTest {
       assertThat(r.get("scoring_alone_records_per_second").asDouble()).isPositive();
     }
     assertThat(runs.get(0).get("ratio_to_pass_through").asDouble()).isEqualTo(1.0);
-    for (int i = 1; i <= 2; i++) {
+    for (int i = 2; i <= 3; i++) {
+      JsonNode r = runs.get(i);
+      double work = runs.get(0).get("cpu_us_per_record").asDouble()
+          + 1e6 / r.get("training_alone_samples_per_second").asDouble()
+          + 1e6 / r.get("scoring_alone_records_per_second").asDouble();
+      assertThat(r.get("pipeline_efficiency").asDouble())
+          .isEqualTo(work / r.get("cpu_us_per_record").asDouble(), org.assertj.core.data.Offset.offset(1e-9));
+    }
+    assertThat(runs.get(3).get("ratio_to_full_pipeline").asDouble())
+        .isEqualTo(runs.get(3).get("records_per_second").asDouble() / runs.get(2).get("records_per_second").asDouble(),
+            org.assertj.core.data.Offset.offset(1e-9));
+    for (int i = 1; i <= 3; i++) {
       assertThat(runs.get(i).get("ratio_to_pass_through").asDouble())
           .isEqualTo(runs.get(i).get("records_per_second").asDouble()
               / runs.get(0).get("records_per_second").asDouble(), org.assertj.core.data.Offset.offset(1e-9));
