@@ -87,6 +87,19 @@ public final class TrainerThread<P> implements AutoCloseable {
     }
   }
 
+  /**
+   * Hands over a sample if the hand-over queue has room, without waiting; on the owner's thread
+   * (no thread of its own) it trains at once. Returns false, taking nothing, when the queue is full.
+   */
+  public boolean offer(float[] x) {
+    if (thread == null) {
+      apply(x);
+      return true;
+    }
+    rethrow();
+    return inbox.offer(x);
+  }
+
   /** Hands over a flush: the buffered samples, if any, are trained as a short batch. */
   public void flush() {
     if (thread == null) {

@@ -56,6 +56,42 @@ class TrainerThreadTest {
   }
 
   @Test
+  void offerTakesASampleOnlyWhenTheQueueHasRoomAndTrainsLikeAccept() throws Exception {
+    float[][] xs = samples(10, 4);
+    OnlineTrainer reference = fresh();
+    java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    try (TrainerThread<Void> t = new TrainerThread<>(fresh(), true, 2, "t", s -> false, x -> null)) {
+      // the training thread is held inside a barrier, so nothing leaves the queue (room for 2)
+      java.util.concurrent.CompletableFuture<Void> held = java.util.concurrent.CompletableFuture.runAsync(
+          () -> t.await(tr -> {
+            entered.countDown();
+            try {
+              hold.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return null;
+          }));
+      assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(t.offer(xs[0])).isTrue();
+      assertThat(t.offer(xs[1])).isTrue();
+      assertThat(t.offer(xs[2])).as("a full queue").isFalse();
+      hold.countDown();
+      held.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      for (int i = 2; i < xs.length; i++) {
+        while (!t.offer(xs[i])) {
+          Thread.onSpinWait();
+        }
+      }
+      for (float[] x : xs) {
+        reference.accept(x);
+      }
+      assertThat(t.await(OnlineTrainer::checkpoint)).isEqualTo(reference.checkpoint());
+    }
+  }
+
+  @Test
   void awaitSeesEverythingHandedOverBeforeIt() {
     try (TrainerThread<Void> t = new TrainerThread<>(fresh(), true, 2, "t", s -> false, x -> null)) {
       float[][] xs = samples(23, 2);

@@ -197,13 +197,13 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
   }
 
   private void punctuate(long now) {
-    drain();
-    boolean idle = now - lastSampleAt >= maxWaitMs;
+    drive(now);
+    boolean idle = pending.isEmpty() && now - lastSampleAt >= maxWaitMs;
     if (!awaiting && (now - roundStartedAt >= maxWaitMs || (inRound == 0 && idle && othersTraining))) {
       endRound(now);
+      drive(now);
     }
-    drive(now);
-    if (!awaiting && !replay.isEmpty()
+    if (!awaiting && pending.isEmpty() && !replay.isEmpty()
         && (now - lastCheckpointAt >= settings.checkpointIntervalMs()
             || steps - lastCheckpointSteps >= settings.checkpointIntervalSteps())) {
       checkpoint(now);
@@ -216,8 +216,17 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
       if (awaiting && !adoptIfArrived()) {
         break;
       }
+      // hand samples over while the training thread has room; wait for it only when more than
+      // a round's worth waits here (so that memory stays bounded when training falls behind)
       while (!pending.isEmpty() && inRound < roundSamples) {
-        trainer.accept(pending.poll().values());
+        float[] x = pending.peek().values();
+        if (!trainer.offer(x)) {
+          if (pending.size() <= roundSamples) {
+            break;
+          }
+          trainer.accept(x);
+        }
+        pending.poll();
         inRound++;
       }
       if (inRound < roundSamples) {
@@ -226,7 +235,7 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
       endRound(timestamp);
     }
     drain();
-    if (!awaiting && steps - lastCheckpointSteps >= settings.checkpointIntervalSteps()) {
+    if (!awaiting && pending.isEmpty() && steps - lastCheckpointSteps >= settings.checkpointIntervalSteps()) {
       checkpoint(timestamp);
     }
   }
