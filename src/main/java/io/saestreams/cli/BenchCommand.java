@@ -50,6 +50,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--pipeline", description = "Measure records/s end to end through the streaming pipeline (embedded broker) next to a pass-through topology with the same serdes, a floor (pass-through + the single-partition training topic, no model) and the data-parallel pipeline (train.mode=data-parallel, a replica per input partition), each with its CPU per record and pipeline_efficiency, instead of the training engine.")
   boolean pipeline;
 
+  @Option(names = "--scale", description = "Measure data-parallel training throughput (samples/s trained, and per CPU-second) with one application instance and with two, each a JVM of its own (run --config) on one embedded broker, over the same pre-produced input (--records, --partitions, at least 2), instead of the training engine; --rounds repeats the pair.")
+  boolean scale;
+
   @Option(names = "--serde", description = "Measure decoding of InputVector records (records/s at d = 64, 784, 4096): the project's direct reader next to Avro's own specific reader, instead of the training engine; --seconds applies.")
   boolean serde;
 
@@ -78,6 +81,9 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (serde) {
       return serde();
+    }
+    if (scale) {
+      return scale();
     }
     if (modelStore) {
       ModelStoreBenchmark b = new ModelStoreBenchmark(784, 1024, versions, rounds);
@@ -146,6 +152,54 @@ final class BenchCommand implements Callable<Integer> {
           out.printf(Locale.ROOT, "%-16s %-7s vs PyTorch (%,.0f samples/s): %.2fx%n",
               r.shape().name(), r.backend(), ref, r.trainSamplesPerSecond() / ref);
         }
+      }
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  private int scale() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    ScaleBenchmark bench;
+    try {
+      bench = new ScaleBenchmark(records, PIPELINE_DIM, PIPELINE_LATENTS, partitions, rounds, settings);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println(e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    List<ScaleBenchmark.Result> results = bench.run(r -> {
+      if (!json) {
+        out.printf(Locale.ROOT, "round %d, %d instance(s): %,d samples trained in %.2f s: %,.0f samples/s,"
+            + " %,.0f samples per CPU-second (%.1f CPU-seconds)%n", r.round(), r.instances(), r.samples(),
+            r.seconds(), r.samplesPerSecond(), r.samplesPerCpuSecond(), r.cpuSeconds());
+        out.flush();
+      }
+    });
+    if (json) {
+      StringBuilder sb = new StringBuilder("[");
+      for (ScaleBenchmark.Result r : results) {
+        SummaryTable t = new SummaryTable();
+        t.add("round", r.round());
+        t.add("instances", r.instances());
+        t.add("samples", r.samples());
+        t.add("seconds", r.seconds());
+        t.add("samples_per_second", r.samplesPerSecond());
+        t.add("cpu_seconds", r.cpuSeconds());
+        t.add("samples_per_cpu_second", r.samplesPerCpuSecond());
+        sb.append(sb.length() == 1 ? "" : ",").append(t.toJson());
+      }
+      out.println(sb.append(']'));
+    } else {
+      for (int round = 1; round <= rounds; round++) {
+        final int k = round;
+        ScaleBenchmark.Result one = results.stream().filter(r -> r.round() == k && r.instances() == 1).findFirst()
+            .orElseThrow();
+        ScaleBenchmark.Result two = results.stream().filter(r -> r.round() == k && r.instances() == 2).findFirst()
+            .orElseThrow();
+        out.printf(Locale.ROOT, "round %d: two instances / one: %.2f× samples/s, %.2f× samples per CPU-second"
+            + " (%d cores on this machine, shared by both instances and the broker)%n", k,
+            two.samplesPerSecond() / one.samplesPerSecond(), two.samplesPerCpuSecond() / one.samplesPerCpuSecond(),
+            Runtime.getRuntime().availableProcessors());
       }
     }
     out.flush();

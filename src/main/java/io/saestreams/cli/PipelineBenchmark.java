@@ -169,7 +169,7 @@ final class PipelineBenchmark {
                   pass.inputTopic(), Map.of())) {
             producer.send(source, n -> { });
           }
-          toTrainByPartition = fullBatchSamplesByPartition(broker, full);
+          toTrainByPartition = fullBatchSamplesByPartition(broker, full, records);
         }
         Result p = measure(PASS_THROUGH, round, broker, pass,
             cfg -> PassThroughTopology.build(cfg, serdes), () -> { });
@@ -318,12 +318,12 @@ final class PipelineBenchmark {
    * How many of the records each input partition's replica trains in whole mini-batches (the
    * sampled records per partition, read back from the input topic), summed.
    */
-  private long fullBatchSamplesByPartition(EmbeddedKafkaBroker broker, AppConfig cfg) {
+  static long fullBatchSamplesByPartition(EmbeddedKafkaBroker broker, AppConfig cfg, long records) {
     TrainingSampler sampler = new TrainingSampler(cfg.sampleRate(), cfg.trainerConfig().seed());
     Map<Integer, Long> sampled = new HashMap<>();
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-count-partitions");
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-count-partitions-" + cfg.inputTopic());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     long seen = 0;
     long deadline = System.nanoTime() + Duration.ofSeconds(60 + records / 1000).toNanos();

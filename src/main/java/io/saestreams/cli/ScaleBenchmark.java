@@ -1,0 +1,241 @@
+package io.saestreams.cli;
+
+import io.saestreams.data.DatasetSpec;
+import io.saestreams.data.VectorSource;
+import io.saestreams.embedded.EmbeddedKafkaBroker;
+import io.saestreams.registry.EmbeddedSchemaRegistry;
+import io.saestreams.registry.SchemaRegistryClient;
+import io.saestreams.stream.TopicSpecs;
+import io.saestreams.stream.config.AppConfig;
+import java.io.IOException;
+import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * Training throughput of data-parallel training with one application instance and with two, each
+ * a JVM of its own ({@code run --config}) on the same embedded broker, over the same pre-produced
+ * input. An instance's samples trained are read from its {@code /metrics} ({@code
+ * sae_train_samples_total}); a measurement runs from the first trained sample until every
+ * partition's full mini-batches are trained, so JVM start-up and the group's first rebalance are
+ * left out. CPU is the instances' own (the broker, in this JVM, is not counted).
+ */
+final class ScaleBenchmark {
+  /**
+   * One measurement.
+   *
+   * @param instances application instances (JVMs)
+   * @param samples samples trained between the first trained sample and the end
+   * @param seconds wall time of that
+   * @param cpuSeconds CPU time of the instances meanwhile
+   */
+  record Result(int round, int instances, long samples, double seconds, double cpuSeconds) {
+    double samplesPerSecond() {
+      return samples / seconds;
+    }
+
+    double samplesPerCpuSecond() {
+      return samples / cpuSeconds;
+    }
+  }
+
+  private static final Pattern METRICS_URL = Pattern.compile("metrics (http://\\S+/metrics)");
+  private static final Pattern SAMPLES = Pattern.compile("(?m)^sae_train_samples_total(?:\\{[^}]*})? (\\S+)$");
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+  private final long records;
+  private final int dim;
+  private final int latents;
+  private final int partitions;
+  private final int rounds;
+  private final Map<String, String> settings;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  ScaleBenchmark(long records, int dim, int latents, int partitions, int rounds, Map<String, String> settings) {
+    if (records < 1 || partitions < 2 || rounds < 1) {
+      throw new IllegalArgumentException("--records and --rounds must be >= 1 and --partitions >= 2 (one per"
+          + " instance at least), got " + records + ", " + rounds + " and " + partitions);
+    }
+    this.records = records;
+    this.dim = dim;
+    this.latents = latents;
+    this.partitions = partitions;
+    this.rounds = rounds;
+    this.settings = Map.copyOf(settings);
+  }
+
+  /** Produces the input once, then per round measures one instance, then two. */
+  List<Result> run(Consumer<Result> progress) throws Exception {
+    Path work = Files.createTempDirectory("sae-bench-scale-");
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+        EmbeddedSchemaRegistry registryServer = new EmbeddedSchemaRegistry().start();
+        SchemaRegistryClient registry = SchemaRegistryClient.create(registryServer.url());
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      List<Result> results = new ArrayList<>();
+      long target = -1;
+      for (int round = 1; round <= rounds; round++) {
+        for (int instances = 1; instances <= 2; instances++) {
+          Map<String, String> app = settings(broker, registryServer, "scale" + round + "x" + instances);
+          AppConfig cfg = AppConfig.of(app);
+          TopicSpecs.createMissing(admin, cfg, partitions, (short) 1);
+          if (target < 0) {
+            try (VectorSource source = DatasetSpec.parse("synthetic:dimension=" + dim).open(records, 1);
+                DatasetProducer producer = new DatasetProducer(broker.bootstrapServers(), registry,
+                    cfg.inputTopic(), Map.of())) {
+              producer.send(source, n -> { });
+            }
+            target = PipelineBenchmark.fullBatchSamplesByPartition(broker, cfg, records);
+          }
+          Result r = measure(round, instances, app, work, target);
+          progress.accept(r);
+          results.add(r);
+        }
+      }
+      return results;
+    } finally {
+      try (var walk = Files.walk(work)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private Map<String, String> settings(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, String run) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(AppConfig.APPLICATION_ID_CONFIG, "bench-" + run);
+    m.put(AppConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    m.put(AppConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
+    m.put(AppConfig.INPUT_TOPIC_CONFIG, "bench-scale-input");
+    m.put(AppConfig.CODES_TOPIC_CONFIG, run + "-codes");
+    m.put(AppConfig.SCORES_TOPIC_CONFIG, run + "-scores");
+    m.put(AppConfig.ALERTS_TOPIC_CONFIG, run + "-alerts");
+    m.put(AppConfig.DLQ_TOPIC_CONFIG, run + "-dlq");
+    m.put(AppConfig.MODEL_TOPIC_CONFIG, run + "-model");
+    m.put(AppConfig.SAE_INPUT_DIM_CONFIG, Integer.toString(dim));
+    m.putAll(DemoCommand.modelSettings(latents, 42));
+    m.put(AppConfig.TRAIN_MODE_CONFIG, "data-parallel");
+    m.put(AppConfig.TRAIN_SYNC_MAX_WAIT_MS_CONFIG, Long.toString(PipelineBenchmark.DATA_PARALLEL_MAX_WAIT_MS));
+    m.put(AppConfig.TRAIN_SAMPLE_RATE_CONFIG, "1.0");
+    m.put(AppConfig.TRAIN_SKIP_ANOMALIES_CONFIG, "false");
+    m.put(AppConfig.METRICS_HOST_CONFIG, "127.0.0.1");
+    m.put(AppConfig.METRICS_PORT_CONFIG, "0");
+    m.put("streams.auto.offset.reset", "earliest");
+    m.putAll(settings);
+    return m;
+  }
+
+  private Result measure(int round, int instances, Map<String, String> app, Path work, long target)
+      throws Exception {
+    List<Process> processes = new ArrayList<>();
+    List<Path> logs = new ArrayList<>();
+    try {
+      for (int i = 0; i < instances; i++) {
+        String name = app.get(AppConfig.APPLICATION_ID_CONFIG) + "-" + i;
+        Map<String, String> own = new HashMap<>(app);
+        own.put("streams.state.dir", work.resolve(name + "-state").toString());
+        Path props = work.resolve(name + ".properties");
+        Properties p = new Properties();
+        p.putAll(own);
+        try (Writer w = Files.newBufferedWriter(props)) {
+          p.store(w, "bench --scale");
+        }
+        Path log = work.resolve(name + ".log");
+        logs.add(log);
+        processes.add(new ProcessBuilder(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+            "-Djava.io.tmpdir=" + Files.createDirectories(work.resolve(name + "-tmp")),
+            "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", props.toString()))
+            .redirectErrorStream(true).redirectOutput(log.toFile()).start());
+      }
+      List<URI> endpoints = new ArrayList<>();
+      for (int i = 0; i < instances; i++) {
+        endpoints.add(awaitMetricsUrl(processes.get(i), logs.get(i)));
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(120 + records / 200).toNanos();
+      long start = 0;
+      long startSamples = 0;
+      double startCpu = 0;
+      while (true) {
+        long now = System.nanoTime();
+        if (now > deadline) {
+          throw new IllegalStateException(instances + " instance(s) trained only " + trained(endpoints) + " of "
+              + target + " samples in time; their logs: " + logs);
+        }
+        long samples = trained(endpoints);
+        if (start == 0 && samples > 0) {
+          start = now;
+          startSamples = samples;
+          startCpu = cpuSeconds(processes);
+        }
+        if (samples >= target) {
+          double seconds = (now - start) / 1e9;
+          return new Result(round, instances, samples - startSamples, seconds, cpuSeconds(processes) - startCpu);
+        }
+        Thread.sleep(50);
+      }
+    } finally {
+      for (Process p : processes) {
+        p.destroy();
+      }
+      for (Process p : processes) {
+        if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  private static double cpuSeconds(List<Process> processes) {
+    double s = 0;
+    for (Process p : processes) {
+      s += p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+    }
+    return s;
+  }
+
+  /** Waits until the instance prints its metrics URL (once it runs). */
+  private static URI awaitMetricsUrl(Process p, Path log) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      String text = Files.exists(log) ? Files.readString(log) : "";
+      Matcher m = METRICS_URL.matcher(text);
+      if (m.find()) {
+        return URI.create(m.group(1));
+      }
+      if (!p.isAlive()) {
+        throw new IllegalStateException("an instance exited with " + p.exitValue() + " before it ran:\n" + text);
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("an instance did not start within " + START_TIMEOUT + "; its log: " + log);
+  }
+
+  /** Samples trained by all instances, from their /metrics. */
+  private long trained(List<URI> endpoints) throws IOException, InterruptedException {
+    long sum = 0;
+    for (URI u : endpoints) {
+      String body = http.send(HttpRequest.newBuilder(u).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      Matcher m = SAMPLES.matcher(body);
+      if (m.find()) {
+        sum += (long) Double.parseDouble(m.group(1));
+      }
+    }
+    return sum;
+  }
+}

@@ -1,0 +1,42 @@
+package io.saestreams.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@code bench --scale}, small: one instance, then two, each a JVM of its own, to the end of training. */
+class BenchScaleIntegrationTest {
+  @Test
+  @Timeout(300)
+  void measuresOneInstanceThenTwoOverTheSameInput() throws Exception {
+    StringWriter stdout = new StringWriter();
+    StringWriter stderr = new StringWriter();
+    int code = Main.run(new PrintWriter(stdout, true), new PrintWriter(stderr, true), "bench", "--scale",
+        "--records", "3000", "--partitions", "2", "--rounds", "1", "--json");
+    assertThat(code).as(stderr.toString()).isEqualTo(ExitCodes.OK);
+    JsonNode runs = new ObjectMapper().readTree(stdout.toString());
+    assertThat(runs).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      JsonNode r = runs.get(i);
+      assertThat(r.get("instances").asInt()).isEqualTo(i + 1);
+      assertThat(r.get("samples").asLong()).isPositive().isLessThanOrEqualTo(3000);
+      assertThat(r.get("samples_per_second").asDouble())
+          .isEqualTo(r.get("samples").asDouble() / r.get("seconds").asDouble(), org.assertj.core.data.Offset.offset(1e-6));
+      assertThat(r.get("cpu_seconds").asDouble()).isPositive();
+    }
+  }
+
+  @Test
+  void refusesASinglePartition() {
+    StringWriter stderr = new StringWriter();
+    int code = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(stderr, true),
+        "bench", "--scale", "--partitions", "1");
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(stderr.toString()).contains("--partitions");
+  }
+}
