@@ -3,7 +3,9 @@ package io.saestreams.cli;
 import io.saestreams.data.DatasetSpec;
 import io.saestreams.data.SyntheticDictionary;
 import io.saestreams.data.VectorSource;
+import io.saestreams.model.OptimizerConfig;
 import io.saestreams.model.SaeModel;
+import io.saestreams.model.SaeParameters;
 import io.saestreams.model.linalg.Gemm;
 import io.saestreams.report.SummaryTable;
 import io.saestreams.train.DataParallelRun;
@@ -15,6 +17,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -87,6 +90,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Option(names = "--sync-moments", defaultValue = "local", description = "--data-parallel: local (each replica keeps its optimiser moments) or average (moments averaged like the parameters) (default: ${DEFAULT-VALUE}).")
   String syncMoments;
+
+  @Option(names = "--data-parallel-learning-rate", description = "--data-parallel: the replicas' learning rate (default: --learning-rate, the single trainer's).")
+  Float dataParallelLearningRate;
 
   @Mixin ModelOptions model;
   @Mixin GemmOption gemmOption;
@@ -211,8 +217,13 @@ final class EvaluateCommand implements Callable<Integer> {
     DataParallelRun run;
     DataParallelRun.Result result;
     try (VectorSource source = data.open(records, model.seed)) {
-      run = new DataParallelRun(model.trainerConfig(source.dimension()), gemm, dataParallel,
-          syncSteps, moments);
+      TrainerConfig cfg = model.trainerConfig(source.dimension());
+      if (dataParallelLearningRate != null) {
+        OptimizerConfig o = cfg.optimizer();
+        cfg = cfg.withOptimizer(new OptimizerConfig(o.kind(), dataParallelLearningRate, o.beta1(),
+            o.beta2(), o.epsilon(), o.warmupSteps(), o.clipNorm()));
+      }
+      run = new DataParallelRun(cfg, gemm, dataParallel, syncSteps, moments);
       while (source.hasNext()) {
         run.accept(source.next().values());
       }
@@ -226,6 +237,8 @@ final class EvaluateCommand implements Callable<Integer> {
     table.add("sync steps", syncSteps);
     table.add("sync moments", moments.configName());
     table.add("sync rounds", result.rounds().size());
+    table.add("data parallel learning rate",
+        Double.parseDouble(Float.toString(first.config().optimizer().learningRate())));
     table.add("data parallel seconds", seconds);
     table.add("data parallel fvu", stats.fvu());
     table.add("data parallel l0", stats.l0());
@@ -234,6 +247,10 @@ final class EvaluateCommand implements Callable<Integer> {
     table.add("data parallel skipped batches",
         run.replicas().stream().mapToLong(OnlineTrainer::skippedBatches).sum());
     table.add("mean replica divergence", result.meanDivergence());
+    // an average of unit-norm decoder directions is shorter than 1 where the replicas disagree
+    SaeParameters avg = result.parameters();
+    table.add("data parallel mean decoder norm", IntStream.range(0, avg.latentDim())
+        .mapToDouble(avg::decoderNorm).average().orElse(Double.NaN));
     if (truth != null) {
       FeatureRecovery rec = FeatureRecovery.of(truth.dictionary(), result.parameters(), 0.9);
       table.add("data parallel mmcs", rec.mmcs());
