@@ -115,6 +115,10 @@ final class EvaluateCommand implements Callable<Integer> {
           "--data-parallel and --sync-steps must be >= 1, got " + dataParallel + " and "
               + syncSteps);
     }
+    if (dataParallelLearningRate != null && !(dataParallelLearningRate > 0)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--data-parallel-learning-rate must be > 0, got " + dataParallelLearningRate);
+    }
     DataParallelRun.Moments moments;
     try {
       moments = DataParallelRun.Moments.parse(syncMoments);

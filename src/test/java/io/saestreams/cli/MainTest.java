@@ -92,6 +92,9 @@ class MainTest {
     assertThat(run("evaluate", "--data-parallel", "2", "--sync-moments", "mean"))
         .isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString()).contains("unknown moments policy 'mean'; allowed: [local, average]");
+    assertThat(run("evaluate", "--data-parallel", "2", "--data-parallel-learning-rate", "0"))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--data-parallel-learning-rate must be > 0, got 0.0");
     assertThat(run("evaluate", "--anomaly", "--data-parallel", "2")).isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString()).contains("--data-parallel is not available with --anomaly");
   }
