@@ -3,15 +3,21 @@ package io.saestreams.cli;
 import io.saestreams.data.DatasetSpec;
 import io.saestreams.data.SyntheticDictionary;
 import io.saestreams.data.VectorSource;
+import io.saestreams.model.OptimizerConfig;
 import io.saestreams.model.SaeModel;
+import io.saestreams.model.SaeParameters;
 import io.saestreams.model.linalg.Gemm;
 import io.saestreams.report.SummaryTable;
+import io.saestreams.train.DataParallelRun;
 import io.saestreams.train.FeatureRecovery;
 import io.saestreams.train.OnlineTrainer;
 import io.saestreams.train.TrainerConfig;
 import io.saestreams.train.TrainingStats;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -76,17 +82,48 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--pca-k", defaultValue = "30", description = "--anomaly: components of the PCA baseline (default: ${DEFAULT-VALUE}).")
   int pcaK;
 
+  @Option(names = "--data-parallel", defaultValue = "1", description = "Replicas P: with P > 1 the same samples also train P data-parallel replicas (sample i to replica i mod P; every --sync-steps steps their parameters are averaged, weighted by samples) and both models are reported with their differences (default: ${DEFAULT-VALUE}: the single trainer only).")
+  int dataParallel;
+
+  @Option(names = "--sync-steps", defaultValue = "50", description = "--data-parallel: mini-batch steps each replica takes between averages (default: ${DEFAULT-VALUE}).")
+  int syncSteps;
+
+  @Option(names = "--sync-moments", defaultValue = "local", description = "--data-parallel: local (each replica keeps its optimiser moments) or average (moments averaged like the parameters) (default: ${DEFAULT-VALUE}).")
+  String syncMoments;
+
+  @Option(names = "--data-parallel-learning-rate", description = "--data-parallel: the replicas' learning rate (default: --learning-rate, the single trainer's).")
+  Float dataParallelLearningRate;
+
   @Mixin ModelOptions model;
   @Mixin GemmOption gemmOption;
 
   @Override
   public Integer call() {
     if (anomaly) {
+      if (dataParallel != 1) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--data-parallel is not available with --anomaly");
+      }
       return evaluateAnomalies();
     }
     if (records < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--records must be >= 1, got " + records);
+    }
+    if (dataParallel < 1 || syncSteps < 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--data-parallel and --sync-steps must be >= 1, got " + dataParallel + " and "
+              + syncSteps);
+    }
+    if (dataParallelLearningRate != null && !(dataParallelLearningRate > 0)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--data-parallel-learning-rate must be > 0, got " + dataParallelLearningRate);
+    }
+    DataParallelRun.Moments moments;
+    try {
+      moments = DataParallelRun.Moments.parse(syncMoments);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     DatasetSpec data = DatasetSpec.parse(dataset);
     Gemm gemm = gemmOption.create();
@@ -105,7 +142,10 @@ final class EvaluateCommand implements Callable<Integer> {
     double seconds = (System.nanoTime() - start) / 1e9;
     SaeModel finalModel =
         SaeModel.of(trainer.config().model(), trainer.parameters(), trainer.steps());
-    TrainingStats heldOutStats = measure(data, finalModel, gemm);
+    List<float[]> heldOutVectors = heldOutVectors(data);
+    TrainingStats heldOutStats = ModelQuality.measure(finalModel, gemm, heldOutVectors).stats();
+    SyntheticDictionary truth = data.kind() == DatasetSpec.Kind.SYNTHETIC
+        ? new SyntheticDictionary(data.syntheticConfig(model.seed)) : null;
     SummaryTable table = new SummaryTable();
     table.add("dataset", dataset);
     table.add("records", trained);
@@ -116,14 +156,17 @@ final class EvaluateCommand implements Callable<Integer> {
     table.add("l0", heldOutStats.l0());
     table.add("dead fraction", trainer.deadFraction());
     table.add("skipped batches", trainer.skippedBatches());
-    if (data.kind() == DatasetSpec.Kind.SYNTHETIC) {
-      SyntheticDictionary truth = new SyntheticDictionary(data.syntheticConfig(model.seed));
-      FeatureRecovery rec = FeatureRecovery.of(truth.dictionary(), trainer.parameters(), 0.9);
+    FeatureRecovery rec = null;
+    if (truth != null) {
+      rec = FeatureRecovery.of(truth.dictionary(), trainer.parameters(), 0.9);
       table.add("mmcs", rec.mmcs());
       table.add("recovered fraction", rec.recoveredFraction());
     }
     table.add("held out", heldOutStats.samples());
     table.add("gemm", gemm.name());
+    if (dataParallel > 1) {
+      addDataParallel(table, data, moments, gemm, heldOutVectors, heldOutStats, truth, rec);
+    }
     PrintWriter out = spec.commandLine().getOut();
     out.println(json ? table.toJson() : table.toText());
     out.flush();
@@ -165,13 +208,71 @@ final class EvaluateCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  /** FVU and L0 of the final model on held-out data (a fresh synthetic stream, or the file). */
-  private TrainingStats measure(DatasetSpec data, SaeModel m, Gemm gemm) {
-    java.util.List<float[]> vectors = new java.util.ArrayList<>();
+  /**
+   * Trains the data-parallel replicas on the same records as the single trainer (the source opened
+   * again with the same seed) and adds their averaged model's figures and the differences from the
+   * single trainer's: MMCS and recovered-fraction differences (data-parallel minus single) and the
+   * FVU ratio (data-parallel over single).
+   */
+  private void addDataParallel(SummaryTable table, DatasetSpec data,
+      DataParallelRun.Moments moments, Gemm gemm, List<float[]> heldOutVectors,
+      TrainingStats single, SyntheticDictionary truth, FeatureRecovery singleRecovery) {
+    long start = System.nanoTime();
+    DataParallelRun run;
+    DataParallelRun.Result result;
+    try (VectorSource source = data.open(records, model.seed)) {
+      TrainerConfig cfg = model.trainerConfig(source.dimension());
+      if (dataParallelLearningRate != null) {
+        OptimizerConfig o = cfg.optimizer();
+        cfg = cfg.withOptimizer(new OptimizerConfig(o.kind(), dataParallelLearningRate, o.beta1(),
+            o.beta2(), o.epsilon(), o.warmupSteps(), o.clipNorm()));
+      }
+      run = new DataParallelRun(cfg, gemm, dataParallel, syncSteps, moments);
+      while (source.hasNext()) {
+        run.accept(source.next().values());
+      }
+      result = run.finish();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    OnlineTrainer first = run.replicas().get(0);
+    SaeModel averaged = SaeModel.of(first.config().model(), result.parameters(), first.steps());
+    TrainingStats stats = ModelQuality.measure(averaged, gemm, heldOutVectors).stats();
+    table.add("data parallel", dataParallel);
+    table.add("sync steps", syncSteps);
+    table.add("sync moments", moments.configName());
+    table.add("sync rounds", result.rounds().size());
+    table.add("data parallel learning rate",
+        Double.parseDouble(Float.toString(first.config().optimizer().learningRate())));
+    table.add("data parallel seconds", seconds);
+    table.add("data parallel fvu", stats.fvu());
+    table.add("data parallel l0", stats.l0());
+    table.add("data parallel dead fraction",
+        run.replicas().stream().mapToDouble(OnlineTrainer::deadFraction).average().orElse(0));
+    table.add("data parallel skipped batches",
+        run.replicas().stream().mapToLong(OnlineTrainer::skippedBatches).sum());
+    table.add("mean replica divergence", result.meanDivergence());
+    // an average of unit-norm decoder directions is shorter than 1 where the replicas disagree
+    SaeParameters avg = result.parameters();
+    table.add("data parallel mean decoder norm", IntStream.range(0, avg.latentDim())
+        .mapToDouble(avg::decoderNorm).average().orElse(Double.NaN));
+    if (truth != null) {
+      FeatureRecovery rec = FeatureRecovery.of(truth.dictionary(), result.parameters(), 0.9);
+      table.add("data parallel mmcs", rec.mmcs());
+      table.add("data parallel recovered fraction", rec.recoveredFraction());
+      table.add("mmcs diff", rec.mmcs() - singleRecovery.mmcs());
+      table.add("recovered fraction diff",
+          rec.recoveredFraction() - singleRecovery.recoveredFraction());
+    }
+    table.add("fvu ratio", stats.fvu() / single.fvu());
+  }
+
+  /** Held-out vectors to measure final models on: a fresh synthetic stream, or the file's. */
+  private List<float[]> heldOutVectors(DatasetSpec data) {
+    List<float[]> vectors = new ArrayList<>();
     try (VectorSource source = heldOutSource(data)) {
       source.forEachRemaining(v -> vectors.add(v.values()));
     }
-    return ModelQuality.measure(m, gemm, vectors).stats();
+    return vectors;
   }
 
   private VectorSource heldOutSource(DatasetSpec data) {

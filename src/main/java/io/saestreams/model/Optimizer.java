@@ -127,6 +127,23 @@ public final class Optimizer {
     }
   }
 
+  /**
+   * The live first-moment arrays (momentum velocity, Adam's m), one per tensor in {@link #apply}'s
+   * order, or null when this kind keeps none (SGD, RMSprop). Writes change the next updates; data-
+   * parallel training uses this to average the moments of replicas.
+   */
+  public float[][] firstMoments() {
+    return first;
+  }
+
+  /**
+   * The live second-moment arrays (RMSprop's and Adam's v), one per tensor in {@link #apply}'s
+   * order, or null when this kind keeps none (SGD, momentum). Writes change the next updates.
+   */
+  public float[][] secondMoments() {
+    return second;
+  }
+
   /** Zeroes the moments of {@code tensor[from..from+len)} (e.g. a revived latent's row). */
   public void resetRange(int tensor, int from, int len) {
     if (first != null) {

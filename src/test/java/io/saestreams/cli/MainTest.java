@@ -1,6 +1,7 @@
 package io.saestreams.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,6 +35,68 @@ class MainTest {
     assertThat(json.get("mmcs").asDouble()).isGreaterThan(0.8);
     assertThat(json.get("recovered_fraction").asDouble()).isBetween(0.0, 1.0);
     assertThat(json.get("seconds").asDouble()).isPositive();
+    assertThat(json.has("data_parallel")).as("one trainer by default").isFalse();
+  }
+
+  /**
+   * {@code evaluate --data-parallel 2}: the single trainer and two replicas averaged every 10 steps
+   * learn from the same records; both models' figures and their differences in one JSON object.
+   * The replicas' learning rate is twice the single trainer's (an average of P replicas moves about
+   * as far as one replica, so it needs P times the rate to keep up), and then they learn about as
+   * well.
+   */
+  @Test
+  void evaluateWithDataParallelReplicasReportsBothModelsAndTheirDifferences() throws Exception {
+    int code = run("evaluate", "--records", "20000", "--latents", "64", "--k", "4",
+        "--held-out", "2000", "--dataset", "synthetic:dimension=32,features=32,mean-active=3",
+        "--dead-window", "5000", "--batch-size", "32", "--learning-rate", "0.003", "--gemm", "java",
+        "--data-parallel", "2", "--sync-steps", "10", "--sync-moments", "average",
+        "--data-parallel-learning-rate", "0.006", "--json");
+    assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    assertThat(json.get("records").asLong()).isEqualTo(20000);
+    assertThat(json.get("data_parallel").asInt()).isEqualTo(2);
+    assertThat(json.get("sync_steps").asInt()).isEqualTo(10);
+    assertThat(json.get("sync_moments").asText()).isEqualTo("average");
+    // 10,000 records a replica: 312 full batches and a short one, a round every 10 of them
+    assertThat(json.get("sync_rounds").asInt()).isEqualTo(32);
+    assertThat(json.get("data_parallel_learning_rate").asDouble()).isEqualTo(0.006);
+    assertThat(json.get("data_parallel_seconds").asDouble()).isPositive();
+    double fvu = json.get("fvu").asDouble();
+    double dpFvu = json.get("data_parallel_fvu").asDouble();
+    assertThat(dpFvu).isBetween(0.0, 0.5);
+    assertThat(json.get("fvu_ratio").asDouble()).isCloseTo(dpFvu / fvu, within(1e-9))
+        .isLessThan(1.3);
+    assertThat(json.get("data_parallel_l0").asDouble()).isBetween(1.0, 4.0);
+    assertThat(json.get("data_parallel_dead_fraction").asDouble()).isBetween(0.0, 1.0);
+    assertThat(json.get("data_parallel_skipped_batches").asLong()).isZero();
+    assertThat(json.get("mean_replica_divergence").asDouble()).isPositive();
+    assertThat(json.get("data_parallel_mean_decoder_norm").asDouble()).isBetween(0.9, 1.0 + 1e-6);
+    double mmcs = json.get("mmcs").asDouble();
+    double dpMmcs = json.get("data_parallel_mmcs").asDouble();
+    assertThat(dpMmcs).isGreaterThan(0.8);
+    assertThat(json.get("mmcs_diff").asDouble()).isCloseTo(dpMmcs - mmcs, within(1e-12))
+        .isBetween(-0.03, 0.03);
+    double recovered = json.get("recovered_fraction").asDouble();
+    double dpRecovered = json.get("data_parallel_recovered_fraction").asDouble();
+    assertThat(dpRecovered).isBetween(0.0, 1.0);
+    assertThat(json.get("recovered_fraction_diff").asDouble())
+        .isCloseTo(dpRecovered - recovered, within(1e-12));
+    assertThat(out.toString()).doesNotContain("NaN", "null");
+  }
+
+  @Test
+  void badDataParallelOptionsAreUsageErrors() {
+    assertThat(run("evaluate", "--data-parallel", "0")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--data-parallel and --sync-steps must be >= 1, got 0");
+    assertThat(run("evaluate", "--data-parallel", "2", "--sync-moments", "mean"))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("unknown moments policy 'mean'; allowed: [local, average]");
+    assertThat(run("evaluate", "--data-parallel", "2", "--data-parallel-learning-rate", "0"))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--data-parallel-learning-rate must be > 0, got 0.0");
+    assertThat(run("evaluate", "--anomaly", "--data-parallel", "2")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--data-parallel is not available with --anomaly");
   }
 
   /**

@@ -84,6 +84,30 @@ class OptimizerTest {
   }
 
   @Test
+  void theMomentArraysAreLiveAndOnlyThoseTheKindKeeps() {
+    assertThat(new Optimizer(OptimizerConfig.of(OptimizerKind.SGD, 0.1f), new int[] {2})
+        .firstMoments()).isNull();
+    assertThat(new Optimizer(OptimizerConfig.of(OptimizerKind.MOMENTUM, 0.1f), new int[] {2})
+        .secondMoments()).isNull();
+    assertThat(new Optimizer(OptimizerConfig.of(OptimizerKind.RMSPROP, 0.1f), new int[] {2})
+        .firstMoments()).isNull();
+    Optimizer opt = new Optimizer(OptimizerConfig.adam(0.1f), new int[] {2, 1});
+    float[] p = {0f, 0f};
+    float[] q = {0f};
+    opt.apply(new float[][] {p, q}, new float[][] {{1f, -2f}, {0f}}, Math.sqrt(5));
+    float b1 = opt.config().beta1();
+    float b2 = opt.config().beta2();
+    assertThat(opt.firstMoments()[0]).containsExactly((1 - b1) * 1f, (1 - b1) * -2f);
+    assertThat(opt.secondMoments()[0]).containsExactly((1 - b2) * 1f, (1 - b2) * 4f);
+    assertThat(opt.firstMoments()[1]).hasSize(1);
+    // zero moments and a zero gradient: the next update does not move the parameter
+    java.util.Arrays.fill(opt.firstMoments()[0], 0f);
+    float before = p[0];
+    opt.apply(new float[][] {p, q}, new float[][] {{0f, 0f}, {0f}}, 0);
+    assertThat(p[0]).isEqualTo(before);
+  }
+
+  @Test
   void invalidSettingsAreRejectedWithTheValue() {
     assertThatThrownBy(() -> OptimizerConfig.adam(-1f))
         .hasMessage("learning-rate must be > 0, got -1.0");

@@ -1,0 +1,220 @@
+package io.saestreams.train;
+
+import io.saestreams.model.Optimizer;
+import io.saestreams.model.SaeParameters;
+import io.saestreams.model.linalg.Gemm;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * Data-parallel training (local SGD / federated averaging) simulated on one thread, to measure
+ * what it costs in learning quality before partitions and topics come into it.
+ *
+ * <p>P replicas ({@link OnlineTrainer#replica}) share the initial parameters. Sample i goes to
+ * replica {@code i mod P}, as keys hashed to P partitions would, and each replica trains on its own
+ * samples with {@link OnlineTrainer#accept}. A round ends when every replica has done {@code
+ * syncSteps} mini-batch steps since the last one; then the replicas' parameters are averaged
+ * ({@link ParameterAverage#weighted}), each weighted by the samples it trained on in the round, and
+ * every replica {@link OnlineTrainer#adopt adopts} the average. Under {@link Moments#AVERAGE} the
+ * optimiser moments are averaged with the same weights; under {@link Moments#LOCAL} each replica
+ * keeps its own. {@link #finish()} trains the partial batches left at the end of the stream and
+ * ends a last round.
+ *
+ * <p>With one replica the result is the single trainer's parameters bit for bit: the average of one
+ * contribution is that contribution.
+ *
+ * <p>Not thread-safe.
+ */
+public final class DataParallelRun {
+  /** What happens to the optimiser moments at a synchronisation. */
+  public enum Moments {
+    /** Each replica keeps its own moments. */
+    LOCAL,
+    /** The moments (Adam m and v, RMSprop v, momentum) are averaged like the parameters. */
+    AVERAGE;
+
+    /** {@code local} or {@code average}, any case. */
+    public static Moments parse(String s) {
+      for (Moments m : values()) {
+        if (m.name().equalsIgnoreCase(s.strip())) {
+          return m;
+        }
+      }
+      throw new IllegalArgumentException("unknown moments policy '" + s
+          + "'; allowed: [local, average]");
+    }
+
+    /** The lower-case name {@link #parse} reads. */
+    public String configName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /**
+   * One synchronisation round.
+   *
+   * @param samples samples each replica trained on in the round: the averaging weights
+   * @param divergence each replica's distance ‖θ_r − θ̄‖₂ from the round's average, before adopting
+   *     it
+   */
+  public record Round(long[] samples, double[] divergence) {
+    /** The sample-weighted mean of {@link #divergence()} (0 when no replica trained). */
+    public double meanDivergence() {
+      double s = 0;
+      long total = 0;
+      for (int r = 0; r < samples.length; r++) {
+        s += samples[r] * divergence[r];
+        total += samples[r];
+      }
+      return total == 0 ? 0 : s / total;
+    }
+  }
+
+  /**
+   * @param parameters the last round's average, which every replica holds at the end
+   * @param rounds the rounds in order, the last one the round {@link #finish()} ended
+   * @param samples samples accepted
+   */
+  public record Result(SaeParameters parameters, List<Round> rounds, long samples) {
+    /** The mean of the rounds' {@link Round#meanDivergence()} (0 without rounds). */
+    public double meanDivergence() {
+      return rounds.stream().mapToDouble(Round::meanDivergence).average().orElse(0);
+    }
+  }
+
+  private final OnlineTrainer[] replicas;
+  private final int syncSteps;
+  private final Moments moments;
+  private final int[] stepsInRound;
+  private final long[] samplesBeforeRound;
+  private final List<Round> rounds = new ArrayList<>();
+  private long accepted;
+  private boolean finished;
+
+  /**
+   * @param replicas P, at least 1
+   * @param syncSteps mini-batch steps every replica does in a round, at least 1
+   */
+  public DataParallelRun(TrainerConfig cfg, Gemm gemm, int replicas, int syncSteps,
+      Moments moments) {
+    if (replicas < 1) {
+      throw new IllegalArgumentException("replicas must be >= 1, got " + replicas);
+    }
+    if (syncSteps < 1) {
+      throw new IllegalArgumentException("sync steps must be >= 1, got " + syncSteps);
+    }
+    if (moments == null) {
+      throw new IllegalArgumentException("a moments policy is required");
+    }
+    this.replicas = new OnlineTrainer[replicas];
+    for (int r = 0; r < replicas; r++) {
+      this.replicas[r] = OnlineTrainer.replica(cfg, gemm, r);
+    }
+    this.syncSteps = syncSteps;
+    this.moments = moments;
+    this.stepsInRound = new int[replicas];
+    this.samplesBeforeRound = new long[replicas];
+  }
+
+  /** Trains on every sample of {@code samples}, then {@link #finish()}es. */
+  public static Result run(TrainerConfig cfg, Gemm gemm, int replicas, int syncSteps,
+      Moments moments, Iterator<float[]> samples) {
+    DataParallelRun run = new DataParallelRun(cfg, gemm, replicas, syncSteps, moments);
+    while (samples.hasNext()) {
+      run.accept(samples.next());
+    }
+    return run.finish();
+  }
+
+  /** Hands the next sample to its replica; ends the round when that completes it. */
+  public void accept(float[] x) {
+    if (finished) {
+      throw new IllegalStateException("the run has finished");
+    }
+    int r = (int) (accepted % replicas.length);
+    accepted++;
+    if (replicas[r].accept(x) != null) {
+      stepsInRound[r]++;
+      if (Arrays.stream(stepsInRound).allMatch(s -> s >= syncSteps)) {
+        synchronise();
+      }
+    }
+  }
+
+  /**
+   * Trains every replica's partial batch and ends the last round (when any replica stepped since
+   * the previous one). Call once, after the last sample.
+   */
+  public Result finish() {
+    if (finished) {
+      throw new IllegalStateException("the run has finished");
+    }
+    finished = true;
+    for (int r = 0; r < replicas.length; r++) {
+      if (replicas[r].flush() != null) {
+        stepsInRound[r]++;
+      }
+    }
+    if (Arrays.stream(stepsInRound).anyMatch(s -> s > 0)) {
+      synchronise();
+    }
+    return new Result(replicas[0].parameters().copy(), List.copyOf(rounds), accepted);
+  }
+
+  /** The replicas, in partition order (live: for reading their statistics). */
+  public List<OnlineTrainer> replicas() {
+    return List.of(replicas);
+  }
+
+  /** Rounds ended so far. */
+  public int roundCount() {
+    return rounds.size();
+  }
+
+  private void synchronise() {
+    int p = replicas.length;
+    long[] weights = new long[p];
+    List<SaeParameters> params = new ArrayList<>(p);
+    for (int r = 0; r < p; r++) {
+      weights[r] = replicas[r].samplesSeen() - samplesBeforeRound[r];
+      params.add(replicas[r].parameters());
+    }
+    SaeParameters average = ParameterAverage.weighted(params, weights);
+    double[] divergence = new double[p];
+    for (int r = 0; r < p; r++) {
+      divergence[r] = ParameterAverage.distance(params.get(r), average);
+    }
+    if (moments == Moments.AVERAGE) {
+      averageMoments(Optimizer::firstMoments, weights);
+      averageMoments(Optimizer::secondMoments, weights);
+    }
+    for (int r = 0; r < p; r++) {
+      replicas[r].adopt(average);
+      samplesBeforeRound[r] = replicas[r].samplesSeen();
+      stepsInRound[r] = 0;
+    }
+    rounds.add(new Round(weights, divergence));
+  }
+
+  /** Replaces one kind of moment in every replica by its weighted average (none kept: nothing). */
+  private void averageMoments(Function<Optimizer, float[][]> kind, long[] weights) {
+    List<float[][]> all = new ArrayList<>(replicas.length);
+    for (OnlineTrainer t : replicas) {
+      float[][] m = kind.apply(t.optimizer);
+      if (m == null) {
+        return;
+      }
+      all.add(m);
+    }
+    float[][] average = ParameterAverage.weightedTensors(all, weights);
+    for (float[][] m : all) {
+      for (int t = 0; t < m.length; t++) {
+        System.arraycopy(average[t], 0, m[t], 0, m[t].length);
+      }
+    }
+  }
+}
