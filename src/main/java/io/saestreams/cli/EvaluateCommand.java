@@ -3,7 +3,6 @@ package io.saestreams.cli;
 import io.saestreams.data.DatasetSpec;
 import io.saestreams.data.SyntheticDictionary;
 import io.saestreams.data.VectorSource;
-import io.saestreams.model.OptimizerConfig;
 import io.saestreams.model.SaeModel;
 import io.saestreams.model.SaeParameters;
 import io.saestreams.model.linalg.Gemm;
@@ -11,6 +10,7 @@ import io.saestreams.report.SummaryTable;
 import io.saestreams.train.DataParallelRun;
 import io.saestreams.train.FeatureRecovery;
 import io.saestreams.train.OnlineTrainer;
+import io.saestreams.train.ParameterAverage;
 import io.saestreams.train.TrainerConfig;
 import io.saestreams.train.TrainingStats;
 import java.io.PrintWriter;
@@ -85,13 +85,13 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--data-parallel", defaultValue = "1", description = "Replicas P: with P > 1 the same samples also train P data-parallel replicas (sample i to replica i mod P; every --sync-steps steps their parameters are averaged, weighted by samples) and both models are reported with their differences (default: ${DEFAULT-VALUE}: the single trainer only).")
   int dataParallel;
 
-  @Option(names = "--sync-steps", defaultValue = "50", description = "--data-parallel: mini-batch steps each replica takes between averages (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--sync-steps", defaultValue = "25", description = "--data-parallel: mini-batch steps each replica takes between averages (default: ${DEFAULT-VALUE}).")
   int syncSteps;
 
   @Option(names = "--sync-moments", defaultValue = "local", description = "--data-parallel: local (each replica keeps its optimiser moments) or average (moments averaged like the parameters) (default: ${DEFAULT-VALUE}).")
   String syncMoments;
 
-  @Option(names = "--data-parallel-learning-rate", description = "--data-parallel: the replicas' learning rate (default: --learning-rate, the single trainer's).")
+  @Option(names = "--data-parallel-learning-rate", description = "--data-parallel: the replicas' learning rate (default: P × --learning-rate, as train.sync.learning.rate=0 does in the application).")
   Float dataParallelLearningRate;
 
   @Mixin ModelOptions model;
@@ -222,11 +222,8 @@ final class EvaluateCommand implements Callable<Integer> {
     DataParallelRun.Result result;
     try (VectorSource source = data.open(records, model.seed)) {
       TrainerConfig cfg = model.trainerConfig(source.dimension());
-      if (dataParallelLearningRate != null) {
-        OptimizerConfig o = cfg.optimizer();
-        cfg = cfg.withOptimizer(new OptimizerConfig(o.kind(), dataParallelLearningRate, o.beta1(),
-            o.beta2(), o.epsilon(), o.warmupSteps(), o.clipNorm()));
-      }
+      cfg = ParameterAverage.replicaConfig(cfg, dataParallel,
+          dataParallelLearningRate == null ? 0 : dataParallelLearningRate);
       run = new DataParallelRun(cfg, gemm, dataParallel, syncSteps, moments);
       while (source.hasNext()) {
         run.accept(source.next().values());

@@ -59,6 +59,10 @@ public record OptimizerConfig(
     };
   }
 
+  public OptimizerConfig withLearningRate(float rate) {
+    return new OptimizerConfig(kind, rate, beta1, beta2, epsilon, warmupSteps, clipNorm);
+  }
+
   public OptimizerConfig withWarmup(int steps) {
     return new OptimizerConfig(kind, learningRate, beta1, beta2, epsilon, steps, clipNorm);
   }

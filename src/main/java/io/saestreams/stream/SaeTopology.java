@@ -26,6 +26,8 @@ import io.saestreams.stream.validate.InputValidator;
 import io.saestreams.stream.validate.ValidInput;
 import io.saestreams.stream.validate.Validated;
 import io.saestreams.stream.validate.ValidationProcessor;
+import io.saestreams.train.ParameterAverage;
+import io.saestreams.train.TrainerConfig;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -199,9 +201,10 @@ public final class SaeTopology {
   private static void trainDataParallel(KStream<String, TrainingSample> samples, AppConfig config,
       TrainerSettings settings, SaeMetricsSink metrics, SaeSerdes serdes, SampleFetcher.Factory fetchers) {
     int partitions = syncPartitions(config);
+    TrainerSettings replicas = settings.withTrainer(replicaConfig(config));
     samples
         .process(
-            () -> new ReplicaProcessor(settings, config.syncSteps(), config.syncMaxWaitMs(), partitions, MODEL_STORE,
+            () -> new ReplicaProcessor(replicas, config.syncSteps(), config.syncMaxWaitMs(), partitions, MODEL_STORE,
                 metrics, fetchers),
             Named.as("replica"),
             ReplicaProcessor.CHECKPOINT_STORE,
@@ -224,6 +227,11 @@ public final class SaeTopology {
           + " topic's partition count before the topology is built (StreamsApp does it)");
     }
     return p;
+  }
+
+  /** The trainer settings of data-parallel replicas (their learning rate, {@code train.sync.learning.rate}). */
+  public static TrainerConfig replicaConfig(AppConfig config) {
+    return ParameterAverage.replicaConfig(config.trainerConfig(), syncPartitions(config), config.syncLearningRate());
   }
 
   /** Samples one model version stands for, for the anomaly detector's warm-up. */

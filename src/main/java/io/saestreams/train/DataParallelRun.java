@@ -183,7 +183,7 @@ public final class DataParallelRun {
       weights[r] = replicas[r].samplesSeen() - samplesBeforeRound[r];
       params.add(replicas[r].parameters());
     }
-    SaeParameters average = ParameterAverage.weighted(params, weights);
+    SaeParameters average = ParameterAverage.ofRound(replicas[0].config().model(), params, weights);
     double[] divergence = new double[p];
     for (int r = 0; r < p; r++) {
       divergence[r] = ParameterAverage.distance(params.get(r), average);

@@ -1,5 +1,6 @@
 package io.saestreams.train;
 
+import io.saestreams.model.SaeConfig;
 import io.saestreams.model.SaeParameters;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,6 +120,36 @@ public final class ParameterAverage {
         o[i] = (float) acc[i];
       }
     }
+  }
+
+  /**
+   * A synchronisation round's model: the {@link #weighted} average, with every decoder direction
+   * put back to unit norm when the model keeps them so and more than one replica trained (an average of unit vectors is shorter
+   * where the replicas disagree; each replica would renormalise at its next step anyway, and the
+   * published model is then the one the replicas train from).
+   */
+  public static SaeParameters ofRound(SaeConfig model, List<SaeParameters> replicas, long[] weights) {
+    SaeParameters avg = weighted(replicas, weights);
+    int trained = 0;
+    for (long w : weights) {
+      trained += w > 0 ? 1 : 0;
+    }
+    // one trained replica (or none): the average is its parameters, already at unit norm
+    if (model.unitNormDecoder() && trained > 1) {
+      OnlineTrainer.normaliseDecoder(avg);
+    }
+    return avg;
+  }
+
+  /**
+   * The replicas' trainer settings: {@code single}'s with the learning rate {@code rate}, or, when
+   * {@code rate} is 0, {@code replicas} times the single trainer's (each replica takes 1/P of the
+   * steps; at the single trainer's rate the average moves about as far as one replica, and the
+   * group learns far too slowly — measured with {@code evaluate --data-parallel}).
+   */
+  public static TrainerConfig replicaConfig(TrainerConfig single, int replicas, double rate) {
+    float lr = rate > 0 ? (float) rate : single.optimizer().learningRate() * replicas;
+    return single.withOptimizer(single.optimizer().withLearningRate(lr));
   }
 
   /** ‖a − b‖₂ over every tensor: how far a replica drifted from an average in a round. */

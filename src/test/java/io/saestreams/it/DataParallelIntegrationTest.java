@@ -240,7 +240,7 @@ class DataParallelIntegrationTest {
           }
           params.add(replicas.get(p).parameters());
         }
-        SaeParameters avg = ParameterAverage.weighted(params, weights);
+        SaeParameters avg = ParameterAverage.ofRound(cfg.model(), params, weights);
         replicas.forEach(t -> t.adopt(avg));
         versions.add(SaeModel.of(cfg.model(), avg, r + 1).toBytes());
       }
@@ -251,7 +251,8 @@ class DataParallelIntegrationTest {
     void assertExact(List<AppProcess> running) throws Exception {
       production.get(WAIT.toSeconds(), TimeUnit.SECONDS);
       out.awaitCodesAndScores(OutputChecks.ids(inputs), WAIT);
-      List<byte[]> expected = expectedVersions(app.config().trainerConfig(), inputByPartition());
+      List<byte[]> expected = expectedVersions(
+          ParameterAverage.replicaConfig(app.config().trainerConfig(), PARTITIONS, 0), inputByPartition());
       LOG.info("{} rounds expected", expected.size());
       assertThat(expected.size()).as("rounds the input fills").isGreaterThanOrEqualTo(5);
       awaitVersion(expected.size());

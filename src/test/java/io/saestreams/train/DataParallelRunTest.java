@@ -106,7 +106,7 @@ class DataParallelRunTest {
       for (int s = from; s < from + p * sync * BATCH; s++) {
         (s % 2 == 0 ? even : odd).accept(xs.get(s));
       }
-      SaeParameters avg = ParameterAverage.weighted(List.of(even.parameters(), odd.parameters()),
+      SaeParameters avg = ParameterAverage.ofRound(cfg.model(), List.of(even.parameters(), odd.parameters()),
           new long[] {sync * BATCH, sync * BATCH});
       even.adopt(avg);
       odd.adopt(avg);

@@ -190,6 +190,39 @@ class ParameterAverageTest {
   }
 
   @Test
+  void aRoundsModelHasUnitDecoderDirectionsWhenTwoOrMoreReplicasTrained() {
+    Random rnd = new Random(17);
+    io.saestreams.model.SaeConfig unit = io.saestreams.model.SaeConfig.builder(5, 7).build();
+    assertThat(unit.unitNormDecoder()).isTrue();
+    List<SaeParameters> replicas = randomReplicas(rnd, 3, 5, 7);
+    for (SaeParameters p : replicas) {
+      OnlineTrainer.normaliseDecoder(p);
+    }
+    long[] w = {3, 0, 5};
+    SaeParameters avg = ParameterAverage.ofRound(unit, replicas, w);
+    SaeParameters plain = ParameterAverage.weighted(replicas, w);
+    for (int j = 0; j < 7; j++) {
+      assertThat(plain.decoderNorm(j)).as("the plain average of unit directions is shorter").isLessThan(1.0);
+      assertThat(avg.decoderNorm(j)).isCloseTo(1.0, within(1e-6));
+      for (int i = 0; i < 5; i++) {
+        assertThat((double) avg.wDec[j * 5 + i]).isCloseTo(plain.wDec[j * 5 + i] / plain.decoderNorm(j), within(1e-6));
+      }
+    }
+    assertThat(avg.wEnc).containsExactly(plain.wEnc);
+    // one trained replica: its parameters, bit for bit
+    assertBitwiseEqual(ParameterAverage.ofRound(unit, replicas, new long[] {0, 4, 0}), replicas.get(1));
+  }
+
+  @Test
+  void replicasTakePTimesTheLearningRateUnlessOneIsSet() {
+    TrainerConfig single = TrainerConfig.defaults(io.saestreams.model.SaeConfig.builder(4, 6).build());
+    float lr = single.optimizer().learningRate();
+    assertThat(ParameterAverage.replicaConfig(single, 4, 0).optimizer().learningRate()).isEqualTo(lr * 4);
+    assertThat(ParameterAverage.replicaConfig(single, 4, 0.002).optimizer().learningRate()).isEqualTo(0.002f);
+    assertThat(ParameterAverage.replicaConfig(single, 4, 0).withOptimizer(single.optimizer())).isEqualTo(single);
+  }
+
+  @Test
   void distanceIsTheEuclideanNormOfTheDifference() {
     SaeParameters a = new SaeParameters(2, 2);
     SaeParameters b = new SaeParameters(2, 2);

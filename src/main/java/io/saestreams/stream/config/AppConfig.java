@@ -175,6 +175,11 @@ public final class AppConfig extends AbstractConfig {
       "data-parallel: a replica ends its round after this long (wall clock) even with fewer than"
           + " train.sync.steps steps, trains its partial batch and contributes what it has (an idle"
           + " partition contributes an empty update), so that no partition stalls the rounds.";
+  public static final String TRAIN_SYNC_LEARNING_RATE_CONFIG = "train.sync.learning.rate";
+  public static final String TRAIN_SYNC_LEARNING_RATE_DOC =
+      "data-parallel: the replicas' learning rate (0 = train.learning.rate times the number of replicas:"
+          + " each replica takes 1/P of the steps, and at the single trainer's rate the group learns far"
+          + " too slowly).";
   public static final String TRAIN_SYNC_PARTITIONS_CONFIG = "train.sync.partitions";
   public static final String TRAIN_SYNC_PARTITIONS_DOC =
       "data-parallel: replicas per round (0 = the input topic's partition count, looked up at start-up).";
@@ -443,6 +448,11 @@ public final class AppConfig extends AbstractConfig {
     return getLong(TRAIN_SYNC_MAX_WAIT_MS_CONFIG);
   }
 
+  /** The replicas' learning rate as configured; 0 = train.learning.rate × replicas. */
+  public double syncLearningRate() {
+    return getDouble(TRAIN_SYNC_LEARNING_RATE_CONFIG);
+  }
+
   /** Replicas per round as configured; 0 = the input topic's partition count. */
   public int syncPartitions() {
     return getInt(TRAIN_SYNC_PARTITIONS_CONFIG);
@@ -525,8 +535,9 @@ public final class AppConfig extends AbstractConfig {
         .define(TRAIN_BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(1), Importance.MEDIUM, TRAIN_BATCH_MAX_WAIT_MS_DOC)
         .define(TRAIN_ASYNC_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, TRAIN_ASYNC_DOC)
         .define(TRAIN_MODE_CONFIG, Type.STRING, "single", Validators.oneOf("single", "data-parallel"), Importance.HIGH, TRAIN_MODE_DOC)
-        .define(TRAIN_SYNC_STEPS_CONFIG, Type.INT, 50, Range.atLeast(1), Importance.MEDIUM, TRAIN_SYNC_STEPS_DOC)
+        .define(TRAIN_SYNC_STEPS_CONFIG, Type.INT, 25, Range.atLeast(1), Importance.MEDIUM, TRAIN_SYNC_STEPS_DOC)
         .define(TRAIN_SYNC_MAX_WAIT_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.MEDIUM, TRAIN_SYNC_MAX_WAIT_MS_DOC)
+        .define(TRAIN_SYNC_LEARNING_RATE_CONFIG, Type.DOUBLE, 0.0, Validators.atLeast(0), Importance.MEDIUM, TRAIN_SYNC_LEARNING_RATE_DOC)
         .define(TRAIN_SYNC_PARTITIONS_CONFIG, Type.INT, 0, Range.between(0, 100_000), Importance.LOW, TRAIN_SYNC_PARTITIONS_DOC)
         .define(TRAIN_CHECKPOINT_INTERVAL_STEPS_CONFIG, Type.INT, 100, Range.atLeast(1), Importance.MEDIUM, TRAIN_CHECKPOINT_INTERVAL_STEPS_DOC)
         .define(TRAIN_CHECKPOINT_INTERVAL_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(1), Importance.MEDIUM, TRAIN_CHECKPOINT_INTERVAL_MS_DOC)

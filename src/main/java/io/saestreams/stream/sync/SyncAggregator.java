@@ -211,7 +211,7 @@ public final class SyncAggregator implements Processor<String, SyncChunk, String
         trained++;
       }
     }
-    SaeParameters avg = ParameterAverage.weighted(params, weights);
+    SaeParameters avg = ParameterAverage.ofRound(firstModel.config(), params, weights);
     SaeModel model = SaeModel.of(firstModel.config(), avg, r + 1);
     for (ModelChunk c : ModelPublisher.chunks(model, chunkBytes, context.currentSystemTimeMs(), steps)) {
       context.forward(new Record<>(Integer.toString(c.getChunkIndex()), c, timestamp));

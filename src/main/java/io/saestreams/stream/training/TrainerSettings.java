@@ -25,6 +25,12 @@ public record TrainerSettings(
     int chunkBytes,
     boolean async) {
 
+  /** The same settings for another trainer configuration (data-parallel replicas'). */
+  public TrainerSettings withTrainer(TrainerConfig t) {
+    return new TrainerSettings(t, gemmBackend, batchMaxWaitMs, checkpointIntervalSteps, checkpointIntervalMs,
+        publishIntervalSteps, chunkBytes, async);
+  }
+
   public static TrainerSettings of(AppConfig c) {
     return new TrainerSettings(
         c.trainerConfig(),

@@ -113,7 +113,7 @@ class SyncAggregatorTest {
       params.add(random(r));
       all.addAll(contribution(0, p, partitions, weights[p], params.get(p)));
     }
-    SaeParameters expected = ParameterAverage.weighted(params, weights);
+    SaeParameters expected = ParameterAverage.ofRound(CONFIG, params, weights);
 
     open();
     send(all);
@@ -158,7 +158,9 @@ class SyncAggregatorTest {
     send(contribution(1, 1, 2, 5, b1));
     List<SaeModel> versions = published();
     assertThat(versions).extracting(SaeModel::version).containsExactly(1L, 2L);
-    assertThat(versions.get(1).toBytes()).isEqualTo(SaeModel.of(CONFIG, b1, 2).toBytes());
+    assertThat(versions.get(1).toBytes())
+        .isEqualTo(SaeModel.of(CONFIG, ParameterAverage.ofRound(CONFIG, List.of(avg, b1), new long[] {0, 5}), 2)
+            .toBytes());
     assertThat(metrics.syncAggregated).containsExactly("2/2", "2/1");
   }
 
@@ -168,7 +170,8 @@ class SyncAggregatorTest {
     SaeParameters same = random(new Random(4));
     send(contribution(0, 1, 2, 0, same));
     send(contribution(0, 0, 2, 0, same));
-    assertThat(published().get(0).toBytes()).isEqualTo(SaeModel.of(CONFIG, same, 1).toBytes());
+    assertThat(published().get(0).toBytes())
+        .isEqualTo(SaeModel.of(CONFIG, ParameterAverage.ofRound(CONFIG, List.of(same, same), new long[2]), 1).toBytes());
   }
 
   @Test
