@@ -3,6 +3,8 @@ package io.saestreams.cli;
 import io.saestreams.data.DatasetSpec;
 import io.saestreams.data.SyntheticDictionary;
 import io.saestreams.data.VectorSource;
+import io.saestreams.eval.FeatureMatching;
+import io.saestreams.eval.FiringAgreement;
 import io.saestreams.model.SaeModel;
 import io.saestreams.model.SaeParameters;
 import io.saestreams.model.linalg.Gemm;
@@ -15,6 +17,7 @@ import io.saestreams.train.TrainerConfig;
 import io.saestreams.train.TrainingStats;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
@@ -31,13 +34,19 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {
       "Trains one online pass over a data set, then measures the final model on held-out data:",
       "FVU, L0, dead fraction and, on synthetic data, feature recovery against the true"
-          + " dictionary (MMCS and the fraction of features recovered with cosine > 0.9).",
+          + " dictionary (MMCS and the fraction of features recovered with cosine > 0.9) and the"
+          + " matched metrics: MCC (mean |cosine| after a one-to-one Hungarian match of latents to"
+          + " features), uniqueness (distinct features per latent with |cosine| > 0.9) and the mean"
+          + " precision, recall and F1 of each matched latent's firing against its feature's.",
       "With --anomaly: streams a labelled data set (warm-up normals, then a mixed phase) through the"
           + " topology's scoring, anomaly detection and training code and reports AUC-ROC, AUC-PR,"
           + " precision, recall, F1 and the false-alarm rate on normals at the target, next to a PCA"
           + " reconstruction baseline fitted on the warm-up normals."
     })
 final class EvaluateCommand implements Callable<Integer> {
+  /** The cosine above which a true feature counts as recovered (and a latent as good). */
+  private static final double RECOVERY_THRESHOLD = 0.9;
+
   @Spec CommandSpec spec;
 
   @Option(names = "--dataset", defaultValue = "synthetic", description = "synthetic[:k=v,...], idx:PATH or csv:PATH (default: ${DEFAULT-VALUE}).")
@@ -142,10 +151,20 @@ final class EvaluateCommand implements Callable<Integer> {
     double seconds = (System.nanoTime() - start) / 1e9;
     SaeModel finalModel =
         SaeModel.of(trainer.config().model(), trainer.parameters(), trainer.steps());
-    List<float[]> heldOutVectors = heldOutVectors(data);
-    TrainingStats heldOutStats = ModelQuality.measure(finalModel, gemm, heldOutVectors).stats();
+    List<float[]> heldOutVectors = dataParallel > 1 ? heldOutVectors(data) : null;
     SyntheticDictionary truth = data.kind() == DatasetSpec.Kind.SYNTHETIC
         ? new SyntheticDictionary(data.syntheticConfig(model.seed)) : null;
+    FeatureMatching matching = null;
+    FiringAgreement firing = null;
+    TrainingStats heldOutStats;
+    if (truth == null) {
+      heldOutStats = measure(data, finalModel, gemm);
+    } else {
+      matching = FeatureMatching.of(truth.dictionary(), decoderRows(trainer.parameters()),
+          RECOVERY_THRESHOLD);
+      firing = new FiringAgreement(matching.featureToLatent(), trainer.parameters().latentDim());
+      heldOutStats = measureLabelled(truth, finalModel, gemm, firing);
+    }
     SummaryTable table = new SummaryTable();
     table.add("dataset", dataset);
     table.add("records", trained);
@@ -158,9 +177,16 @@ final class EvaluateCommand implements Callable<Integer> {
     table.add("skipped batches", trainer.skippedBatches());
     FeatureRecovery rec = null;
     if (truth != null) {
-      rec = FeatureRecovery.of(truth.dictionary(), trainer.parameters(), 0.9);
+      rec = FeatureRecovery.of(truth.dictionary(), trainer.parameters(), RECOVERY_THRESHOLD);
       table.add("mmcs", rec.mmcs());
       table.add("recovered fraction", rec.recoveredFraction());
+      FiringAgreement.Result f = firing.result();
+      table.add("mcc", matching.mcc());
+      table.add("uniqueness", matching.uniqueness().orElse(0));
+      table.add("firing precision", f.meanPrecision().orElse(0));
+      table.add("firing recall", f.meanRecall().orElse(0));
+      table.add("firing f1", f.meanF1().orElse(0));
+      table.add("firing features", f.evaluatedFeatures());
     }
     table.add("held out", heldOutStats.samples());
     table.add("gemm", gemm.name());
@@ -253,7 +279,7 @@ final class EvaluateCommand implements Callable<Integer> {
     table.add("data parallel mean decoder norm", IntStream.range(0, avg.latentDim())
         .mapToDouble(avg::decoderNorm).average().orElse(Double.NaN));
     if (truth != null) {
-      FeatureRecovery rec = FeatureRecovery.of(truth.dictionary(), result.parameters(), 0.9);
+      FeatureRecovery rec = FeatureRecovery.of(truth.dictionary(), result.parameters(), RECOVERY_THRESHOLD);
       table.add("data parallel mmcs", rec.mmcs());
       table.add("data parallel recovered fraction", rec.recoveredFraction());
       table.add("mmcs diff", rec.mmcs() - singleRecovery.mmcs());
@@ -263,19 +289,55 @@ final class EvaluateCommand implements Callable<Integer> {
     table.add("fvu ratio", stats.fvu() / single.fvu());
   }
 
-  /** Held-out vectors to measure final models on: a fresh synthetic stream, or the file's. */
+  /**
+   * Held-out vectors to measure final models on: the fresh synthetic stream (variant 1) {@link
+   * #measureLabelled} uses, or the file's first {@code --held-out} records.
+   */
   private List<float[]> heldOutVectors(DatasetSpec data) {
     List<float[]> vectors = new ArrayList<>();
-    try (VectorSource source = heldOutSource(data)) {
+    if (data.kind() == DatasetSpec.Kind.SYNTHETIC) {
+      try (VectorSource source = new SyntheticDictionary(data.syntheticConfig(model.seed)).stream(heldOut, 1)) {
+        source.forEachRemaining(v -> vectors.add(v.values()));
+      }
+      return vectors;
+    }
+    try (VectorSource source = data.open(heldOut, model.seed)) {
       source.forEachRemaining(v -> vectors.add(v.values()));
     }
     return vectors;
   }
 
-  private VectorSource heldOutSource(DatasetSpec data) {
-    if (data.kind() == DatasetSpec.Kind.SYNTHETIC) {
-      return new SyntheticDictionary(data.syntheticConfig(model.seed)).stream(heldOut, 1);
+  /** FVU and L0 of the final model on the first {@code --held-out} records of a file. */
+  private TrainingStats measure(DatasetSpec data, SaeModel m, Gemm gemm) {
+    return ModelQuality.measure(m, gemm, heldOutVectors(data)).stats();
+  }
+
+  /**
+   * FVU and L0 of the final model on a fresh synthetic stream (variant 1), counting in {@code
+   * firing} which latents fire with which true features.
+   */
+  private TrainingStats measureLabelled(SyntheticDictionary truth, SaeModel m, Gemm gemm,
+      FiringAgreement firing) {
+    List<float[]> vectors = new ArrayList<>();
+    List<int[]> active = new ArrayList<>();
+    try (SyntheticDictionary.SyntheticStream source = truth.stream(heldOut, 1)) {
+      while (source.hasNext()) {
+        SyntheticDictionary.Draw draw = source.nextDraw();
+        vectors.add(draw.vector().values());
+        active.add(draw.activeFeatures());
+      }
     }
-    return data.open(heldOut, model.seed);
+    return ModelQuality.measure(m, gemm, vectors, (v, latents, count) ->
+        firing.add(active.get(v), active.get(v).length, latents, count)).stats();
+  }
+
+  /** The decoder directions, one row of length d per latent. */
+  private static float[][] decoderRows(SaeParameters p) {
+    int d = p.inputDim();
+    float[][] rows = new float[p.latentDim()][];
+    for (int j = 0; j < rows.length; j++) {
+      rows[j] = Arrays.copyOfRange(p.wDec, j * d, (j + 1) * d);
+    }
+    return rows;
   }
 }

@@ -16,7 +16,21 @@ final class ModelQuality {
 
   private ModelQuality() {}
 
+  /** Receives the latents active on each vector, in the order of the vectors. */
+  interface CodeSink {
+    /**
+     * @param vector the vector's index in the list
+     * @param latents the active latents, in the first {@code count} entries (reused afterwards)
+     */
+    void accept(int vector, int[] latents, int count);
+  }
+
   static Result measure(SaeModel model, Gemm gemm, List<float[]> vectors) {
+    return measure(model, gemm, vectors, (vector, latents, count) -> { });
+  }
+
+  /** As {@link #measure(SaeModel, Gemm, List)}, also handing each vector's code to {@code codes}. */
+  static Result measure(SaeModel model, Gemm gemm, List<float[]> vectors, CodeSink codes) {
     int d = model.inputDim();
     int n = model.latentDim();
     int batch = 256;
@@ -36,6 +50,7 @@ final class ModelQuality {
       for (int b = 0; b < rows; b++) {
         stats.addSample(x, b * d, scorer.squaredError(b));
         int m = scorer.code(b, idx, val);
+        codes.accept(start + b, idx, m);
         stats.addActive(m);
         for (int t = 0; t < m; t++) {
           mean[idx[t]] += val[t];

@@ -11,8 +11,12 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>{@code synthetic} or {@code synthetic:key=value,...} with keys {@code dimension}, {@code
- *       features}, {@code mean-active}, {@code decay}, {@code noise}, {@code anomalies} (see {@link
- *       SyntheticConfig}; unspecified keys take the defaults);
+ *       features}, {@code mean-active}, {@code decay} (the Zipf exponent of the firing
+ *       probabilities), {@code noise}, {@code anomalies}, {@code anomaly-scale} and the structure
+ *       keys {@code hierarchy} (children per parent), {@code correlation} (firing correlation
+ *       within groups of roots, in [0, 1]) and {@code magnitude-spread} (log-normal sigma of the
+ *       per-feature magnitude bound) (see {@link SyntheticConfig} and {@link SyntheticDictionary};
+ *       unspecified keys take the defaults, the structure keys 0 = off);
  *   <li>{@code idx:PATH} with an IDX images file or a directory holding {@code
  *       train-images-idx3-ubyte[.gz]} (see {@link IdxReader#open(Path)});
  *   <li>{@code csv:PATH} with a CSV file, read with {@link CsvOptions#conventional()}.
@@ -31,10 +35,13 @@ public record DatasetSpec(Kind kind, Path path, Map<String, String> parameters) 
     CSV
   }
 
+  /** The keys of {@code synthetic:key=value,...}. */
+  private static final String SYNTHETIC_KEYS = "dimension, features, mean-active, decay, noise, "
+      + "anomalies, anomaly-scale, hierarchy, correlation, magnitude-spread";
+
   /** A description of the accepted forms, for error and help messages. */
   public static final String FORMS =
-      "synthetic, synthetic:key=value,... (keys dimension, features, mean-active, decay, noise, "
-          + "anomalies), idx:PATH, csv:PATH";
+      "synthetic, synthetic:key=value,... (keys " + SYNTHETIC_KEYS + "), idx:PATH, csv:PATH";
 
   public DatasetSpec {
     Objects.requireNonNull(kind, "kind");
@@ -110,6 +117,9 @@ public record DatasetSpec(Kind kind, Path path, Map<String, String> parameters) 
     float noise = SyntheticConfig.DEFAULT_NOISE_STD;
     double anomalies = 0.0;
     double anomalyScale = SyntheticConfig.DEFAULT_ANOMALY_SCALE;
+    int hierarchy = 0;
+    double correlation = 0;
+    double magnitudeSpread = 0;
     for (Map.Entry<String, String> e : parameters.entrySet()) {
       String key = e.getKey();
       String raw = e.getValue();
@@ -122,8 +132,11 @@ public record DatasetSpec(Kind kind, Path path, Map<String, String> parameters) 
           case "noise" -> noise = Float.parseFloat(raw);
           case "anomalies" -> anomalies = Double.parseDouble(raw);
           case "anomaly-scale" -> anomalyScale = Double.parseDouble(raw);
+          case "hierarchy" -> hierarchy = Integer.parseInt(raw);
+          case "correlation" -> correlation = Double.parseDouble(raw);
+          case "magnitude-spread" -> magnitudeSpread = Double.parseDouble(raw);
           default -> throw new IllegalArgumentException("unknown synthetic parameter '" + key
-              + "'; known: dimension, features, mean-active, decay, noise, anomalies, anomaly-scale");
+              + "'; known: " + SYNTHETIC_KEYS);
         }
       } catch (NumberFormatException ex) {
         throw new IllegalArgumentException(
@@ -131,7 +144,8 @@ public record DatasetSpec(Kind kind, Path path, Map<String, String> parameters) 
       }
     }
     return new SyntheticConfig(dimension, features, meanActive, decay, noise, anomalies,
-        anomalyScale, seed);
+        anomalyScale, seed,
+        new SyntheticConfig.Structure(hierarchy, correlation, magnitudeSpread));
   }
 
   /** The synthetic configuration this spec describes with the given seed (synthetic only). */

@@ -36,6 +36,41 @@ class MainTest {
     assertThat(json.get("recovered_fraction").asDouble()).isBetween(0.0, 1.0);
     assertThat(json.get("seconds").asDouble()).isPositive();
     assertThat(json.has("data_parallel")).as("one trainer by default").isFalse();
+    // the matched metrics: a one-to-one match cannot beat each feature's best latent by much
+    assertThat(json.get("mcc").asDouble()).isBetween(0.8, 1.0);
+    assertThat(json.get("uniqueness").asDouble()).isBetween(0.5, 1.0);
+    assertThat(json.get("firing_f1").asDouble()).isBetween(0.3, 1.0);
+    assertThat(json.get("firing_features").asInt()).isEqualTo(32);
+  }
+
+  /**
+   * On a hierarchical, correlated synthetic set with spread magnitudes, {@code evaluate --json}
+   * reports the matched metrics next to MMCS, each in its range.
+   */
+  @Test
+  void evaluateOnStructuredSyntheticDataReportsMatchedMetrics() throws Exception {
+    int code = run("evaluate", "--records", "20000", "--latents", "64", "--k", "4",
+        "--held-out", "2000", "--dataset", "synthetic:dimension=32,features=32,mean-active=3,"
+            + "hierarchy=3,correlation=0.3,magnitude-spread=0.5",
+        "--dead-window", "5000", "--batch-size", "32", "--learning-rate", "0.003", "--gemm", "java",
+        "--json");
+    assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    assertThat(json.get("dataset").asText()).contains("hierarchy=3");
+    assertThat(json.get("mmcs").asDouble()).isBetween(0.5, 1.0);
+    double mcc = json.get("mcc").asDouble();
+    assertThat(mcc).isBetween(0.5, 1.0);
+    // a feature's matched |cosine| is at most its best |cosine|; MMCS averages the best signed
+    // cosine, which is the same for directions trained to point the features' way
+    assertThat(mcc).isLessThanOrEqualTo(json.get("mmcs").asDouble() + 0.05);
+    assertThat(json.get("uniqueness").asDouble()).isBetween(0.0, 1.0);
+    for (String key : new String[] {"firing_precision", "firing_recall", "firing_f1"}) {
+      assertThat(json.get(key)).as(key).isNotNull();
+      assertThat(json.get(key).asDouble()).as(key).isBetween(0.05, 1.0);
+    }
+    // 2,000 held-out samples with 3 active on average: every one of the 32 features occurs
+    assertThat(json.get("firing_features").asInt()).isEqualTo(32);
+    assertThat(out.toString()).doesNotContain("NaN").doesNotContain("null");
   }
 
   /**

@@ -27,6 +27,21 @@ class DatasetSpecTest {
     assertThat(s.syntheticConfig(5))
         .isEqualTo(SyntheticConfig.defaults(5).withDimension(16).withFeatures(1024).withMeanActive(600));
     assertThat(s.toString()).isEqualTo("synthetic:dimension=16,features=1024,mean-active=600");
+    assertThat(DatasetSpec.parse("synthetic:hierarchy=3,correlation=0.3,magnitude-spread=0.5")
+        .syntheticConfig(5))
+        .isEqualTo(SyntheticConfig.defaults(5).withHierarchy(3).withCorrelation(0.3)
+            .withMagnitudeSpread(0.5));
+  }
+
+  @Test
+  void badStructureParametersAreNamed() {
+    assertThatThrownBy(() -> DatasetSpec.parse("synthetic:hierarchy=2.5"))
+        .hasMessage("data set 'synthetic:hierarchy=2.5': synthetic parameter 'hierarchy' has value "
+            + "'2.5', which is not a number");
+    assertThatThrownBy(() -> DatasetSpec.parse("synthetic:correlation=2"))
+        .hasMessage("data set 'synthetic:correlation=2': correlation must be in [0, 1], got 2.0");
+    assertThatThrownBy(() -> DatasetSpec.parse("synthetic:features=8,mean-active=7,hierarchy=3"))
+        .hasMessageContaining("meanActive must be at most 3.5 with features=8 and hierarchy=3, got 7.0");
   }
 
   @ParameterizedTest
@@ -44,7 +59,8 @@ class DatasetSpecTest {
     assertThatThrownBy(() -> DatasetSpec.parse("synthetic:size=3"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("data set 'synthetic:size=3': unknown synthetic parameter 'size'; known: "
-            + "dimension, features, mean-active, decay, noise, anomalies, anomaly-scale");
+            + "dimension, features, mean-active, decay, noise, anomalies, anomaly-scale, hierarchy, "
+            + "correlation, magnitude-spread");
     assertThatThrownBy(() -> DatasetSpec.parse("synthetic:noise=lots"))
         .hasMessage("data set 'synthetic:noise=lots': synthetic parameter 'noise' has value 'lots', "
             + "which is not a number");
