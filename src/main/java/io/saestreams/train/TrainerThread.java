@@ -144,6 +144,21 @@ public final class TrainerThread<P> implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code function} on the trainer once everything handed over before it has been trained,
+   * without waiting for it: the owner polls the returned future (it waits only for room in the
+   * hand-over queue). On the owner's thread (no thread of its own) it runs at once.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> CompletableFuture<T> submit(Function<OnlineTrainer, T> function) {
+    if (thread == null) {
+      return CompletableFuture.completedFuture(function.apply(trainer));
+    }
+    Barrier b = new Barrier(function, new CompletableFuture<>());
+    put(b);
+    return (CompletableFuture<T>) (CompletableFuture<?>) b.result();
+  }
+
   /** Stops the training thread; what it has not trained yet is dropped. */
   @Override
   public void close() {

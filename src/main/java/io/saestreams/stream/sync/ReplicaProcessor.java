@@ -21,6 +21,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -93,6 +94,13 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
   private long steps;
   private long lastCheckpointSteps;
   private long lastCheckpointAt;
+  /**
+   * The training thread's snapshot at the end of the round, on its way: the round has ended (no
+   * new sample goes to the trainer), but its checkpoint and contribution are written only when the
+   * snapshot is here, so that the stream thread does not wait for the training thread to catch up.
+   */
+  private CompletableFuture<Snapshot> ending;
+  private long endingAt;
   /** The parameters contributed to the awaited round (for the divergence metric). */
   private SaeParameters contributed;
   private long lastSampleAt;
@@ -135,6 +143,7 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
     }
     pending.clear();
     contributed = null;
+    ending = null;
     checkpointKv = context.getStateStore(CHECKPOINT_STORE);
     checkpoints = new CheckpointStore(checkpointKv, settings.chunkBytes());
     replay = new ReplayLog(context.getStateStore(REPLAY_STORE));
@@ -213,6 +222,14 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
   /** Takes an arrived average, hands waiting samples to the trainer, ends full rounds. */
   private void drive(long timestamp) {
     while (true) {
+      if (ending != null) {
+        if (!ending.isDone()) {
+          break;
+        }
+        Snapshot s = ending.join();
+        ending = null;
+        finishRound(s, timestamp);
+      }
       if (awaiting && !adoptIfArrived()) {
         break;
       }
@@ -270,13 +287,24 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
   }
 
   /**
-   * Ends the round: trains the partial batch, checkpoints (unless the replica trained nothing since
-   * its last checkpoint, which then still holds its state), and contributes its parameters.
+   * Ends the round: hands the partial batch and a snapshot request to the training thread; the
+   * snapshot's checkpoint and contribution are written once it is taken ({@link #finishRound}), at
+   * a later record or punctuation. Until then the replica awaits, as it does for the average.
    */
   private void endRound(long timestamp) {
     trainer.flush();
-    Snapshot s = trainer.await(t -> new Snapshot(inRound > 0 ? t.checkpoint() : null, t.steps(),
+    boolean trained = inRound > 0;
+    ending = trainer.submit(t -> new Snapshot(trained ? t.checkpoint() : null, t.steps(),
         t.parameters().copy(), t.snapshot(), t.deadCount()));
+    endingAt = context.currentSystemTimeMs();
+    awaiting = true;
+  }
+
+  /**
+   * Checkpoints (unless the replica trained nothing since its last checkpoint, which then still
+   * holds its state) and contributes the parameters of the round's end.
+   */
+  private void finishRound(Snapshot s, long timestamp) {
     drain();
     long now = context.currentSystemTimeMs();
     if (s.bytes() != null) {
@@ -294,7 +322,7 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
     contribute(s, timestamp);
     contributed = s.params();
     report(s);
-    awaiting = true;
+    LOG.trace("replica {} waited {} ms for its round's snapshot", partition, now - endingAt);
   }
 
   private void contribute(Snapshot s, long timestamp) {
