@@ -13,7 +13,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Judges each scored input with this partition's {@link AnomalyDetector}, whose state lives in the
  * changelogged store {@value #STORE} (one entry per task) and so survives restarts and moves: the
- * state is written with every record, in the same transaction as the record's outputs.
+ * state is written after the last record of each batch the scorer forwards in one processing call
+ * (Kafka Streams commits only between such calls), so in the same transaction as the records'
+ * outputs — once per batch, not once per record (serialising the detector was 8 % of a stream
+ * thread's time when done per record).
  */
 public final class AnomalyProcessor implements Processor<byte[], Scored, byte[], Scored> {
   public static final String STORE = "anomaly-detector";
@@ -53,7 +56,9 @@ public final class AnomalyProcessor implements Processor<byte[], Scored, byte[],
         AnomalyDetector.trainedSamples(s.modelVersion(), samplesPerVersion),
         s.input().timestamp(), s.shadowVersion(), s.shadowError());
     AnomalyVerdict verdict = detector.observe(o);
-    store.put(STATE_KEY, detector.toBytes());
+    if (s.lastOfBatch()) {
+      store.put(STATE_KEY, detector.toBytes());
+    }
     if (verdict.hasThreshold()) {
       metrics.anomalyThreshold(partition, verdict.threshold());
       metrics.judged(verdict.anomaly());

@@ -20,6 +20,9 @@ import io.saestreams.stream.validate.ValidInput;
  *     when none did
  * @param shadowError the error under {@code shadowVersion}; NaN when none
  * @param verdict null until the anomaly step
+ * @param lastOfBatch whether it is the last input the scorer forwards in one go (one processing
+ *     call: Kafka Streams commits only between such calls), so that the anomaly step saves its
+ *     state once per batch rather than once per input
  */
 public record Scored(
     ValidInput input,
@@ -32,10 +35,11 @@ public record Scored(
     double error,
     long shadowVersion,
     double shadowError,
-    AnomalyVerdict verdict) {
+    AnomalyVerdict verdict,
+    boolean lastOfBatch) {
 
   public Scored withVerdict(AnomalyVerdict v) {
     return new Scored(input, source, modelVersion, latentDim, indices, values, reconstruction, error,
-        shadowVersion, shadowError, v);
+        shadowVersion, shadowError, v, lastOfBatch);
   }
 }

@@ -121,14 +121,14 @@ public final class ScoringProcessor implements Processor<byte[], ValidInput, byt
         shadow.score(batch, rows);
       }
       for (int r = 0; r < rows; r++) {
-        forward(scorer, shadow, r, pending.get(from + r));
+        forward(scorer, shadow, r, pending.get(from + r), from + r == pending.size() - 1);
       }
       models.scored(rows);
     }
     buffer.clear();
   }
 
-  private void forward(SaeModel.Scorer scorer, SaeModel.Scorer shadow, int row, PendingInput p) {
+  private void forward(SaeModel.Scorer scorer, SaeModel.Scorer shadow, int row, PendingInput p, boolean last) {
     ValidInput in = p.input();
     int active = scorer.code(row, indices, values);
     float[] reconstruction = new float[in.values().length];
@@ -140,7 +140,7 @@ public final class ScoringProcessor implements Processor<byte[], ValidInput, byt
     double shadowError = shadow == null ? Double.NaN : (double) shadow.squaredError(row) / in.values().length;
     Scored scored = new Scored(in, p.source(), scorer.model().version(), scorer.model().latentDim(),
         Arrays.copyOf(indices, active), Arrays.copyOf(values, active), reconstruction, error,
-        shadowVersion, shadowError, null);
+        shadowVersion, shadowError, null, last);
     context.forward(new Record<>(p.key(), scored, p.timestamp(), p.headers()));
   }
 }
