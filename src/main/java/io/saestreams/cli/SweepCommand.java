@@ -63,7 +63,7 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--topk-k", defaultValue = "4,8,16", description = "TopK: values of k (default: ${DEFAULT-VALUE}).")
   String topkK;
 
-  @Option(names = "--l1", defaultValue = "0.1,0.3,1", description = "ReLU + L1: values of the L1 coefficient λ (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--l1", defaultValue = "0.3,1", description = "ReLU + L1: values of the L1 coefficient λ (default: ${DEFAULT-VALUE}).")
   String l1;
 
   @Option(names = "--kl-weight", defaultValue = "0.03,0.3", description = "Sigmoid + KL: values of the KL weight β (default: ${DEFAULT-VALUE}).")
@@ -87,7 +87,7 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--revival", defaultValue = "reinit", description = "Dead-latent revival: none, auxk or reinit (default: ${DEFAULT-VALUE}).")
   String revival;
 
-  @Option(names = "--dead-window", defaultValue = "10000", description = "A latent that has not fired in this many samples is dead (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--dead-window", defaultValue = "50000", description = "A latent that has not fired in this many samples is dead (default: ${DEFAULT-VALUE}).")
   int deadWindow;
 
   @Option(names = "--seed", defaultValue = "42", description = "The seed of the data and of every configuration's initialisation (default: ${DEFAULT-VALUE}).")
@@ -140,9 +140,11 @@ final class SweepCommand implements Callable<Integer> {
     long start = System.nanoTime();
     List<Result> results = new ArrayList<>();
     long done = 0;
+    // the bar is redrawn in place: pad the text so that a shorter one covers a longer one
+    int width = grid.stream().mapToInt(c -> c.label().length()).max().orElse(0) + 12;
     for (int i = 0; i < grid.size(); i++) {
       SweepGrid.Config c = grid.get(i);
-      String extra = (i + 1) + "/" + grid.size() + " " + c.label();
+      String extra = pad((i + 1) + "/" + grid.size() + " " + c.label(), width);
       long t0 = System.nanoTime();
       OnlineTrainer trainer;
       long trained = 0;
@@ -163,7 +165,7 @@ final class SweepCommand implements Callable<Integer> {
       bar.update(done, extra);
       results.add(measure(c, trainer, trained, seconds, gemm, heldOutVectors, truth));
     }
-    bar.finish(done, grid.size() + " configurations");
+    bar.finish(done, pad(grid.size() + " configurations", width));
     double seconds = (System.nanoTime() - start) / 1e9;
     SweepReport report = new SweepReport(dataset, records, heldOutVectors.size(), latents, seed,
         results, truth != null, seconds);
@@ -174,6 +176,10 @@ final class SweepCommand implements Callable<Integer> {
     o.println(json ? table.toJson() : table.toText());
     o.flush();
     return ExitCodes.OK;
+  }
+
+  private static String pad(String s, int width) {
+    return s.length() >= width ? s : s + " ".repeat(width - s.length());
   }
 
   private List<SweepGrid.Config> grid() {

@@ -24,6 +24,8 @@ final class SweepReport {
   static final String FRONTIER = "frontier.png";
   static final String DEAD = "dead-fraction.png";
   static final String MMCS = "mmcs.png";
+  /** Configurations with a higher FVU are not drawn in the frontier picture. */
+  static final double FVU_CAP = 1.5;
 
   /** The CSV header; {@code seconds} is last so that a reproducibility check can drop it. */
   static final List<String> COLUMNS = List.of("index", "family", "activation", "sparsity", "k",
@@ -77,23 +79,37 @@ final class SweepReport {
     }
   }
 
-  /** FVU against L0 per family, the frontier joined and ringed. */
+  /**
+   * FVU against L0 per family, the frontier joined and ringed. Configurations with an FVU above
+   * {@link #FVU_CAP} (worse than reconstructing every input as the mean, by half again) are left
+   * out of the picture, and counted in its title, unless no configuration is below it.
+   */
   void writeFrontier(Path png) {
+    double cap = results.stream().anyMatch(r -> r.fvu() <= FVU_CAP) ? FVU_CAP
+        : Double.POSITIVE_INFINITY;
     List<Series> groups = new ArrayList<>();
+    int hidden = 0;
     for (SweepGrid.Family f : SweepGrid.Family.values()) {
       List<SweepCommand.Result> rs = results.stream().filter(r -> r.config().family() == f).toList();
-      if (!rs.isEmpty()) {
-        groups.add(new Series(f.label, rs.stream().mapToDouble(SweepCommand.Result::l0).toArray(),
-            rs.stream().mapToDouble(SweepCommand.Result::fvu).toArray()));
+      if (rs.isEmpty()) {
+        continue;
       }
+      List<SweepCommand.Result> shown = rs.stream().filter(r -> r.fvu() <= cap).toList();
+      hidden += rs.size() - shown.size();
+      groups.add(new Series(f.label, shown.stream().mapToDouble(SweepCommand.Result::l0).toArray(),
+          shown.stream().mapToDouble(SweepCommand.Result::fvu).toArray()));
     }
     double[] fx = new double[frontier.length];
     double[] fy = new double[frontier.length];
     for (int i = 0; i < frontier.length; i++) {
-      fx[i] = results.get(frontier[i]).l0();
-      fy[i] = results.get(frontier[i]).fvu();
+      SweepCommand.Result r = results.get(frontier[i]);
+      fx[i] = r.fvu() <= cap ? r.l0() : Double.NaN;
+      fy[i] = r.fvu();
     }
-    ScatterChart.write(png, "FVU (y) against L0, held-out data, one online pass each",
+    String title = "FVU (y) against L0, held-out data, one online pass each"
+        + (hidden > 0 ? " (" + hidden + " with FVU > " + SweepGrid.num((float) FVU_CAP)
+            + " not drawn)" : "");
+    ScatterChart.write(png, title,
         "L0: active latents per sample (log scale when all are positive)", groups,
         new Series("Pareto frontier", fx, fy), true);
   }
