@@ -83,8 +83,10 @@ final class SweepReport {
    * FVU against L0 per family, the frontier joined and ringed. Configurations with an FVU above
    * {@link #FVU_CAP} (worse than reconstructing every input as the mean, by half again) are left
    * out of the picture, and counted in its title, unless no configuration is below it.
+   *
+   * @return how many configurations were left out
    */
-  void writeFrontier(Path png) {
+  int writeFrontier(Path png) {
     double cap = results.stream().anyMatch(r -> r.fvu() <= FVU_CAP) ? FVU_CAP
         : Double.POSITIVE_INFINITY;
     List<Series> groups = new ArrayList<>();
@@ -101,7 +103,9 @@ final class SweepReport {
     }
     double[] fx = new double[frontier.length];
     double[] fy = new double[frontier.length];
+    List<String> labels = new ArrayList<>();
     for (int i = 0; i < frontier.length; i++) {
+      labels.add("#" + frontier[i]);
       SweepCommand.Result r = results.get(frontier[i]);
       fx[i] = r.fvu() <= cap ? r.l0() : Double.NaN;
       fy[i] = r.fvu();
@@ -111,7 +115,8 @@ final class SweepReport {
             + " not drawn)" : "");
     ScatterChart.write(png, title,
         "L0: active latents per sample (log scale when all are positive)", groups,
-        new Series("Pareto frontier", fx, fy), true);
+        new Series("Pareto frontier (#: index in " + CSV + ")", fx, fy), labels, true);
+    return hidden;
   }
 
   /** One header line, then one line per configuration. */

@@ -36,12 +36,31 @@ public final class ScatterChart {
    */
   public static void write(Path png, String title, String xLabel, List<Series> groups,
       Series line, boolean logX) {
-    Images.writePng(render(title, xLabel, groups, line, logX), png);
+    Images.writePng(render(title, xLabel, groups, line, null, logX), png);
+  }
+
+  /**
+   * As {@link #write(Path, String, String, List, Series, boolean)}, with a label written above and
+   * to the right of each of the line's points ({@code lineLabels.get(i)} for point {@code i}).
+   */
+  public static void write(Path png, String title, String xLabel, List<Series> groups,
+      Series line, List<String> lineLabels, boolean logX) {
+    Images.writePng(render(title, xLabel, groups, line, lineLabels, logX), png);
   }
 
   /** The picture without writing it. */
   public static BufferedImage render(String title, String xLabel, List<Series> groups,
       Series line, boolean logX) {
+    return render(title, xLabel, groups, line, null, logX);
+  }
+
+  /** The picture without writing it, with labels on the line's points (or {@code null}). */
+  public static BufferedImage render(String title, String xLabel, List<Series> groups,
+      Series line, List<String> lineLabels, boolean logX) {
+    if (lineLabels != null && (line == null || lineLabels.size() != line.x().length)) {
+      throw new IllegalArgumentException("need one label per point of the line, got "
+          + lineLabels.size() + " labels");
+    }
     boolean log = logX && allPositive(groups, line);
     ChartFrame frame = frame(groups, line, log);
     BufferedImage image = Images.newImage(ChartFrame.WIDTH, ChartFrame.HEIGHT, 0xFFFFFF);
@@ -89,8 +108,12 @@ public final class ScatterChart {
         for (int i = 0; i < line.x().length; i++) {
           if (finite(line.x()[i], line.y()[i], log)) {
             int r = MARKER / 2 + 3;
-            g.drawOval((int) Math.round(frame.px(tx(line.x()[i], log))) - r,
-                (int) Math.round(frame.py(line.y()[i])) - r, 2 * r, 2 * r);
+            int cx = (int) Math.round(frame.px(tx(line.x()[i], log)));
+            int cy = (int) Math.round(frame.py(line.y()[i]));
+            g.drawOval(cx - r, cy - r, 2 * r, 2 * r);
+            if (lineLabels != null) {
+              Images.text(g, lineLabels.get(i), cx + r + 2, cy - r, -1, ChartFrame.TEXT);
+            }
           }
         }
       }

@@ -205,4 +205,23 @@ class SweepCommandTest {
     assertThat(SweepGrid.num(1f)).isEqualTo("1");
     assertThat(SweepGrid.num(1e-5f)).isEqualTo("1e-05");
   }
+
+  @Test
+  void theFrontierPictureLeavesOutFvuAboveTheCapUnlessNothingIsBelowIt() throws Exception {
+    SweepGrid.Config c = new SweepGrid.Config(SweepGrid.Family.TOPK, 4, 0, 0, 0, 1e-3f);
+    SweepGrid.Config r = new SweepGrid.Config(SweepGrid.Family.RELU_L1, 0, 1, 0, 0, 1e-3f);
+    List<SweepCommand.Result> results = List.of(
+        new SweepCommand.Result(c, 10, 0.2, 4, 0, 0, 0.9, 0.5, 0, 1),
+        new SweepCommand.Result(r, 10, 800, 1, 0, 0, 0.1, 0, 0, 1),
+        new SweepCommand.Result(r, 10, 0.5, 20, 0, 0, 0.3, 0, 0, 1));
+    SweepReport report = new SweepReport("synthetic", 10, 5, 8, 1, results, true, 3);
+    // the FVU-800 point is on the frontier (lowest L0) but is not drawn
+    assertThat(report.csv().lines().skip(1).map(l -> l.split(",")[SweepReport.COLUMNS.indexOf(
+        "pareto")]).toList()).containsExactly("true", "true", "false");
+    assertThat(report.writeFrontier(dir.resolve("f.png"))).isEqualTo(1);
+    assertThat(ImageIO.read(dir.resolve("f.png").toFile())).isNotNull();
+    SweepReport bad = new SweepReport("synthetic", 10, 5, 8, 1,
+        List.of(results.get(1)), true, 1);
+    assertThat(bad.writeFrontier(dir.resolve("g.png"))).isZero();
+  }
 }

@@ -61,6 +61,16 @@ class ScatterChartTest {
   }
 
   @Test
+  void labelsMustMatchTheLinesPoints() {
+    List<Series> groups = List.of(new Series("a", new double[] {1, 2}, new double[] {1, 0}));
+    Series line = new Series("l", new double[] {1, 2}, new double[] {1, 0});
+    assertThat(ScatterChart.render("t", "x", groups, line, List.of("#0", "#1"), true).getWidth())
+        .isEqualTo(800);
+    assertThatThrownBy(() -> ScatterChart.render("t", "x", groups, line, List.of("#0"), true))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one label per point");
+  }
+
+  @Test
   void logTickLabels() {
     assertThat(ScatterChart.logTickLabel(1)).isEqualTo("1");
     assertThat(ScatterChart.logTickLabel(20)).isEqualTo("20");
