@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
       RunCommand.class,
       ProduceCommand.class,
       EvaluateCommand.class,
+      SweepCommand.class,
       BenchCommand.class
     })
 public final class Main {
