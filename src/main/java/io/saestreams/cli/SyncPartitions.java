@@ -14,7 +14,7 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * Resolves {@code train.sync.partitions=0} (data-parallel training) to the input topic's partition
  * count, which the topology needs before it is built: the aggregator waits for one contribution
- * per partition in every round.
+ * per partition in every round. A value set by hand must be that count.
  */
 final class SyncPartitions {
   private static final long TIMEOUT_MS = 30_000;
@@ -22,7 +22,7 @@ final class SyncPartitions {
   private SyncPartitions() {}
 
   static AppConfig resolve(AppConfig config) {
-    if (!config.dataParallel() || config.syncPartitions() > 0) {
+    if (!config.dataParallel()) {
       return config;
     }
     Map<String, Object> admin = new StreamsConfig(config.streamsProperties()).getAdminConfigs("sae-streams-sync-partitions");
@@ -30,7 +30,14 @@ final class SyncPartitions {
     try (Admin a = Admin.create(admin)) {
       TopicDescription d = a.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT_MS, TimeUnit.MILLISECONDS)
           .get(topic);
-      return config.with(AppConfig.TRAIN_SYNC_PARTITIONS_CONFIG, d.partitions().size());
+      int actual = d.partitions().size();
+      int configured = config.syncPartitions();
+      if (configured > 0 && configured != actual) {
+        throw new IllegalStateException(AppConfig.TRAIN_SYNC_PARTITIONS_CONFIG + "=" + configured + " but the input"
+            + " topic " + topic + " has " + actual + " partitions: the aggregator would wait for replicas that do not"
+            + " exist, or replicas would have no place in a round; set it to " + actual + " or to 0 (look it up)");
+      }
+      return configured > 0 ? config : config.with(AppConfig.TRAIN_SYNC_PARTITIONS_CONFIG, actual);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof UnknownTopicOrPartitionException) {
         throw new IllegalStateException("train.mode=data-parallel needs the input topic's partition count, but the"
