@@ -57,7 +57,7 @@ final class ModelOptions {
   @Option(names = "--normalise-input", description = "Centre inputs on their running mean and scale them to E||x|| = sqrt(d), as train.normalise.input.")
   boolean normaliseInput;
 
-  @Option(names = "--warmup-steps", defaultValue = "0", description = "Steps of linear learning-rate warm-up, as train.warmup.steps (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lr-warmup-steps", defaultValue = "0", description = "Steps of linear learning-rate warm-up, as train.warmup.steps (default: ${DEFAULT-VALUE}).")
   int warmupSteps;
 
   @Option(names = "--lr-schedule", defaultValue = "constant", description = "Learning rate after warm-up: constant, cosine or linear, as train.lr.schedule (default: ${DEFAULT-VALUE}).")
