@@ -348,24 +348,7 @@ public final class OnlineTrainer {
       if (normaliser != null) {
         normaliser.denormalise(row, 0, row);
       }
-      double xx = 0;
-      double hh = 0;
-      double xh = 0;
-      int o = b * d;
-      for (int i = 0; i < d; i++) {
-        double xv = raw[o + i];
-        double hv = row[i];
-        xx += xv * xv;
-        hh += hv * hv;
-        xh += xv * hv;
-      }
-      s[3] += hh;
-      s[4] += xh;
-      if (xx > 0) {
-        s[0]++;
-        s[1] += hh > 0 ? xh / Math.sqrt(xx * hh) : 0;
-        s[2] += Math.sqrt(hh / xx);
-      }
+      TrainingStats.accumulateRow(s, raw, b * d, row, 0, d);
     }
     return s;
   }

@@ -86,20 +86,32 @@ public final class TrainingStats {
    * @param xhat its reconstruction, from {@code hOff}. Not modified.
    */
   public void addReconstructionRow(float[] x, int xOff, float[] xhat, int hOff) {
+    double[] sums = new double[5];
+    accumulateRow(sums, x, xOff, xhat, hOff, inputDim);
+    addReconstruction((long) sums[0], sums[1], sums[2], sums[3], sums[4]);
+  }
+
+  /**
+   * Adds one sample to {@code sums} = {samples with ‖x‖ > 0, Σ cos(x, x̂) (0 when x̂ = 0),
+   * Σ ‖x̂‖/‖x‖, Σ‖x̂‖², Σ⟨x̂, x⟩}, the arguments of {@link #addReconstruction}.
+   */
+  static void accumulateRow(double[] sums, float[] x, int xOff, float[] xhat, int hOff, int d) {
     double xx = 0;
     double hh = 0;
     double xh = 0;
-    for (int i = 0; i < inputDim; i++) {
+    for (int i = 0; i < d; i++) {
       double xv = x[xOff + i];
       double hv = xhat[hOff + i];
       xx += xv * xv;
       hh += hv * hv;
       xh += xv * hv;
     }
+    sums[3] += hh;
+    sums[4] += xh;
     if (xx > 0) {
-      addReconstruction(1, hh > 0 ? xh / Math.sqrt(xx * hh) : 0, Math.sqrt(hh / xx), hh, xh);
-    } else {
-      addReconstruction(0, 0, 0, hh, xh);
+      sums[0]++;
+      sums[1] += hh > 0 ? xh / Math.sqrt(xx * hh) : 0;
+      sums[2] += Math.sqrt(hh / xx);
     }
   }
 
