@@ -10,6 +10,7 @@ import io.saestreams.model.SaeParameters;
 import io.saestreams.model.linalg.Gemm;
 import io.saestreams.report.SummaryTable;
 import io.saestreams.train.DataParallelRun;
+import io.saestreams.train.DecoderGeometry;
 import io.saestreams.train.FeatureRecovery;
 import io.saestreams.train.OnlineTrainer;
 import io.saestreams.train.ParameterAverage;
@@ -124,6 +125,10 @@ final class EvaluateCommand implements Callable<Integer> {
           "--data-parallel and --sync-steps must be >= 1, got " + dataParallel + " and "
               + syncSteps);
     }
+    if (dataParallel > 1 && model.normaliseInput) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--normalise-input is not available with --data-parallel");
+    }
     if (dataParallelLearningRate != null && !(dataParallelLearningRate > 0)) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--data-parallel-learning-rate must be > 0, got " + dataParallelLearningRate);
@@ -149,8 +154,7 @@ final class EvaluateCommand implements Callable<Integer> {
       trainer.flush();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    SaeModel finalModel =
-        SaeModel.of(trainer.config().model(), trainer.parameters(), trainer.steps());
+    SaeModel finalModel = trainer.model();
     List<float[]> heldOutVectors = dataParallel > 1 ? heldOutVectors(data) : null;
     SyntheticDictionary truth = data.kind() == DatasetSpec.Kind.SYNTHETIC
         ? new SyntheticDictionary(data.syntheticConfig(model.seed)) : null;
@@ -175,6 +179,7 @@ final class EvaluateCommand implements Callable<Integer> {
     table.add("l0", heldOutStats.l0());
     table.add("dead fraction", trainer.deadFraction());
     table.add("skipped batches", trainer.skippedBatches());
+    addCoreMetrics(table, heldOutStats, trainer, gemm);
     FeatureRecovery rec = null;
     if (truth != null) {
       rec = FeatureRecovery.of(truth.dictionary(), trainer.parameters(), RECOVERY_THRESHOLD);
@@ -197,6 +202,27 @@ final class EvaluateCommand implements Callable<Integer> {
     out.println(json ? table.toJson() : table.toText());
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /**
+   * SAEBench's core reconstruction and density metrics of the final model on the held-out data
+   * (ratios of sums where SAEBench takes them, means of per-sample values where it does), and the
+   * decoder's max pairwise cosine similarity.
+   */
+  private static void addCoreMetrics(SummaryTable table, TrainingStats s, OnlineTrainer trainer,
+      Gemm gemm) {
+    table.add("cosine similarity", s.cosineSimilarity());
+    table.add("l2 ratio", s.l2Ratio());
+    table.add("relative reconstruction bias", s.relativeReconstructionBias());
+    table.add("firing above 1%", s.denseFraction(0.01));
+    table.add("firing above 10%", s.denseFraction(0.1));
+    table.add("mean log10 density", s.meanLog10Density());
+    double[] h = s.log10DensityHistogram();
+    for (int i = 0; i < h.length; i++) {
+      table.add("log10 density " + TrainingStats.LOG10_DENSITY_BINS[i], h[i]);
+    }
+    table.add("max decoder cosine", DecoderGeometry.maxCosine(trainer.parameters(), gemm));
+    table.add("normalise input", trainer.config().normaliseInput());
   }
 
   private int evaluateAnomalies() {

@@ -1,6 +1,7 @@
 package io.saestreams.cli;
 
 import io.saestreams.model.Activation;
+import io.saestreams.model.LrSchedule;
 import io.saestreams.model.OptimizerConfig;
 import io.saestreams.model.OptimizerKind;
 import io.saestreams.model.SaeConfig;
@@ -53,6 +54,24 @@ final class ModelOptions {
   @Option(names = "--seed", defaultValue = "42", description = "The one seed every random choice derives from (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--normalise-input", description = "Centre inputs on their running mean and scale them to E||x|| = sqrt(d), as train.normalise.input.")
+  boolean normaliseInput;
+
+  @Option(names = "--lr-warmup-steps", defaultValue = "0", description = "Steps of linear learning-rate warm-up, as train.warmup.steps (default: ${DEFAULT-VALUE}).")
+  int warmupSteps;
+
+  @Option(names = "--lr-schedule", defaultValue = "constant", description = "Learning rate after warm-up: constant, cosine or linear, as train.lr.schedule (default: ${DEFAULT-VALUE}).")
+  String lrSchedule;
+
+  @Option(names = "--lr-decay-steps", defaultValue = "0", description = "Steps of the decay to the floor, as train.lr.decay.steps (default: ${DEFAULT-VALUE}).")
+  int lrDecaySteps;
+
+  @Option(names = "--lr-floor", defaultValue = "0", description = "Final learning rate as a fraction of --learning-rate, as train.lr.floor (default: ${DEFAULT-VALUE}).")
+  float lrFloor;
+
+  @Option(names = "--sparsity-warmup-steps", defaultValue = "0", description = "Steps over which the sparsity coefficient ramps from 0, as sae.sparsity.warmup.steps (default: ${DEFAULT-VALUE}).")
+  int sparsityWarmupSteps;
+
   /** The trainer configuration for inputs of dimension {@code d}. */
   TrainerConfig trainerConfig(int d) {
     Activation act = Activation.parse(activation);
@@ -68,8 +87,11 @@ final class ModelOptions {
     if (rev == Revival.AUXK) {
       model.auxKCoefficient(1f / 32).auxK(Math.min(512, latents));
     }
-    OptimizerConfig opt = OptimizerConfig.of(OptimizerKind.parse(optimizer), learningRate);
+    OptimizerConfig opt = OptimizerConfig.of(OptimizerKind.parse(optimizer), learningRate)
+        .withWarmup(warmupSteps)
+        .withSchedule(new LrSchedule(LrSchedule.Kind.parse(lrSchedule), lrDecaySteps, lrFloor));
     return TrainerConfig.defaults(model.build()).withOptimizer(opt).withBatchSize(batchSize)
-        .withSeed(seed).withRevival(rev, deadWindow, revivalInterval);
+        .withSeed(seed).withRevival(rev, deadWindow, revivalInterval)
+        .withRecipe(normaliseInput, sparsityWarmupSteps);
   }
 }

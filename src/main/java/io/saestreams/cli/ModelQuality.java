@@ -5,7 +5,10 @@ import io.saestreams.model.linalg.Gemm;
 import io.saestreams.train.TrainingStats;
 import java.util.List;
 
-/** Measures a fixed model on a set of vectors: FVU and L0 from running sums, activity per latent. */
+/**
+ * Measures a fixed model on a set of vectors: FVU, L0 and the SAEBench reconstruction and density
+ * metrics from running sums, activity per latent.
+ */
 final class ModelQuality {
   /**
    * @param stats FVU, MSE and L0 over the vectors
@@ -39,6 +42,7 @@ final class ModelQuality {
     double[] mean = new double[n];
     double[] firing = new double[n];
     float[] x = new float[batch * d];
+    float[] xhat = new float[d];
     int[] idx = new int[n];
     float[] val = new float[n];
     for (int start = 0; start < vectors.size(); start += batch) {
@@ -49,9 +53,11 @@ final class ModelQuality {
       scorer.score(x, rows);
       for (int b = 0; b < rows; b++) {
         stats.addSample(x, b * d, scorer.squaredError(b));
+        scorer.reconstruction(b, xhat);
+        stats.addReconstructionRow(x, b * d, xhat, 0);
         int m = scorer.code(b, idx, val);
         codes.accept(start + b, idx, m);
-        stats.addActive(m);
+        stats.addCode(idx, val, m);
         for (int t = 0; t < m; t++) {
           mean[idx[t]] += val[t];
           firing[idx[t]]++;

@@ -88,13 +88,13 @@ final class OnlineDetection {
   private void train(float[] x) {
     if (trainer.accept(x) != null && trainer.steps() % publishIntervalSteps == 0) {
       publishedVersion = trainer.steps();
-      publishedModel = SaeModel.of(trainer.config().model(), trainer.parameters(), trainer.steps()).toBytes();
+      publishedModel = trainer.model().toBytes();
     }
   }
 
   /** The trainer's model now (for the final quality figures). */
   SaeModel model() {
-    return SaeModel.of(trainer.config().model(), trainer.parameters(), trainer.steps());
+    return trainer.model();
   }
 
   long trainedSamples() {

@@ -76,7 +76,7 @@ final class TrainingBenchmark {
     } while (System.nanoTime() - t0 < minSeconds * 1e9 || steps < 3);
     double train = samples / ((System.nanoTime() - t0) / 1e9);
 
-    SaeModel model = SaeModel.of(cfg.model(), trainer.parameters(), trainer.steps());
+    SaeModel model = trainer.model();
     SaeModel.Scorer scorer = model.scorer(gemm, shape.batch());
     for (int i = 0; i < 3; i++) {
       scorer.score(batches[i % pool], shape.batch());

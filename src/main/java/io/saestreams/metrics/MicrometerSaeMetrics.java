@@ -519,6 +519,50 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
         "sae.train.learning.rate",
         "Learning rate of the latest completed step",
         m -> m.lastStep == null ? Double.NaN : decimal(m.lastStep.learningRate()));
+    coreGauges(r);
+  }
+
+  /** SAEBench's core reconstruction and density metrics over the window (bounded tags). */
+  private void coreGauges(MeterRegistry r) {
+    windowGauge(r, "sae.train.cosine.similarity",
+        "Mean over samples of the cosine similarity of input and reconstruction", null,
+        s -> s.cosineSimilarity());
+    windowGauge(r, "sae.train.l2.ratio",
+        "Mean over samples of ||reconstruction|| / ||input||", null, s -> s.l2Ratio());
+    windowGauge(r, "sae.train.relative.reconstruction.bias",
+        "Sum of ||reconstruction||^2 over sum of <reconstruction, input> (1 = unbiased, < 1"
+            + " shrinkage)", null, s -> s.relativeReconstructionBias());
+    taggedWindowGauge(r, "sae.train.latents.firing.above",
+        "Fraction of latents firing on more than the threshold fraction of samples",
+        "threshold", "0.01", s -> s.firingAbove1Percent());
+    taggedWindowGauge(r, "sae.train.latents.firing.above",
+        "Fraction of latents firing on more than the threshold fraction of samples",
+        "threshold", "0.1", s -> s.firingAbove10Percent());
+    windowGauge(r, "sae.train.log10.density.mean",
+        "Mean log10 firing density of the latents that fired", null,
+        s -> s.meanLog10Density());
+    String[] bins = io.saestreams.train.TrainingStats.LOG10_DENSITY_BINS;
+    for (int i = 0; i < bins.length; i++) {
+      int bin = i;
+      taggedWindowGauge(r, "sae.train.log10.density",
+          "Fraction of latents per bin of log10 firing density (dead = never fired)", "bin",
+          bins[i].replace(' ', '_'),
+          s -> s.log10DensityHistogram().length > bin ? s.log10DensityHistogram()[bin]
+              : Double.NaN);
+    }
+    windowGauge(r, "sae.train.decoder.max.cosine",
+        "Max cosine similarity of two distinct decoder directions of the published model", null,
+        s -> s.maxDecoderCosine());
+  }
+
+  private void taggedWindowGauge(MeterRegistry r, String name, String description, String tag,
+      String value, ToDoubleFunction<StatsSnapshot> f) {
+    Gauge.builder(
+            name, this, m -> m.window == null ? Double.NaN : f.applyAsDouble(m.window.stats()))
+        .description(description)
+        .tag(tag, value)
+        .strongReference(true)
+        .register(r);
   }
 
   private void windowGauge(

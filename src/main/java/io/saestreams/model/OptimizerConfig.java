@@ -10,6 +10,7 @@ package io.saestreams.model;
  * @param epsilon added to the root of the second moment
  * @param warmupSteps η rises linearly from η/warmup to η over this many steps (0 = none)
  * @param clipNorm the global gradient norm is scaled down to this (0 = no clipping)
+ * @param schedule what η does after warm-up (constant, or a decay to a floor)
  */
 public record OptimizerConfig(
     OptimizerKind kind,
@@ -18,7 +19,8 @@ public record OptimizerConfig(
     float beta2,
     float epsilon,
     int warmupSteps,
-    float clipNorm) {
+    float clipNorm,
+    LrSchedule schedule) {
 
   public OptimizerConfig {
     if (kind == null) {
@@ -42,6 +44,15 @@ public record OptimizerConfig(
     if (!(clipNorm >= 0) || !Float.isFinite(clipNorm)) {
       throw new IllegalArgumentException("clip-norm must be >= 0, got " + clipNorm);
     }
+    if (schedule == null) {
+      throw new IllegalArgumentException("lr-schedule must not be null");
+    }
+  }
+
+  /** Settings with a constant learning rate after warm-up. */
+  public OptimizerConfig(OptimizerKind kind, float learningRate, float beta1, float beta2,
+      float epsilon, int warmupSteps, float clipNorm) {
+    this(kind, learningRate, beta1, beta2, epsilon, warmupSteps, clipNorm, LrSchedule.CONSTANT);
   }
 
   /** Adam with η = 1e-3, β = (0.9, 0.999), ε = 1e-8, no warm-up, no clipping. */
@@ -60,22 +71,32 @@ public record OptimizerConfig(
   }
 
   public OptimizerConfig withLearningRate(float rate) {
-    return new OptimizerConfig(kind, rate, beta1, beta2, epsilon, warmupSteps, clipNorm);
+    return new OptimizerConfig(kind, rate, beta1, beta2, epsilon, warmupSteps, clipNorm, schedule);
   }
 
   public OptimizerConfig withWarmup(int steps) {
-    return new OptimizerConfig(kind, learningRate, beta1, beta2, epsilon, steps, clipNorm);
+    return new OptimizerConfig(kind, learningRate, beta1, beta2, epsilon, steps, clipNorm, schedule);
   }
 
   public OptimizerConfig withClipNorm(float norm) {
-    return new OptimizerConfig(kind, learningRate, beta1, beta2, epsilon, warmupSteps, norm);
+    return new OptimizerConfig(kind, learningRate, beta1, beta2, epsilon, warmupSteps, norm, schedule);
   }
 
-  /** η at optimiser step t (1-based). */
+  public OptimizerConfig withSchedule(LrSchedule s) {
+    return new OptimizerConfig(kind, learningRate, beta1, beta2, epsilon, warmupSteps, clipNorm, s);
+  }
+
+  /**
+   * η at optimiser step t (1-based): η·t/W during a warm-up of W steps, then η·{@link
+   * LrSchedule#factor}(t − max(W, 1)), so that the decay starts from η at the end of warm-up.
+   */
   public float learningRateAt(long t) {
-    if (warmupSteps == 0 || t >= warmupSteps) {
+    if (warmupSteps > 0 && t < warmupSteps) {
+      return learningRate * (float) t / warmupSteps;
+    }
+    if (schedule.kind() == LrSchedule.Kind.CONSTANT) {
       return learningRate;
     }
-    return learningRate * (float) t / warmupSteps;
+    return (float) (learningRate * schedule.factor(t - Math.max(warmupSteps, 1)));
   }
 }

@@ -59,6 +59,7 @@ public final class SaeEngine {
   private final float[] ones; // maxBatch ones: column sums and rank-one updates as products
   private final float[] diff; // B×d: X̂ − X
   private float lastBatchThreshold = Float.NaN;
+  private float sparsityScale = 1f; // sparsity-coefficient warm-up, applied by the trainer
 
   public SaeEngine(SaeConfig cfg, Gemm gemm, int maxBatch) {
     if (maxBatch < 1) {
@@ -105,6 +106,14 @@ public final class SaeEngine {
   /** Rows of the last forward pass. */
   public int rows() {
     return rows;
+  }
+
+  /**
+   * Multiplies the sparsity coefficient (L1 λ, KL β) in {@link #backward}: the trainer's
+   * sparsity warm-up ramps it from 0 to 1. Default 1.
+   */
+  public void sparsityScale(float scale) {
+    this.sparsityScale = scale;
   }
 
   /** The BatchTopK selection threshold of the last training forward pass (NaN otherwise). */
@@ -390,7 +399,7 @@ public final class SaeEngine {
     gemm.gemm(false, true, rows, n, d, 1f, xhat, 0, d, p.wDec, 0, d, 0f, dh, 0, n);
     double sparsity = 0;
     if (cfg.sparsity() == Sparsity.L1) {
-      float lambda = cfg.l1Coefficient();
+      float lambda = cfg.l1Coefficient() * sparsityScale;
       double s = 0;
       if (cfg.l1DecoderNorm()) {
         for (int b = 0; b < rows; b++) {
@@ -416,7 +425,7 @@ public final class SaeEngine {
       sparsity = lambda * invB * s;
     } else if (cfg.sparsity() == Sparsity.KL) {
       float rho = cfg.klTarget();
-      float beta = cfg.klWeight();
+      float beta = cfg.klWeight() * sparsityScale;
       double kl = 0;
       for (int j = 0; j < n; j++) {
         double r = clampRho(rhoHat[j]);
@@ -477,7 +486,7 @@ public final class SaeEngine {
     SparseOps.gatherDots(rows, k, idx, xhat, p.wDec, d, dval);
     double sparsity = 0;
     if (cfg.sparsity() == Sparsity.L1) {
-      float lambda = cfg.l1Coefficient();
+      float lambda = cfg.l1Coefficient() * sparsityScale;
       double s = 0;
       for (int t = 0; t < rows * k; t++) {
         int j = idx[t];

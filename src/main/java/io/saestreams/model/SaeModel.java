@@ -12,33 +12,61 @@ import java.util.Map;
 
 /**
  * An immutable, versioned snapshot of a trained sparse autoencoder for inference: what the
- * trainer publishes and what every scorer encodes with. Its bytes (format "SAEM" 1) carry the
- * architecture settings, the parameters and the version.
+ * trainer publishes and what every scorer encodes with. Its bytes carry the architecture
+ * settings, the parameters and the version (format "SAEM" 1), and, for a model trained on
+ * normalised inputs, the {@link InputNormaliser} statistics after the parameters (format 2). A
+ * model without normalisation is written in format 1, byte for byte as before; both are read.
  */
 public final class SaeModel {
   /** "SAEM". */
   public static final int MAGIC = 0x5341454D;
 
-  public static final int FORMAT_VERSION = 1;
+  /** The newest format this release writes (for a model with input normalisation). */
+  public static final int FORMAT_VERSION = 2;
+
+  /** The format of a model without input normalisation. */
+  static final int FORMAT_PLAIN = 1;
 
   private final SaeConfig config;
   private final SaeParameters params;
   private final long version;
+  private final InputNormaliser normaliser; // null: inputs are used as they are
 
-  private SaeModel(SaeConfig config, SaeParameters params, long version) {
+  private SaeModel(SaeConfig config, SaeParameters params, long version,
+      InputNormaliser normaliser) {
     this.config = config;
     this.params = params;
     this.version = version;
+    this.normaliser = normaliser;
   }
 
   /** A snapshot holding a copy of {@code params}. */
   public static SaeModel of(SaeConfig config, SaeParameters params, long version) {
+    return of(config, params, version, null);
+  }
+
+  /**
+   * A snapshot holding a copy of {@code params} and of {@code normaliser} (null = inputs are not
+   * normalised).
+   */
+  public static SaeModel of(SaeConfig config, SaeParameters params, long version,
+      InputNormaliser normaliser) {
+    if (normaliser != null && normaliser.inputDim() != config.inputDim()) {
+      throw new IllegalArgumentException("normaliser d=" + normaliser.inputDim()
+          + " does not match the configuration d=" + config.inputDim());
+    }
     if (params.inputDim() != config.inputDim() || params.latentDim() != config.latentDim()) {
       throw new IllegalArgumentException("parameters d=" + params.inputDim() + " n="
           + params.latentDim() + " do not match the configuration d=" + config.inputDim()
           + " n=" + config.latentDim());
     }
-    return new SaeModel(config, params.copy(), version);
+    return new SaeModel(config, params.copy(), version,
+        normaliser == null ? null : normaliser.copy());
+  }
+
+  /** The input normalisation the model was trained with (null = none). Do not modify. */
+  public InputNormaliser normaliser() {
+    return normaliser;
   }
 
   public SaeConfig config() {
@@ -67,12 +95,21 @@ public final class SaeModel {
     return new Scorer(this, new SaeEngine(config, gemm, maxBatch));
   }
 
+  /** The engine's input for {@code x}: x itself, or (x − μ)·s into {@code work}. */
+  private float[] prepare(float[] x, int rows, float[] work) {
+    if (normaliser == null) {
+      return x;
+    }
+    normaliser.normalise(x, rows, work);
+    return work;
+  }
+
   public byte[] toBytes() {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeInt(MAGIC);
-      out.writeInt(FORMAT_VERSION);
+      out.writeInt(normaliser == null ? FORMAT_PLAIN : FORMAT_VERSION);
       out.writeLong(version);
       Map<String, String> m = config.toMap();
       out.writeInt(m.size());
@@ -81,6 +118,9 @@ public final class SaeModel {
         out.writeUTF(e.getValue());
       }
       params.write(out);
+      if (normaliser != null) {
+        normaliser.write(out);
+      }
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -97,9 +137,9 @@ public final class SaeModel {
             String.format("not a model: magic 0x%08x, expected 0x%08x", magic, MAGIC));
       }
       int format = in.readInt();
-      if (format != FORMAT_VERSION) {
+      if (format < FORMAT_PLAIN || format > FORMAT_VERSION) {
         throw new IllegalArgumentException("model format " + format
-            + " is not supported; this release reads format " + FORMAT_VERSION);
+            + " is not supported; this release reads formats 1 to " + FORMAT_VERSION);
       }
       long version = in.readLong();
       int count = in.readInt();
@@ -112,7 +152,8 @@ public final class SaeModel {
       }
       SaeConfig cfg = SaeConfig.fromMap(m).build();
       SaeParameters p = SaeParameters.read(in);
-      return of(cfg, p, version);
+      InputNormaliser norm = format >= 2 ? InputNormaliser.read(in) : null;
+      return of(cfg, p, version, norm);
     } catch (IOException e) {
       throw new IllegalArgumentException("model bytes are truncated or corrupt: " + e, e);
     }
@@ -122,10 +163,12 @@ public final class SaeModel {
   public static final class Scorer {
     private final SaeModel model;
     private final SaeEngine engine;
+    private final float[] work; // normalised inputs (null without normalisation)
 
     private Scorer(SaeModel model, SaeEngine engine) {
       this.model = model;
       this.engine = engine;
+      this.work = model.normaliser == null ? null : new float[engine.maxBatch() * model.inputDim()];
     }
 
     public SaeModel model() {
@@ -139,14 +182,18 @@ public final class SaeModel {
     /**
      * Encodes and reconstructs {@code rows} inputs (rows×d, row-major); read the results with
      * {@link #squaredError}, {@link #code} and {@link #reconstruction} before the next call.
+     * A model with input normalisation encodes (x − μ)·s; errors and reconstructions are in the
+     * input's units.
      */
     public void score(float[] x, int rows) {
-      engine.forward(model.params, x, x, rows, false);
+      float[] in = model.prepare(x, rows, work);
+      engine.forward(model.params, in, in, rows, false);
     }
 
-    /** ‖x̂_b − x_b‖². */
+    /** ‖x̂_b − x_b‖², in the input's units. */
     public float squaredError(int b) {
-      return engine.rowError(b);
+      float e = engine.rowError(b);
+      return model.normaliser == null ? e : (float) model.normaliser.toInputUnits(e);
     }
 
     /** Row b's active latents; returns how many were written. */
@@ -154,8 +201,12 @@ public final class SaeModel {
       return engine.code(b, indices, values);
     }
 
+    /** x̂_b in the input's units. */
     public void reconstruction(int b, float[] out) {
       engine.reconstruction(b, out);
+      if (model.normaliser != null) {
+        model.normaliser.denormalise(out, 0, out);
+      }
     }
   }
 }

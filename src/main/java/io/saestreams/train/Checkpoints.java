@@ -1,5 +1,6 @@
 package io.saestreams.train;
 
+import io.saestreams.model.InputNormaliser;
 import io.saestreams.model.Rng;
 import io.saestreams.model.SaeConfig;
 import io.saestreams.model.SaeParameters;
@@ -23,13 +24,18 @@ import java.util.zip.CRC32;
  * as key/value text (so new settings get defaults when old checkpoints are read), the parameters,
  * the optimiser's step and moments, ρ̂, last-fired sample per latent, counters, the generator
  * state, the partial batch, and a CRC-32 of everything before it.
+ *
+ * <p>Format 2 adds, before the CRC, a flag and (when input normalisation is on) the {@link
+ * InputNormaliser} statistics. The schedules need no state of their own: the learning-rate
+ * schedule runs on the optimiser's step and the sparsity warm-up on the trainer's steps, both
+ * already saved. Format 1 checkpoints read as format 2 without normalisation.
  */
 public final class Checkpoints {
   /** "SAEC". */
   public static final int MAGIC = 0x53414543;
 
   /** The format this release writes. */
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
 
   private Checkpoints() {}
 
@@ -60,6 +66,11 @@ public final class Checkpoints {
       float[] partial = new float[t.buffered * d];
       System.arraycopy(t.bufferArray(), 0, partial, 0, partial.length);
       SaeParameters.writeFloats(out, partial);
+      // format 2
+      out.writeBoolean(t.normaliser != null);
+      if (t.normaliser != null) {
+        t.normaliser.write(out);
+      }
       out.flush();
       CRC32 crc = new CRC32();
       crc.update(bytes.toByteArray());
@@ -95,7 +106,11 @@ public final class Checkpoints {
       if (stored != crc.getValue()) {
         throw new IllegalArgumentException("checkpoint is corrupt: CRC mismatch");
       }
-      return readV1(in, gemm);
+      OnlineTrainer t = readV1(in, gemm);
+      if (version >= 2) {
+        readV2(in, t);
+      }
+      return t;
     } catch (IOException e) {
       throw new IllegalArgumentException("checkpoint is truncated or corrupt: " + e, e);
     }
@@ -135,6 +150,22 @@ public final class Checkpoints {
     }
     t.buffered = len / d;
     return t;
+  }
+
+  private static void readV2(DataInput in, OnlineTrainer t) throws IOException {
+    boolean present = in.readBoolean();
+    if (present != (t.normaliser != null)) {
+      throw new IOException("checkpoint normaliser state does not match normalise-input="
+          + t.config().normaliseInput());
+    }
+    if (present) {
+      InputNormaliser n = InputNormaliser.read(in);
+      if (n.inputDim() != t.config().model().inputDim()) {
+        throw new IOException("normaliser of dimension " + n.inputDim() + ", expected "
+            + t.config().model().inputDim());
+      }
+      t.normaliser = n;
+    }
   }
 
   private static void writeMap(DataOutput out, Map<String, String> m) throws IOException {

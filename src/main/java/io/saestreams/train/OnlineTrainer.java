@@ -1,12 +1,14 @@
 package io.saestreams.train;
 
 import io.saestreams.model.Activation;
+import io.saestreams.model.InputNormaliser;
 import io.saestreams.model.LossParts;
 import io.saestreams.model.Noise;
 import io.saestreams.model.Optimizer;
 import io.saestreams.model.Rng;
 import io.saestreams.model.SaeConfig;
 import io.saestreams.model.SaeEngine;
+import io.saestreams.model.SaeModel;
 import io.saestreams.model.SaeParameters;
 import io.saestreams.model.Sparsity;
 import io.saestreams.model.linalg.Gemm;
@@ -57,6 +59,10 @@ public final class OnlineTrainer {
   private final long[] firedBefore;
   private final float[] ones;
   private final float[] columnSums;
+  /** Input normalisation (null when off); its statistics travel with checkpoints and models. */
+  InputNormaliser normaliser;
+  private final float[] normalised;
+  private final float[] row;
 
   /** A fresh model initialised from the configuration's seed. */
   public OnlineTrainer(TrainerConfig cfg, Gemm gemm) {
@@ -84,6 +90,9 @@ public final class OnlineTrainer {
     this.ones = new float[cfg.batchSize()];
     Arrays.fill(ones, 1f);
     this.columnSums = new float[d];
+    this.normaliser = cfg.normaliseInput() ? new InputNormaliser(d) : null;
+    this.normalised = cfg.normaliseInput() ? new float[cfg.batchSize() * d] : null;
+    this.row = new float[d];
     this.rng = new Rng(cfg.seed());
     if (initialise) {
       initialise();
@@ -246,6 +255,19 @@ public final class OnlineTrainer {
       throw new IllegalArgumentException("rows must be in [1, " + cfg.batchSize() + "], got "
           + rows);
     }
+    float[] raw = x;
+    if (normaliser != null) {
+      if (!allFinite(x, rows * d)) {
+        // a NaN/Inf batch must not enter the running statistics
+        skippedBatches++;
+        return new StepResult(steps, rows, new LossParts(Double.NaN, 0, 0, 0), Double.NaN, true,
+            0f);
+      }
+      // x′ = (x − μ)·s with the statistics updated by this batch; the model sees only x′
+      normaliser.update(x, rows);
+      normaliser.normalise(x, rows, normalised);
+      x = normalised;
+    }
     if (!decoderBiasInitialised) {
       if (!allFinite(x, rows * d)) {
         // a NaN/Inf batch must not initialise b_dec; later ones are caught by the loss check
@@ -257,6 +279,9 @@ public final class OnlineTrainer {
     }
     float[] input = corrupt(x, rows);
     engine.forward(params, input, x, rows, true);
+    engine.sparsityScale(cfg.sparsityScale(steps));
+    // per-sample cosine, ‖x̂‖/‖x‖, ‖x̂‖², ⟨x̂, x⟩ in the input's units, before backward reuses x̂
+    double[] recon = reconstructionSums(raw, rows);
     float[] rho = null;
     if (model.sparsity() == Sparsity.KL) {
       engine.batchMeanActivation(rhoNext);
@@ -288,9 +313,12 @@ public final class OnlineTrainer {
     }
     // statistics and firing
     // Σ_b x_b as a product with a row of ones; Σ‖x‖² in one reduction over the batch
-    engine.gemm().gemm(false, false, 1, d, rows, 1f, ones, 0, rows, x, 0, d, 0f, columnSums, 0, d);
-    stats.addBatch(rows, columnSums, VectorOps.sumOfSquares(x, 0, rows * d),
-        engine.sumRowErrors());
+    engine.gemm().gemm(false, false, 1, d, rows, 1f, ones, 0, rows, raw, 0, d, 0f, columnSums, 0,
+        d);
+    double errors = engine.sumRowErrors();
+    stats.addBatch(rows, columnSums, VectorOps.sumOfSquares(raw, 0, rows * d),
+        normaliser == null ? errors : normaliser.toInputUnits(errors));
+    stats.addReconstruction((long) recon[0], recon[1], recon[2], recon[3], recon[4]);
     System.arraycopy(stats.firedCounts(), 0, firedBefore, 0, n);
     stats.addActivePairs(engine.accumulateActivity(stats.activationSums(), stats.firedCounts()));
     long[] firedNow = stats.firedCounts();
@@ -307,6 +335,22 @@ public final class OnlineTrainer {
       reinitialiseDead(x, rows);
     }
     return new StepResult(steps, rows, loss, gradNorm, false, lr);
+  }
+
+  /**
+   * {samples with ‖x‖ > 0, Σ cos(x, x̂), Σ ‖x̂‖/‖x‖, Σ ‖x̂‖², Σ ⟨x̂, x⟩} over the batch, with x the
+   * raw (clean) input and x̂ mapped back to the input's units.
+   */
+  private double[] reconstructionSums(float[] raw, int rows) {
+    double[] s = new double[5];
+    for (int b = 0; b < rows; b++) {
+      engine.reconstruction(b, row);
+      if (normaliser != null) {
+        normaliser.denormalise(row, 0, row);
+      }
+      TrainingStats.accumulateRow(s, raw, b * d, row, 0, d);
+    }
+    return s;
   }
 
   private static boolean allFinite(float[] x, int len) {
@@ -423,8 +467,23 @@ public final class OnlineTrainer {
     return s / n;
   }
 
+  /**
+   * Statistics of the window, with the decoder's maximum pairwise cosine similarity (O(n²·d):
+   * taken when a model is published, not per step).
+   */
   public StatsSnapshot snapshot() {
-    return stats.snapshot(deadFraction(), cfg.denseThreshold(), klToTarget());
+    return stats.snapshot(deadFraction(), cfg.denseThreshold(), klToTarget())
+        .withMaxDecoderCosine(DecoderGeometry.maxCosine(params, engine.gemm()));
+  }
+
+  /** Input normalisation statistics in use (null when off). Live: copy before sharing. */
+  public InputNormaliser normaliser() {
+    return normaliser;
+  }
+
+  /** The model to publish: a copy of the parameters and the normalisation, version = steps. */
+  public SaeModel model() {
+    return SaeModel.of(model, params, steps, normaliser);
   }
 
   private void initialiseDecoderBias(float[] x, int rows) {

@@ -1,5 +1,6 @@
 package io.saestreams.train;
 
+import io.saestreams.model.LrSchedule;
 import io.saestreams.model.OptimizerConfig;
 import io.saestreams.model.OptimizerKind;
 import io.saestreams.model.SaeConfig;
@@ -19,6 +20,10 @@ import java.util.Map;
  * @param revival what to do about dead latents
  * @param revivalInterval steps between re-initialisation passes (REINIT)
  * @param denseThreshold a latent firing on more than this fraction of samples is dense
+ * @param normaliseInput centre inputs on their running mean and scale them to E‖x‖ = √d (see
+ *     {@link io.saestreams.model.InputNormaliser})
+ * @param sparsityWarmupSteps the sparsity coefficient ramps linearly from 0 to its value over this
+ *     many steps (0 = none)
  */
 public record TrainerConfig(
     SaeConfig model,
@@ -30,7 +35,17 @@ public record TrainerConfig(
     int deadWindow,
     Revival revival,
     int revivalInterval,
-    float denseThreshold) {
+    float denseThreshold,
+    boolean normaliseInput,
+    int sparsityWarmupSteps) {
+
+  /** Without input normalisation and sparsity warm-up. */
+  public TrainerConfig(SaeConfig model, OptimizerConfig optimizer, int batchSize, long seed,
+      boolean tiedInit, DecoderBiasInit decoderBiasInit, int deadWindow, Revival revival,
+      int revivalInterval, float denseThreshold) {
+    this(model, optimizer, batchSize, seed, tiedInit, decoderBiasInit, deadWindow, revival,
+        revivalInterval, denseThreshold, false, 0);
+  }
 
   public TrainerConfig {
     if (model == null || optimizer == null || decoderBiasInit == null || revival == null) {
@@ -51,6 +66,10 @@ public record TrainerConfig(
       throw new IllegalArgumentException("dense-threshold must be in (0, 1], got "
           + denseThreshold);
     }
+    if (sparsityWarmupSteps < 0) {
+      throw new IllegalArgumentException("sparsity-warmup-steps must be >= 0, got "
+          + sparsityWarmupSteps);
+    }
     if (revival == Revival.AUXK && !model.auxKEnabled()) {
       throw new IllegalArgumentException(
           "revival=auxk needs auxk-coefficient > 0, got " + model.auxKCoefficient());
@@ -66,32 +85,54 @@ public record TrainerConfig(
 
   public TrainerConfig withModel(SaeConfig m) {
     return new TrainerConfig(m, optimizer, batchSize, seed, tiedInit, decoderBiasInit,
-        deadWindow, revival, revivalInterval, denseThreshold);
+        deadWindow, revival, revivalInterval, denseThreshold, normaliseInput,
+        sparsityWarmupSteps);
   }
 
   public TrainerConfig withOptimizer(OptimizerConfig o) {
     return new TrainerConfig(model, o, batchSize, seed, tiedInit, decoderBiasInit,
-        deadWindow, revival, revivalInterval, denseThreshold);
+        deadWindow, revival, revivalInterval, denseThreshold, normaliseInput,
+        sparsityWarmupSteps);
   }
 
   public TrainerConfig withBatchSize(int b) {
     return new TrainerConfig(model, optimizer, b, seed, tiedInit, decoderBiasInit,
-        deadWindow, revival, revivalInterval, denseThreshold);
+        deadWindow, revival, revivalInterval, denseThreshold, normaliseInput,
+        sparsityWarmupSteps);
   }
 
   public TrainerConfig withSeed(long s) {
     return new TrainerConfig(model, optimizer, batchSize, s, tiedInit, decoderBiasInit,
-        deadWindow, revival, revivalInterval, denseThreshold);
+        deadWindow, revival, revivalInterval, denseThreshold, normaliseInput,
+        sparsityWarmupSteps);
   }
 
   public TrainerConfig withInit(boolean tied, DecoderBiasInit bias) {
     return new TrainerConfig(model, optimizer, batchSize, seed, tied, bias,
-        deadWindow, revival, revivalInterval, denseThreshold);
+        deadWindow, revival, revivalInterval, denseThreshold, normaliseInput,
+        sparsityWarmupSteps);
   }
 
   public TrainerConfig withRevival(Revival r, int window, int interval) {
     return new TrainerConfig(model, optimizer, batchSize, seed, tiedInit, decoderBiasInit,
-        window, r, interval, denseThreshold);
+        window, r, interval, denseThreshold, normaliseInput, sparsityWarmupSteps);
+  }
+
+  /** With input normalisation on or off and a sparsity warm-up of {@code steps}. */
+  public TrainerConfig withRecipe(boolean normalise, int steps) {
+    return new TrainerConfig(model, optimizer, batchSize, seed, tiedInit, decoderBiasInit,
+        deadWindow, revival, revivalInterval, denseThreshold, normalise, steps);
+  }
+
+  /**
+   * The sparsity coefficient's factor for the step after {@code stepsDone} completed steps:
+   * min(1, stepsDone / W) for a warm-up of W steps (0 on the first step), else 1.
+   */
+  public float sparsityScale(long stepsDone) {
+    if (sparsityWarmupSteps == 0 || stepsDone >= sparsityWarmupSteps) {
+      return 1f;
+    }
+    return (float) stepsDone / sparsityWarmupSteps;
   }
 
   /** Trainer settings (without the model's) as text, the form checkpoints store. */
@@ -104,6 +145,9 @@ public record TrainerConfig(
     m.put("epsilon", Float.toString(optimizer.epsilon()));
     m.put("warmup-steps", Integer.toString(optimizer.warmupSteps()));
     m.put("clip-norm", Float.toString(optimizer.clipNorm()));
+    m.put("lr-schedule", optimizer.schedule().kind().configName());
+    m.put("lr-decay-steps", Integer.toString(optimizer.schedule().decaySteps()));
+    m.put("lr-floor", Float.toString(optimizer.schedule().floor()));
     m.put("batch-size", Integer.toString(batchSize));
     m.put("seed", Long.toString(seed));
     m.put("tied-init", Boolean.toString(tiedInit));
@@ -112,6 +156,8 @@ public record TrainerConfig(
     m.put("revival", revival.name().toLowerCase(java.util.Locale.ROOT));
     m.put("revival-interval", Integer.toString(revivalInterval));
     m.put("dense-threshold", Float.toString(denseThreshold));
+    m.put("normalise-input", Boolean.toString(normaliseInput));
+    m.put("sparsity-warmup-steps", Integer.toString(sparsityWarmupSteps));
     return m;
   }
 
@@ -126,6 +172,11 @@ public record TrainerConfig(
     float eps = o.epsilon();
     int warm = o.warmupSteps();
     float clip = o.clipNorm();
+    LrSchedule.Kind schedule = o.schedule().kind();
+    int decay = o.schedule().decaySteps();
+    float floor = o.schedule().floor();
+    boolean normalise = d.normaliseInput;
+    int sparsityWarmup = d.sparsityWarmupSteps;
     int batch = d.batchSize;
     long seed = d.seed;
     boolean tied = d.tiedInit;
@@ -144,6 +195,11 @@ public record TrainerConfig(
         case "epsilon" -> eps = Float.parseFloat(v);
         case "warmup-steps" -> warm = Integer.parseInt(v);
         case "clip-norm" -> clip = Float.parseFloat(v);
+        case "lr-schedule" -> schedule = LrSchedule.Kind.parse(v);
+        case "lr-decay-steps" -> decay = Integer.parseInt(v);
+        case "lr-floor" -> floor = Float.parseFloat(v);
+        case "normalise-input" -> normalise = Boolean.parseBoolean(v);
+        case "sparsity-warmup-steps" -> sparsityWarmup = Integer.parseInt(v);
         case "batch-size" -> batch = Integer.parseInt(v);
         case "seed" -> seed = Long.parseLong(v);
         case "tied-init" -> tied = Boolean.parseBoolean(v);
@@ -156,7 +212,8 @@ public record TrainerConfig(
             + "'");
       }
     }
-    return new TrainerConfig(model, new OptimizerConfig(kind, lr, b1, b2, eps, warm, clip),
-        batch, seed, tied, bias, window, rev, interval, dense);
+    return new TrainerConfig(model, new OptimizerConfig(kind, lr, b1, b2, eps, warm, clip,
+        new LrSchedule(schedule, decay, floor)), batch, seed, tied, bias, window, rev, interval,
+        dense, normalise, sparsityWarmup);
   }
 }

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.saestreams.train.StatsSnapshot;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
@@ -422,6 +423,17 @@ class MicrometerSaeMetricsTest {
             "sae.train.kl.to.target",
             "sae.train.gradient.norm",
             "sae.train.learning.rate",
+            "sae.train.cosine.similarity",
+            "sae.train.l2.ratio",
+            "sae.train.relative.reconstruction.bias",
+            "sae.train.latents.firing.above",
+            "sae.train.log10.density",
+            "sae.train.log10.density.mean",
+            "sae.train.decoder.max.cosine",
+            "sae.sync.rounds",
+            "sae.sync.contributions",
+            "sae.sync.contributions.trained",
+            "sae.sync.round.duration",
             "sae.model.version",
             "sae.checkpoint.age",
             "sae.checkpoint.size",
@@ -451,6 +463,30 @@ class MicrometerSaeMetricsTest {
     assertThat(gauge("sae.sync.contributions")).isEqualTo(4.0);
     assertThat(gauge("sae.sync.contributions.trained")).isEqualTo(3.0);
     assertThat(registry.get("sae.sync.rounds").functionCounter().count()).isEqualTo(1.0);
+  }
+
+  @Test
+  void coreMetricsAreExportedWithBoundedTags() {
+    assertThat(registry.get("sae.train.cosine.similarity").gauge().value()).isNaN();
+    StatsSnapshot s = new StatsSnapshot(1000, 10, 0.2, 0.003, 12.5, 0.125, 0.0625, 0.04, 0.3,
+        0.05, 0.002, 0.007, new double[4], new double[4], 0.93, 0.88, 0.91, 0.25, 0.05,
+        new double[] {0.1, 0, 0, 0.2, 0.3, 0.3, 0.1}, -2.5, 0.4);
+    sink.trainingStats(s, 0, 0, Double.NaN);
+    assertThat(registry.get("sae.train.cosine.similarity").gauge().value()).isEqualTo(0.93);
+    assertThat(registry.get("sae.train.l2.ratio").gauge().value()).isEqualTo(0.88);
+    assertThat(registry.get("sae.train.relative.reconstruction.bias").gauge().value())
+        .isEqualTo(0.91);
+    assertThat(registry.get("sae.train.latents.firing.above").tag("threshold", "0.01").gauge()
+        .value()).isEqualTo(0.25);
+    assertThat(registry.get("sae.train.latents.firing.above").tag("threshold", "0.1").gauge()
+        .value()).isEqualTo(0.05);
+    assertThat(registry.get("sae.train.log10.density.mean").gauge().value()).isEqualTo(-2.5);
+    assertThat(registry.get("sae.train.log10.density").tag("bin", "dead").gauge().value())
+        .isEqualTo(0.1);
+    assertThat(registry.get("sae.train.log10.density").tag("bin", "1e-3_to_1e-2").gauge().value())
+        .isEqualTo(0.3);
+    assertThat(tagValues("sae.train.log10.density", "bin")).hasSize(7);
+    assertThat(registry.get("sae.train.decoder.max.cosine").gauge().value()).isEqualTo(0.4);
   }
 
   @Test

@@ -137,6 +137,42 @@ class CheckpointTest {
     assertThat(t.trainBatch(data.batch(4), 4).skipped()).isFalse();
   }
 
+  /**
+   * A format-1 checkpoint of a TopK trainer with a partial batch, written by commit f2459bf (the
+   * release before format 2): this release restores it and goes on training exactly as that
+   * release did (parameter CRC after 5 more batches, taken with it), and writes format 2.
+   */
+  @Test
+  void aFormat1CheckpointResumesAsTheOldReleaseDid() throws Exception {
+    byte[] bytes;
+    try (InputStream in = getClass().getResourceAsStream("/checkpoints/v1-topk-partial.ckpt")) {
+      assertThat(in).as("fixture present").isNotNull();
+      bytes = in.readAllBytes();
+    }
+    assertThat(java.nio.ByteBuffer.wrap(bytes, 4, 4).getInt()).isEqualTo(1);
+    OnlineTrainer t = OnlineTrainer.restore(bytes, new NaiveGemm());
+    assertThat(t.normaliser()).isNull();
+    assertThat(t.buffered()).isEqualTo(3);
+    assertThat(t.config().optimizer().schedule())
+        .isEqualTo(io.saestreams.model.LrSchedule.CONSTANT);
+    TinyDictionary data = new TinyDictionary(D, 24, 3, 8);
+    for (int i = 0; i < 4; i++) {
+      data.batch(BATCH);
+    }
+    data.batch(3);
+    for (int i = 0; i < 5; i++) {
+      float[] x = data.batch(BATCH);
+      for (int r = 0; r < BATCH; r++) {
+        t.accept(java.util.Arrays.copyOfRange(x, r * D, r * D + D));
+      }
+    }
+    assertThat(t.steps()).isEqualTo(9);
+    assertThat(Long.toHexString(parameterCrc(t.parameters()))).isEqualTo("69c01bc2");
+    byte[] again = t.checkpoint();
+    assertThat(java.nio.ByteBuffer.wrap(again, 4, 4).getInt()).isEqualTo(Checkpoints.FORMAT_VERSION);
+    assertThat(OnlineTrainer.restore(again, new NaiveGemm()).checkpoint()).isEqualTo(again);
+  }
+
   /** CRC-32 of every parameter's IEEE-754 bits, tensor by tensor, big-endian. */
   static long parameterCrc(SaeParameters p) {
     java.util.zip.CRC32 crc = new java.util.zip.CRC32();

@@ -1,6 +1,7 @@
 package io.saestreams.stream.config;
 
 import io.saestreams.model.Activation;
+import io.saestreams.model.LrSchedule;
 import io.saestreams.model.Noise;
 import io.saestreams.model.OptimizerKind;
 import io.saestreams.model.SaeConfig;
@@ -150,6 +151,26 @@ public final class AppConfig extends AbstractConfig {
   public static final String TRAIN_REVIVAL_INTERVAL_DOC = "Steps between re-initialisation passes (reinit).";
   public static final String TRAIN_DENSE_THRESHOLD_CONFIG = "train.dense.threshold";
   public static final String TRAIN_DENSE_THRESHOLD_DOC = "A latent firing on more than this fraction of samples is dense.";
+  public static final String TRAIN_NORMALISE_INPUT_CONFIG = "train.normalise.input";
+  public static final String TRAIN_NORMALISE_INPUT_DOC =
+      "Centre inputs on their running mean and scale them by one running scalar so that E||x|| ="
+          + " sqrt(d); the statistics are saved in checkpoints and published with the model, whose"
+          + " scorers apply them; errors and reconstructions are reported in the input's units."
+          + " Not available with train.mode=data-parallel.";
+  public static final String TRAIN_LR_SCHEDULE_CONFIG = "train.lr.schedule";
+  public static final String TRAIN_LR_SCHEDULE_DOC =
+      "Learning rate after warm-up: constant, or a cosine or linear decay to train.lr.floor over"
+          + " train.lr.decay.steps steps, then constant at the floor.";
+  public static final String TRAIN_LR_DECAY_STEPS_CONFIG = "train.lr.decay.steps";
+  public static final String TRAIN_LR_DECAY_STEPS_DOC =
+      "Steps from the end of warm-up to the floor (>= 1 for cosine and linear).";
+  public static final String TRAIN_LR_FLOOR_CONFIG = "train.lr.floor";
+  public static final String TRAIN_LR_FLOOR_DOC =
+      "Final learning rate as a fraction of train.learning.rate (0.1 = a tenth of it).";
+  public static final String SAE_SPARSITY_WARMUP_STEPS_CONFIG = "sae.sparsity.warmup.steps";
+  public static final String SAE_SPARSITY_WARMUP_STEPS_DOC =
+      "Steps over which the sparsity coefficient (L1 or KL) ramps linearly from 0 to its value"
+          + " (0 = none).";
   public static final String TRAIN_SAMPLE_RATE_CONFIG = "train.sample.rate";
   public static final String TRAIN_SAMPLE_RATE_DOC =
       "Fraction of valid inputs sent to training, chosen by a hash of the input id (a replay"
@@ -531,6 +552,11 @@ public final class AppConfig extends AbstractConfig {
         .define(TRAIN_REVIVAL_CONFIG, Type.STRING, t.revival().name().toLowerCase(java.util.Locale.ROOT), Validators.oneOf(Revival.names()), Importance.LOW, TRAIN_REVIVAL_DOC)
         .define(TRAIN_REVIVAL_INTERVAL_CONFIG, Type.INT, t.revivalInterval(), Range.atLeast(1), Importance.LOW, TRAIN_REVIVAL_INTERVAL_DOC)
         .define(TRAIN_DENSE_THRESHOLD_CONFIG, Type.DOUBLE, exact(t.denseThreshold()), Range.between(Double.MIN_VALUE, 1.0), Importance.LOW, TRAIN_DENSE_THRESHOLD_DOC)
+        .define(TRAIN_NORMALISE_INPUT_CONFIG, Type.BOOLEAN, t.normaliseInput(), Importance.MEDIUM, TRAIN_NORMALISE_INPUT_DOC)
+        .define(TRAIN_LR_SCHEDULE_CONFIG, Type.STRING, t.optimizer().schedule().kind().configName(), Validators.oneOf(LrSchedule.Kind.names()), Importance.MEDIUM, TRAIN_LR_SCHEDULE_DOC)
+        .define(TRAIN_LR_DECAY_STEPS_CONFIG, Type.INT, t.optimizer().schedule().decaySteps(), Range.atLeast(0), Importance.MEDIUM, TRAIN_LR_DECAY_STEPS_DOC)
+        .define(TRAIN_LR_FLOOR_CONFIG, Type.DOUBLE, exact(t.optimizer().schedule().floor()), Range.between(0.0, 1.0), Importance.LOW, TRAIN_LR_FLOOR_DOC)
+        .define(SAE_SPARSITY_WARMUP_STEPS_CONFIG, Type.INT, t.sparsityWarmupSteps(), Range.atLeast(0), Importance.LOW, SAE_SPARSITY_WARMUP_STEPS_DOC)
         .define(TRAIN_SAMPLE_RATE_CONFIG, Type.DOUBLE, 1.0, Range.between(0.0, 1.0), Importance.HIGH, TRAIN_SAMPLE_RATE_DOC)
         .define(TRAIN_BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(1), Importance.MEDIUM, TRAIN_BATCH_MAX_WAIT_MS_DOC)
         .define(TRAIN_ASYNC_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, TRAIN_ASYNC_DOC)

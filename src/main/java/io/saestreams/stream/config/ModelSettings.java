@@ -3,6 +3,7 @@ package io.saestreams.stream.config;
 import static io.saestreams.stream.config.AppConfig.*;
 
 import io.saestreams.model.Activation;
+import io.saestreams.model.LrSchedule;
 import io.saestreams.model.Noise;
 import io.saestreams.model.OptimizerConfig;
 import io.saestreams.model.OptimizerKind;
@@ -20,6 +21,11 @@ final class ModelSettings {
   /** Cross-key checks the engine's own constructors make, reported as configuration errors. */
   static void check(AppConfig c) {
     trainer(c);
+    if (c.getBoolean(TRAIN_NORMALISE_INPUT_CONFIG) && c.dataParallel()) {
+      throw new ConfigException(TRAIN_NORMALISE_INPUT_CONFIG, true,
+          "input normalisation is not available with " + TRAIN_MODE_CONFIG + "=data-parallel:"
+              + " replicas would average parameters trained on different statistics");
+    }
   }
 
   static SaeConfig sae(AppConfig c) {
@@ -56,7 +62,11 @@ final class ModelSettings {
                   OptimizerKind.parse(c.getString(TRAIN_OPTIMIZER_CONFIG)),
                   f(c, TRAIN_LEARNING_RATE_CONFIG))
               .withWarmup(c.getInt(TRAIN_WARMUP_STEPS_CONFIG))
-              .withClipNorm(f(c, TRAIN_CLIP_NORM_CONFIG));
+              .withClipNorm(f(c, TRAIN_CLIP_NORM_CONFIG))
+              .withSchedule(new LrSchedule(
+                  LrSchedule.Kind.parse(c.getString(TRAIN_LR_SCHEDULE_CONFIG)),
+                  c.getInt(TRAIN_LR_DECAY_STEPS_CONFIG),
+                  f(c, TRAIN_LR_FLOOR_CONFIG)));
       TrainerConfig t =
           TrainerConfig.defaults(model)
           .withOptimizer(opt)
@@ -71,7 +81,8 @@ final class ModelSettings {
               c.getInt(TRAIN_REVIVAL_INTERVAL_CONFIG));
       return new TrainerConfig(
           t.model(), t.optimizer(), t.batchSize(), t.seed(), t.tiedInit(), t.decoderBiasInit(),
-          t.deadWindow(), t.revival(), t.revivalInterval(), f(c, TRAIN_DENSE_THRESHOLD_CONFIG));
+          t.deadWindow(), t.revival(), t.revivalInterval(), f(c, TRAIN_DENSE_THRESHOLD_CONFIG),
+          c.getBoolean(TRAIN_NORMALISE_INPUT_CONFIG), c.getInt(SAE_SPARSITY_WARMUP_STEPS_CONFIG));
     } catch (IllegalArgumentException e) {
       throw new ConfigException("Invalid combination of train.* settings: " + e.getMessage());
     }

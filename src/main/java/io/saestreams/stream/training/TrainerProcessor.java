@@ -129,7 +129,7 @@ public final class TrainerProcessor implements Processor<String, TrainingSample,
   }
 
   private static Publication publication(OnlineTrainer t) {
-    return new Publication(SaeModel.of(t.config().model(), t.parameters(), t.steps()), t.snapshot(), t.deadCount());
+    return new Publication(t.model(), t.snapshot(), t.deadCount());
   }
 
   private OnlineTrainer restore(CheckpointStore.Checkpoint c) {

@@ -194,6 +194,34 @@ class AppConfigTest {
   }
 
   @Test
+  void recipeKeysReachTheTrainerAndAreCheckedTogether() {
+    TrainerConfig plain = AppConfig.of(minimal()).trainerConfig();
+    assertThat(plain.normaliseInput()).isFalse();
+    assertThat(plain.sparsityWarmupSteps()).isZero();
+    assertThat(plain.optimizer().schedule()).isEqualTo(io.saestreams.model.LrSchedule.CONSTANT);
+    Map<String, Object> m = minimal();
+    m.put("train.normalise.input", "true");
+    m.put("train.lr.schedule", "cosine");
+    m.put("train.lr.decay.steps", "5000");
+    m.put("train.lr.floor", "0.1");
+    m.put("sae.sparsity.warmup.steps", "300");
+    TrainerConfig t = AppConfig.of(m).trainerConfig();
+    assertThat(t.normaliseInput()).isTrue();
+    assertThat(t.sparsityWarmupSteps()).isEqualTo(300);
+    assertThat(t.optimizer().schedule()).isEqualTo(new io.saestreams.model.LrSchedule(
+        io.saestreams.model.LrSchedule.Kind.COSINE, 5000, 0.1f));
+    Map<String, Object> noSteps = minimal();
+    noSteps.put("train.lr.schedule", "linear");
+    assertThatThrownBy(() -> AppConfig.of(noSteps)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("train.*").hasMessageContaining("lr-decay-steps >= 1");
+    Map<String, Object> parallel = minimal();
+    parallel.put("train.normalise.input", "true");
+    parallel.put("train.mode", "data-parallel");
+    assertThatThrownBy(() -> AppConfig.of(parallel)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("train.normalise.input").hasMessageContaining("data-parallel");
+  }
+
+  @Test
   void streamsPrefixMayNotShadowTopLevelKeys() {
     Map<String, Object> m = minimal();
     m.put("streams.application.id", "other");

@@ -1,0 +1,194 @@
+package io.saestreams.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.saestreams.model.linalg.NaiveGemm;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.InputStream;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The normalisation is applied outside the differentiated function, so instead of a gradient
+ * check: the running statistics against naive ones, the inverse mapping, and scoring in the
+ * input's units.
+ */
+class InputNormaliserTest {
+  private static final int D = 12;
+  private static final double TOL = 1e-5;
+
+  private static float[] data(int rows, long seed) {
+    Random r = new Random(seed);
+    float[] x = new float[rows * D];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) (300 + 40 * r.nextGaussian() + (i % D));
+    }
+    return x;
+  }
+
+  @Test
+  void oneBatchGivesTheSampleMeanAndUnitRootDNorm() {
+    int rows = 50;
+    float[] x = data(rows, 1);
+    InputNormaliser n = new InputNormaliser(D);
+    n.update(x, rows);
+    double[] mean = new double[D];
+    for (int b = 0; b < rows; b++) {
+      for (int i = 0; i < D; i++) {
+        mean[i] += x[b * D + i] / (double) rows;
+      }
+    }
+    for (int i = 0; i < D; i++) {
+      assertThat((double) n.mean()[i]).isCloseTo(mean[i], within(1e-3));
+    }
+    float[] out = new float[rows * D];
+    n.normalise(x, rows, out);
+    double meanNorm = 0;
+    for (int b = 0; b < rows; b++) {
+      double s = 0;
+      for (int i = 0; i < D; i++) {
+        s += (double) out[b * D + i] * out[b * D + i];
+      }
+      meanNorm += Math.sqrt(s) / rows;
+    }
+    assertThat(meanNorm).isCloseTo(Math.sqrt(D), within(1e-3));
+  }
+
+  @Test
+  void runningEstimatesOverBatchesMatchTheirDefinition() {
+    InputNormaliser n = new InputNormaliser(D);
+    double[] sum = new double[D];
+    double sumNorm = 0;
+    long count = 0;
+    for (int batch = 0; batch < 5; batch++) {
+      int rows = 3 + batch;
+      float[] x = data(rows, 10 + batch);
+      n.update(x, rows);
+      for (int b = 0; b < rows; b++) {
+        for (int i = 0; i < D; i++) {
+          sum[i] += x[b * D + i];
+        }
+      }
+      count += rows;
+      for (int b = 0; b < rows; b++) {
+        double s = 0;
+        for (int i = 0; i < D; i++) {
+          double v = x[b * D + i] - (float) (sum[i] / count);
+          s += v * v;
+        }
+        sumNorm += Math.sqrt(s);
+      }
+    }
+    assertThat(n.count()).isEqualTo(count);
+    assertThat((double) n.scale()).isCloseTo(Math.sqrt(D) * count / sumNorm, within(1e-7));
+  }
+
+  @Test
+  void denormaliseInvertsNormaliseAndErrorsMapToInputUnits() {
+    int rows = 20;
+    float[] x = data(rows, 2);
+    InputNormaliser n = new InputNormaliser(D);
+    n.update(x, rows);
+    float[] xn = new float[rows * D];
+    n.normalise(x, rows, xn);
+    float[] back = new float[D];
+    for (int b = 0; b < rows; b++) {
+      n.denormalise(xn, b * D, back);
+      for (int i = 0; i < D; i++) {
+        assertThat((double) back[i]).isCloseTo(x[b * D + i], within(1e-6 * 400));
+      }
+    }
+    // ‖a − b‖² in input units = ‖a′ − b′‖²/s²
+    double dn = 0;
+    double dx = 0;
+    for (int i = 0; i < D; i++) {
+      double v = xn[i] - xn[D + i];
+      dn += v * v;
+      double u = x[i] - x[D + i];
+      dx += u * u;
+    }
+    assertThat(n.toInputUnits(dn)).isCloseTo(dx, within(1e-4 * dx));
+  }
+
+  @Test
+  void roundTripsThroughBytes() throws Exception {
+    InputNormaliser n = new InputNormaliser(D);
+    n.update(data(9, 3), 9);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    n.write(new DataOutputStream(bytes));
+    InputNormaliser m =
+        InputNormaliser.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    assertThat(m).isEqualTo(n);
+    assertThat(m.copy()).isEqualTo(n);
+    assertThatThrownBy(() -> new InputNormaliser(0)).hasMessageContaining(">= 1, got 0");
+  }
+
+  @Test
+  void aModelScoresInTheInputsUnitsAndRoundTripsInFormat2() {
+    SaeConfig cfg = SaeConfig.builder(D, 8).activation(Activation.TOPK).k(3)
+        .sparsity(Sparsity.NONE).build();
+    SaeParameters p = new SaeParameters(D, 8);
+    Random r = new Random(4);
+    for (float[] t : p.tensors()) {
+      for (int i = 0; i < t.length; i++) {
+        t[i] = (float) (0.3 * r.nextGaussian());
+      }
+    }
+    int rows = 6;
+    float[] x = data(rows, 5);
+    InputNormaliser norm = new InputNormaliser(D);
+    norm.update(x, rows);
+    SaeModel model = SaeModel.of(cfg, p, 7, norm);
+    byte[] bytes = model.toBytes();
+    assertThat(java.nio.ByteBuffer.wrap(bytes, 4, 4).getInt()).isEqualTo(2);
+    SaeModel read = SaeModel.fromBytes(bytes);
+    assertThat(read.normaliser()).isEqualTo(norm);
+    assertThat(read.toBytes()).isEqualTo(bytes);
+
+    SaeModel.Scorer s = read.scorer(new NaiveGemm(), rows);
+    s.score(x, rows);
+    // reference: the plain model on normalised inputs, mapped back
+    float[] xn = new float[rows * D];
+    norm.normalise(x, rows, xn);
+    SaeModel.Scorer plain = SaeModel.of(cfg, p, 7).scorer(new NaiveGemm(), rows);
+    plain.score(xn, rows);
+    float[] rec = new float[D];
+    float[] recN = new float[D];
+    for (int b = 0; b < rows; b++) {
+      s.reconstruction(b, rec);
+      plain.reconstruction(b, recN);
+      double err = 0;
+      for (int i = 0; i < D; i++) {
+        double expected = recN[i] / norm.scale() + norm.mean()[i];
+        assertThat((double) rec[i]).isCloseTo(expected, within(1e-4));
+        double e = rec[i] - x[b * D + i];
+        err += e * e;
+      }
+      assertThat((double) s.squaredError(b)).isCloseTo(err, within(1e-3 * err + 1e-3));
+      int[] i1 = new int[8];
+      int[] i2 = new int[8];
+      float[] v1 = new float[8];
+      float[] v2 = new float[8];
+      assertThat(s.code(b, i1, v1)).isEqualTo(plain.code(b, i2, v2));
+      assertThat(i1).isEqualTo(i2);
+    }
+  }
+
+  @Test
+  void aModelWithoutNormalisationIsWrittenInFormat1AsBefore() throws Exception {
+    byte[] fixture;
+    try (InputStream in = getClass().getResourceAsStream("/models/v1-topk.saem")) {
+      assertThat(in).as("fixture present").isNotNull();
+      fixture = in.readAllBytes();
+    }
+    SaeModel m = SaeModel.fromBytes(fixture);
+    assertThat(m.normaliser()).isNull();
+    assertThat(m.version()).isEqualTo(3);
+    assertThat(m.toBytes()).isEqualTo(fixture);
+  }
+}
