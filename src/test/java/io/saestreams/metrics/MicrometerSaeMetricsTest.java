@@ -441,11 +441,7 @@ class MicrometerSaeMetricsTest {
             "sae.latent.mean.activation",
             "sae.latent.firing.frequency",
             "sae.reconstruction.error",
-            "sae.latency.end.to.end",
-            "sae.sync.rounds",
-            "sae.sync.contributions",
-            "sae.sync.contributions.trained",
-            "sae.sync.round.duration");
+            "sae.latency.end.to.end");
   }
 
   @Test
