@@ -63,12 +63,21 @@ class GemmTest {
 
   static Stream<Arguments> backendCases() {
     List<Arguments> args = new ArrayList<>();
-    for (String backend : List.of("java", "ejml", "native")) {
+    for (String backend : List.of("java", "ejml", "native", "openblas-bundled")) {
       for (Case c : cases()) {
         args.add(Arguments.of(backend, c));
       }
     }
     return args.stream();
+  }
+
+  /** Skips a native backend whose library cannot be loaded on this machine. */
+  static void assumeLoadable(String backend) {
+    if (backend.equals("native")) {
+      assumeTrue(NativeGemm.isAvailable(), () -> "native BLAS: " + NativeGemm.unavailableReason());
+    } else if (backend.equals("openblas-bundled")) {
+      assumeTrue(BundledGemm.isAvailable(), () -> "bundled: " + BundledGemm.unavailableReason());
+    }
   }
 
   static float[] randomArray(Random r, int len) {
@@ -82,9 +91,7 @@ class GemmTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("backendCases")
   void matchesNaive(String backend, Case t) {
-    if (backend.equals("native")) {
-      assumeTrue(NativeGemm.isAvailable(), () -> "native BLAS: " + NativeGemm.unavailableReason());
-    }
+    assumeLoadable(backend);
     Gemm gemm = Gemms.create(backend);
     check(gemm, t, new Random(t.hashCode()));
   }
@@ -140,11 +147,9 @@ class GemmTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"java", "ejml", "native", "naive"})
+  @ValueSource(strings = {"java", "ejml", "native", "openblas-bundled", "naive"})
   void repeatedCallsReuseBuffersCorrectly(String backend) {
-    if (backend.equals("native")) {
-      assumeTrue(NativeGemm.isAvailable(), () -> "native BLAS: " + NativeGemm.unavailableReason());
-    }
+    assumeLoadable(backend);
     Gemm gemm = Gemms.create(backend);
     Random r = new Random(7);
     // a large product first, then a small one, so stale buffer contents would show
@@ -161,6 +166,38 @@ class GemmTest {
     } else {
       assertThat(NativeGemm.unavailableReason()).isNotBlank();
       assertThatThrownBy(NativeGemm::new).isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
+  void bundledAvailabilityNeverThrows() {
+    if (BundledGemm.isAvailable()) {
+      assertThat(BundledGemm.unavailableReason()).isNull();
+      assertThat(BundledGemm.implementation()).contains("OpenBLAS").contains("1 thread");
+    } else {
+      assertThat(BundledGemm.unavailableReason()).isNotBlank();
+      assertThatThrownBy(BundledGemm::new).isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
+  void bundledIsUsableFromSeveralThreads() throws Exception {
+    assumeLoadable("openblas-bundled");
+    Gemm gemm = Gemms.create("openblas-bundled");
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+    try {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        int seed = i;
+        done.add(pool.submit(() -> check(gemm,
+            new Case(seed % 2 == 0, seed % 3 == 0, 20 + seed, 40, 30 + seed, 1f, 0.5f,
+                1, 2, 0, 1, 3, 1), new Random(seed))));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 

@@ -2,6 +2,7 @@ package io.saestreams.model.linalg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,10 +17,29 @@ class GemmsTest {
   }
 
   @Test
-  void autoPicksNativeWhenAvailableElseJava() {
+  void autoPicksBundledThenNativeThenJava() {
     Gemm auto = Gemms.create("auto");
-    assertThat(auto.name()).isEqualTo(NativeGemm.isAvailable() ? "native" : "java");
+    String expected = BundledGemm.isAvailable() ? "openblas-bundled"
+        : NativeGemm.isAvailable() ? "native" : "java";
+    assertThat(auto.name()).isEqualTo(expected);
     assertThat(Gemms.describe()).startsWith("auto -> " + auto.name());
+  }
+
+  @Test
+  void autoPicksBundledWhenItLoads() {
+    assumeTrue(BundledGemm.isAvailable(), () -> "bundled: " + BundledGemm.unavailableReason());
+    assertThat(Gemms.create("auto")).isInstanceOf(BundledGemm.class);
+    assertThat(Gemms.create("AUTO").name()).isEqualTo("openblas-bundled");
+  }
+
+  @Test
+  void bundledFailsClearlyWhenUnavailable() {
+    if (BundledGemm.isAvailable()) {
+      assertThat(Gemms.create("openblas-bundled").name()).isEqualTo("openblas-bundled");
+    } else {
+      assertThatThrownBy(() -> Gemms.create("openblas-bundled"))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("bundled OpenBLAS");
+    }
   }
 
   @Test
@@ -37,7 +57,7 @@ class GemmsTest {
     assertThatThrownBy(() -> Gemms.create("cuda"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'cuda'")
-        .hasMessageContaining("auto, native, java, ejml, naive");
+        .hasMessageContaining("auto, openblas-bundled, native, java, ejml, naive");
     assertThatThrownBy(() -> Gemms.create(""))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("allowed");
     assertThatThrownBy(() -> Gemms.create(null))
