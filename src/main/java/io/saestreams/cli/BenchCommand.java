@@ -93,6 +93,12 @@ final class BenchCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    // create the backends before describing "auto": describing it loads the bundled OpenBLAS,
+    // which the system's (native) cannot share a JVM with
+    List<Gemm> gemms = new ArrayList<>();
+    for (String b : backends) {
+      gemms.add(Gemms.create(b));
+    }
     if (!json) {
       err.println("GEMM: " + Gemms.describe());
       err.flush();
@@ -103,8 +109,7 @@ final class BenchCommand implements Callable<Integer> {
       if (only != null && !shape.name().contains(only)) {
         continue;
       }
-      for (String b : backends) {
-        Gemm gemm = Gemms.create(b);
+      for (Gemm gemm : gemms) {
         TrainingBenchmark.Result r = bench.run(shape, gemm);
         results.add(r);
         if (!json) {

@@ -38,7 +38,11 @@ public final class BundledGemm implements Gemm {
       String platform = Loader.getPlatform();
       if (!PLATFORM.equals(platform)) {
         reason = "bundled OpenBLAS is only packaged for " + PLATFORM + ", this is " + platform;
+      } else if (LoadedBlas.system) {
+        reason = "bundled OpenBLAS not loaded: the system's native BLAS (native) is already loaded"
+            + " in this JVM and the two cannot share a process; use one of them per JVM";
       } else {
+        LoadedBlas.bundled = true;
         Loader.load(openblas_nolapack.class);
         openblas_nolapack.blas_set_num_threads(1);
         reason = selfTest();

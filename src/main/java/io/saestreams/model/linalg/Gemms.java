@@ -35,6 +35,7 @@ public final class Gemms {
       case "openblas-bundled":
         return new BundledGemm();
       case "native":
+        // the system's BLAS alone: loading the bundled one next to it would crash the JVM
         return new NativeGemm();
       case "java":
         return new JavaGemm();
@@ -66,6 +67,11 @@ public final class Gemms {
    * @return a one-line human-readable explanation.
    */
   public static String describe() {
+    if (LoadedBlas.system && !LoadedBlas.bundled) {
+      // "native" was created explicitly: do not load the bundled library next to it
+      return "auto -> native: native BLAS loaded (" + NativeGemm.implementation()
+          + "); set OPENBLAS_NUM_THREADS to control its threads";
+    }
     if (BundledGemm.isAvailable()) {
       return "auto -> openblas-bundled: " + BundledGemm.implementation();
     }

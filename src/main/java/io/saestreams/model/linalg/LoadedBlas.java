@@ -1,0 +1,14 @@
+package io.saestreams.model.linalg;
+
+/**
+ * Which OpenBLAS this JVM has loaded. The system's OpenBLAS (through netlib-java) and the one
+ * bundled in the jar crash the JVM when both are loaded in one process (seen with 0.3.21 and
+ * 0.3.31), so each backend refuses to load once the other has; reading this class loads nothing.
+ */
+final class LoadedBlas {
+  static volatile boolean system;
+  static volatile boolean bundled;
+
+  private LoadedBlas() {
+  }
+}
