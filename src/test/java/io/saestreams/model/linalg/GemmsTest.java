@@ -43,13 +43,17 @@ class GemmsTest {
   }
 
   @Test
-  void nativeFailsClearlyWhenUnavailable() {
-    if (NativeGemm.isAvailable()) {
-      assertThat(Gemms.create("native").name()).isEqualTo("native");
-    } else {
-      assertThatThrownBy(() -> Gemms.create("native")).isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("native BLAS");
-    }
+  void autoLoadsOnlyOneOpenBlas() {
+    // this JVM runs the untagged tests: auto loads the bundled library, and native, asked for
+    // afterwards, refuses to load the system's next to it (both in one process crash the JVM)
+    Gemm auto = Gemms.create("auto");
+    assumeTrue(auto.name().equals("openblas-bundled"), "bundled OpenBLAS not available here");
+    assertThat(NativeGemm.isAvailable()).isFalse();
+    assertThat(NativeGemm.unavailableReason()).contains("already loaded");
+    assertThatThrownBy(() -> Gemms.create("native")).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("openblas-bundled");
+    assertThat(Gemms.describe()).startsWith("auto -> openblas-bundled: OpenBLAS")
+        .doesNotContain("libblas");
   }
 
   @Test
