@@ -10,7 +10,8 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 /**
  * GEMM through the OpenBLAS that {@code org.bytedeco:openblas} ships inside its jar, so that the
  * fast path needs no system library (no {@code libopenblas0}). Only the linux-x86_64 libraries
- * are in the application jar; on any other platform this backend is unavailable.
+ * are in the application jar (another platform's by a Maven profile, natives-NAME); on any other
+ * platform this backend is unavailable and auto falls through to native or java.
  *
  * <p>JavaCPP extracts the libraries to its cache ({@code ~/.javacpp/cache}, or the directory of
  * the system property {@code org.bytedeco.javacpp.cachedir}) and loads the BLAS-only binding
@@ -25,7 +26,7 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  */
 public final class BundledGemm implements Gemm {
 
-  /** The JavaCPP platform whose OpenBLAS the application jar carries. */
+  /** The JavaCPP platform whose OpenBLAS the application jar carries by default. */
   static final String PLATFORM = "linux-x86_64";
 
   private static final Logger LOG = Logger.getLogger(BundledGemm.class.getName());
@@ -36,8 +37,12 @@ public final class BundledGemm implements Gemm {
     String reason = null;
     try {
       String platform = Loader.getPlatform();
-      if (!PLATFORM.equals(platform)) {
-        reason = "bundled OpenBLAS is only packaged for " + PLATFORM + ", this is " + platform;
+      if (BundledGemm.class.getClassLoader()
+          .getResource("org/bytedeco/openblas/" + platform + "/") == null) {
+        // JavaCPP would otherwise look for a system OpenBLAS, which is native's business
+        reason = "bundled OpenBLAS is not packaged for this platform (" + platform + "; the"
+            + " application jar carries " + PLATFORM + "'s unless built with the Maven profile"
+            + " natives-" + platform + ")";
       } else if (LoadedBlas.system) {
         reason = "bundled OpenBLAS not loaded: the system's native BLAS (native) is already loaded"
             + " in this JVM and the two cannot share a process; use one of them per JVM";
@@ -101,7 +106,8 @@ public final class BundledGemm implements Gemm {
     if (!isAvailable()) {
       return "none";
     }
-    return "OpenBLAS " + openblas_nolapack.OPENBLAS_VERSION.trim() + " from the jar, "
+    String version = openblas_nolapack.OPENBLAS_VERSION.trim();
+    return (version.startsWith("OpenBLAS") ? "" : "OpenBLAS ") + version + " from the jar, "
         + openblas_nolapack.blas_get_num_threads() + " thread(s)";
   }
 

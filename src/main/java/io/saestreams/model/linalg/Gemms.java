@@ -10,7 +10,7 @@ public final class Gemms {
 
   /** Names accepted by {@link #create(String)}. */
   public static final List<String> NAMES =
-      List.of("auto", "openblas-bundled", "native", "java", "ejml", "naive");
+      List.of("auto", "openblas-bundled", "native", "java-vector", "java", "ejml", "naive");
 
   private static final Logger LOG = Logger.getLogger(Gemms.class.getName());
 
@@ -21,11 +21,12 @@ public final class Gemms {
    * Creates a backend.
    *
    * @param name one of {@link #NAMES} (case-insensitive); "auto" means the OpenBLAS bundled in
-   *     the jar if it loads, else the system's native BLAS if it loads, else java.
+   *     the jar if it loads, else the system's native BLAS if it loads, else the Vector API
+   *     kernel (java-vector) if this JVM can run it, else java.
    * @return a new backend.
    * @throws IllegalArgumentException if the name is unknown.
-   * @throws IllegalStateException if "openblas-bundled" or "native" is asked for but that library
-   *     cannot be loaded; the message says why.
+   * @throws IllegalStateException if "openblas-bundled", "native" or "java-vector" is asked for
+   *     but cannot be loaded; the message says why.
    */
   public static Gemm create(String name) {
     String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
@@ -37,6 +38,8 @@ public final class Gemms {
       case "native":
         // the system's BLAS alone: loading the bundled one next to it would crash the JVM
         return new NativeGemm();
+      case "java-vector":
+        return VectorKernel.create();
       case "java":
         return new JavaGemm();
       case "ejml":
@@ -58,6 +61,9 @@ public final class Gemms {
       return new NativeGemm();
     }
     LOG.log(Level.FINE, "auto: not native: {0}", NativeGemm.unavailableReason());
+    if (VectorKernel.isAvailable()) {
+      return VectorKernel.create();
+    }
     return new JavaGemm();
   }
 
@@ -80,6 +86,10 @@ public final class Gemms {
       return "auto -> native: " + notBundled + "; native BLAS loaded ("
           + NativeGemm.implementation() + "); set OPENBLAS_NUM_THREADS to control its threads";
     }
-    return "auto -> java: " + notBundled + "; " + NativeGemm.unavailableReason();
+    if (VectorKernel.isAvailable()) {
+      return "auto -> java-vector: " + notBundled + "; " + NativeGemm.unavailableReason();
+    }
+    return "auto -> java: " + notBundled + "; " + NativeGemm.unavailableReason() + "; "
+        + VectorKernel.unavailableReason();
   }
 }

@@ -64,7 +64,7 @@ class GemmTest {
   static Stream<Arguments> backendCases() {
     List<Arguments> args = new ArrayList<>();
     // native (the system's OpenBLAS) is tested in GemmSystemBlasTest, in a JVM of its own
-    for (String backend : List.of("java", "ejml", "openblas-bundled")) {
+    for (String backend : List.of("java", "ejml", "openblas-bundled", "java-vector")) {
       for (Case c : cases()) {
         args.add(Arguments.of(backend, c));
       }
@@ -77,6 +77,10 @@ class GemmTest {
    * bundled OpenBLAS must load (its natives are a dependency), so there it fails instead.
    */
   static void assumeLoadable(String backend) {
+    if (backend.equals("java-vector")) {
+      // only on Java 21+ with --add-modules jdk.incubator.vector and a jar built with the kernel
+      assumeTrue(VectorKernel.isAvailable(), () -> "java-vector: " + VectorKernel.unavailableReason());
+    }
     if (backend.equals("openblas-bundled") && bundledExpected()) {
       assertThat(BundledGemm.unavailableReason()).as("bundled OpenBLAS on linux-x86_64").isNull();
     }
@@ -194,7 +198,7 @@ class GemmTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"java", "ejml", "openblas-bundled", "naive"})
+  @ValueSource(strings = {"java", "ejml", "openblas-bundled", "java-vector", "naive"})
   void repeatedCallsReuseBuffersCorrectly(String backend) {
     assumeLoadable(backend);
     Gemm gemm = Gemms.create(backend);

@@ -20,7 +20,8 @@ class GemmsTest {
   void autoPicksBundledThenNativeThenJava() {
     Gemm auto = Gemms.create("auto");
     String expected = BundledGemm.isAvailable() ? "openblas-bundled"
-        : NativeGemm.isAvailable() ? "native" : "java";
+        : NativeGemm.isAvailable() ? "native"
+        : VectorKernel.isAvailable() ? "java-vector" : "java";
     assertThat(auto.name()).isEqualTo(expected);
     assertThat(Gemms.describe()).startsWith("auto -> " + auto.name());
   }
@@ -61,7 +62,7 @@ class GemmsTest {
     assertThatThrownBy(() -> Gemms.create("cuda"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'cuda'")
-        .hasMessageContaining("auto, openblas-bundled, native, java, ejml, naive");
+        .hasMessageContaining("auto, openblas-bundled, native, java-vector, java, ejml, naive");
     assertThatThrownBy(() -> Gemms.create(""))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("allowed");
     assertThatThrownBy(() -> Gemms.create(null))
