@@ -36,7 +36,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seconds", defaultValue = "3", description = "Minimum measuring time per shape and backend (default: ${DEFAULT-VALUE}).")
   double seconds;
 
-  @Option(names = "--backends", split = ",", defaultValue = "ejml,auto", description = "Backends to compare (default: ${DEFAULT-VALUE}; also java, native, openblas-bundled).")
+  @Option(names = "--backends", split = ",", defaultValue = "ejml,auto", description = "Backends to compare (default: ${DEFAULT-VALUE}; also java, java-vector, native, openblas-bundled).")
   List<String> backends;
 
   @Option(names = "--shape", description = "Only shapes whose name contains this text, e.g. n4096.")
