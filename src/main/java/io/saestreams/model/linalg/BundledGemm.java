@@ -43,11 +43,10 @@ public final class BundledGemm implements Gemm {
         reason = "bundled OpenBLAS is not packaged for this platform (" + platform + "; the"
             + " application jar carries " + PLATFORM + "'s unless built with the Maven profile"
             + " natives-" + platform + ")";
-      } else if (LoadedBlas.system) {
+      } else if (!LoadedBlas.claimBundled()) {
         reason = "bundled OpenBLAS not loaded: the system's native BLAS (native) is already loaded"
             + " in this JVM and the two cannot share a process; use one of them per JVM";
       } else {
-        LoadedBlas.bundled = true;
         Loader.load(openblas_nolapack.class);
         openblas_nolapack.blas_set_num_threads(1);
         reason = selfTest();

@@ -11,4 +11,31 @@ final class LoadedBlas {
 
   private LoadedBlas() {
   }
+
+  /**
+   * Reserves the process for the system's BLAS, atomically (the two backends' static initialisers
+   * may run on two threads at once).
+   *
+   * @return false if the bundled OpenBLAS has already been reserved
+   */
+  static synchronized boolean claimSystem() {
+    if (bundled) {
+      return false;
+    }
+    system = true;
+    return true;
+  }
+
+  /**
+   * Reserves the process for the bundled OpenBLAS, atomically.
+   *
+   * @return false if the system's BLAS has already been reserved
+   */
+  static synchronized boolean claimBundled() {
+    if (system) {
+      return false;
+    }
+    bundled = true;
+    return true;
+  }
 }

@@ -41,13 +41,12 @@ public final class NativeGemm implements Gemm {
     }
     BLAS instance = null;
     String reason = BlasLibrary.missing(BlasLibrary.Lookup.current()).orElse(null);
-    if (reason == null && LoadedBlas.bundled) {
+    if (reason == null && !LoadedBlas.claimSystem()) {
       reason = "native BLAS not loaded: the bundled OpenBLAS (openblas-bundled) is already loaded"
           + " in this JVM and the two cannot share a process; use one of them per JVM";
     }
     try {
       if (reason == null) {
-        LoadedBlas.system = true;
         instance = NativeBLAS.getInstance();
         // force one real call so a library that loads but cannot run is detected now
         float[] one = {1f};
