@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """PyTorch reference for `sae-streams bench`: single-thread fp32 training throughput of the
 same sparse autoencoder shapes (Adam). Only used to measure a reference figure; never a
-dependency of the project. Run by `sae-streams bench --torch`, or by hand: OMP_NUM_THREADS=1 /usr/bin/python3 torch_reference.py [seconds]
+dependency of the project. Run by `sae-streams bench --torch` (with --serve), or by hand:
+OMP_NUM_THREADS=1 /usr/bin/python3 torch_reference.py [seconds]
+
+With --serve it reads lines "<shape name> <seconds>" on standard input and answers each with
+"<shape name> torch train <rate> samples/s", keeping each shape's model, optimizer and inputs
+between requests, so that the caller can alternate PyTorch and its own runs (A B A B ...).
 """
 import sys
 import time
@@ -44,10 +49,35 @@ class Sae(torch.nn.Module):
         return h, h @ self.w_dec + self.b_dec
 
 
-def measure(d, n, batch, activation, k, penalty, seconds):
+class Run:
+    """One shape's model, optimizer and inputs; measure() trains for a while and returns samples/s."""
+
+    def __init__(self, d, n, batch, activation, k, penalty):
+        self.batch = batch
+        self.step = make_step(d, n, batch, activation, k, penalty)
+        self.pool = [torch.rand(batch, d) * (torch.rand(batch, d) < 0.5) for _ in range(8)]
+        self.i = 0
+        for _ in range(3):
+            self.next()
+
+    def next(self):
+        self.step(self.pool[self.i % 8])
+        self.i += 1
+
+    def measure(self, seconds):
+        t0 = time.perf_counter()
+        samples = 0
+        steps = 0
+        while time.perf_counter() - t0 < seconds or steps < 3:
+            self.next()
+            samples += self.batch
+            steps += 1
+        return samples / (time.perf_counter() - t0)
+
+
+def make_step(d, n, batch, activation, k, penalty):
     model = Sae(d, n, activation, k)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    pool = [torch.rand(batch, d) * (torch.rand(batch, d) < 0.5) for _ in range(8)]
     rho = 0.05
     rho_hat = torch.full((n,), rho)
 
@@ -66,23 +96,33 @@ def measure(d, n, batch, activation, k, penalty, seconds):
         loss.backward()
         opt.step()
 
-    for i in range(3):
-        step(pool[i % 8])
-    t0 = time.perf_counter()
-    samples = 0
-    i = 0
-    while time.perf_counter() - t0 < seconds or i < 3:
-        step(pool[i % 8])
-        samples += batch
-        i += 1
-    return samples / (time.perf_counter() - t0)
+    return step
+
+
+def serve():
+    shapes = {s[0]: s[1:] for s in SHAPES}
+    runs = {}
+    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}", flush=True)
+    for line in sys.stdin:
+        parts = line.split()
+        if not parts:
+            continue
+        name, seconds = parts[0], float(parts[1])
+        if name not in runs:
+            runs[name] = Run(*shapes[name])
+        rate = runs[name].measure(seconds)
+        print(f"{name} torch train {rate:.1f} samples/s", flush=True)
 
 
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--serve":
+        serve()
+        return
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 3.0
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
     for name, d, n, batch, act, k, pen in SHAPES:
-        rate = measure(d, n, batch, act, k, pen, seconds)
+        run = Run(d, n, batch, act, k, pen)
+        rate = run.measure(seconds)
         label = act + (f" k={k}" if k else "") + "+" + pen
         print(f"{name:16s} {label:18s} torch   train {rate:10.0f} samples/s")
 

@@ -21,7 +21,7 @@ class ArchitectureTest {
   @Test
   void modelImportsOnlyTheJdkEjmlAndTheBlasLibrary() {
     assertThat(violations("model", "java.", "org.ejml.", "dev.ludovic.netlib.",
-        "io.saestreams.model.")).isEmpty();
+        "org.bytedeco.", "io.saestreams.model.")).isEmpty();
   }
 
   @Test

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
       "Measures single-thread training throughput (samples/s, Adam) and inference throughput",
       "(encode + reconstruction error) for the reference shapes, with the EJML-only path and",
       "the fast GEMM path side by side in the same run. Run with OPENBLAS_NUM_THREADS=1 for a",
-      "one-thread figure on native OpenBLAS."
+      "one-thread figure on the system's OpenBLAS (native); the bundled one (openblas-bundled)",
+      "always runs one thread. --torch alternates PyTorch and Java runs instead (ratios)."
     })
 final class BenchCommand implements Callable<Integer> {
   private static final int PIPELINE_DIM = 784;
@@ -35,14 +36,17 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seconds", defaultValue = "3", description = "Minimum measuring time per shape and backend (default: ${DEFAULT-VALUE}).")
   double seconds;
 
-  @Option(names = "--backends", split = ",", defaultValue = "ejml,auto", description = "Backends to compare (default: ${DEFAULT-VALUE}; also java, native).")
+  @Option(names = "--backends", split = ",", defaultValue = "ejml,auto", description = "Backends to compare (default: ${DEFAULT-VALUE}; also java, java-vector, native, openblas-bundled).")
   List<String> backends;
 
   @Option(names = "--shape", description = "Only shapes whose name contains this text, e.g. n4096.")
   String only;
 
-  @Option(names = "--torch", description = "Also run the PyTorch reference (same shapes, one thread, Adam) and print the ratios; needs PyTorch for --python (Debian: python3-torch).")
+  @Option(names = "--torch", description = "Compare with the PyTorch reference (same shapes, one thread, Adam) instead of the table: per shape and backend, --torch-rounds alternations of a PyTorch run and a Java run of --seconds each (A B A B ...), then the medians and the median of the per-round ratios; needs PyTorch for --python (Debian: python3-torch).")
   boolean torch;
+
+  @Option(names = "--torch-rounds", defaultValue = "5", description = "PyTorch/Java alternations per shape and backend for --torch (default: ${DEFAULT-VALUE}).")
+  int torchRounds;
 
   @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with PyTorch for --torch (default: ${DEFAULT-VALUE}).")
   String python;
@@ -93,9 +97,18 @@ final class BenchCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    // create the backends before describing "auto": describing it loads the bundled OpenBLAS,
+    // which the system's (native) cannot share a JVM with
+    List<Gemm> gemms = new ArrayList<>();
+    for (String b : backends) {
+      gemms.add(Gemms.create(b));
+    }
     if (!json) {
       err.println("GEMM: " + Gemms.describe());
       err.flush();
+    }
+    if (torch) {
+      return torchInterleaved(gemms, out, err);
     }
     TrainingBenchmark bench = new TrainingBenchmark(seconds);
     List<TrainingBenchmark.Result> results = new ArrayList<>();
@@ -103,8 +116,7 @@ final class BenchCommand implements Callable<Integer> {
       if (only != null && !shape.name().contains(only)) {
         continue;
       }
-      for (String b : backends) {
-        Gemm gemm = Gemms.create(b);
+      for (Gemm gemm : gemms) {
         TrainingBenchmark.Result r = bench.run(shape, gemm);
         results.add(r);
         if (!json) {
@@ -115,8 +127,6 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
     }
-    java.util.Map<String, Double> torchRates = torch ? TorchReference.run(python, seconds)
-        : java.util.Map.of();
     if (json) {
       StringBuilder sb = new StringBuilder("[");
       for (int i = 0; i < results.size(); i++) {
@@ -127,11 +137,6 @@ final class BenchCommand implements Callable<Integer> {
         t.add("backend", r.backend());
         t.add("train_samples_per_second", r.trainSamplesPerSecond());
         t.add("infer_samples_per_second", r.inferSamplesPerSecond());
-        Double ref = torchRates.get(r.shape().name());
-        if (ref != null) {
-          t.add("torch_train_samples_per_second", ref);
-          t.add("ratio_to_torch", r.trainSamplesPerSecond() / ref);
-        }
         sb.append(i == 0 ? "" : ",").append(t.toJson());
       }
       out.println(sb.append(']'));
@@ -146,16 +151,80 @@ final class BenchCommand implements Callable<Integer> {
           }
         }
       }
-      for (TrainingBenchmark.Result r : results) {
-        Double ref = torchRates.get(r.shape().name());
-        if (ref != null) {
-          out.printf(Locale.ROOT, "%-16s %-7s vs PyTorch (%,.0f samples/s): %.2fx%n",
-              r.shape().name(), r.backend(), ref, r.trainSamplesPerSecond() / ref);
-        }
-      }
     }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /**
+   * bench --torch: per shape and backend, PyTorch and Java train in turn (A B A B ...), each for
+   * --seconds, so that each Java figure has a PyTorch figure measured just before it under the
+   * same machine load; the ratio reported is the median of these per-round ratios.
+   */
+  private int torchInterleaved(List<Gemm> gemms, PrintWriter out, PrintWriter err)
+      throws Exception {
+    if (torchRounds < 1) {
+      err.println("--torch-rounds must be at least 1");
+      return ExitCodes.USAGE;
+    }
+    StringBuilder json = new StringBuilder("[");
+    try (TorchReference ref = new TorchReference(python)) {
+      if (!this.json) {
+        err.println("PyTorch: " + ref.version() + "; " + torchRounds + " alternations of "
+            + seconds + " s per shape and backend");
+        err.flush();
+      }
+      for (TrainingBenchmark.Shape shape : TrainingBenchmark.SHAPES) {
+        if (only != null && !shape.name().contains(only)) {
+          continue;
+        }
+        for (Gemm gemm : gemms) {
+          TrainingBenchmark.Session session =
+              new TrainingBenchmark.Session(shape, gemm, Math.max(1.0, 0.5 * seconds));
+          double[] own = new double[torchRounds];
+          double[] py = new double[torchRounds];
+          double[] ratio = new double[torchRounds];
+          for (int i = 0; i < torchRounds; i++) {
+            py[i] = ref.measure(shape.name(), seconds);
+            own[i] = session.trainSamplesPerSecond(seconds);
+            ratio[i] = own[i] / py[i];
+          }
+          double[] sortedRatio = ratio.clone();
+          java.util.Arrays.sort(sortedRatio);
+          if (this.json) {
+            SummaryTable t = new SummaryTable();
+            t.add("shape", shape.name());
+            t.add("activation", shape.activationName());
+            t.add("backend", gemm.name());
+            t.add("rounds", torchRounds);
+            t.add("train_samples_per_second", median(own));
+            t.add("torch_train_samples_per_second", median(py));
+            t.add("ratio_to_torch", median(ratio));
+            t.add("ratio_to_torch_min", sortedRatio[0]);
+            t.add("ratio_to_torch_max", sortedRatio[torchRounds - 1]);
+            json.append(json.length() == 1 ? "" : ",").append(t.toJson());
+          } else {
+            out.printf(Locale.ROOT, "%-16s %-18s %-16s train %,9.0f samples/s, PyTorch %,9.0f:"
+                + " %.2fx (median of %d A/B rounds; %.2f-%.2f)%n", shape.name(),
+                shape.activationName(), gemm.name(), median(own), median(py), median(ratio),
+                torchRounds, sortedRatio[0], sortedRatio[torchRounds - 1]);
+            out.flush();
+          }
+        }
+      }
+    }
+    if (this.json) {
+      out.println(json.append(']'));
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    java.util.Arrays.sort(v);
+    int m = v.length / 2;
+    return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
   }
 
   private int scale() throws Exception {

@@ -48,6 +48,54 @@ final class TrainingBenchmark {
     this.minSeconds = minSeconds;
   }
 
+  /**
+   * A trainer for one shape and backend, warmed up, that trains on for as long as asked: for
+   * measurements that alternate with another program's (bench --torch).
+   */
+  static final class Session {
+    private final Shape shape;
+    private final OnlineTrainer trainer;
+    private final float[][] batches;
+    private int step;
+
+    Session(Shape shape, Gemm gemm, double warmUpSeconds) {
+      this.shape = shape;
+      TrainerConfig cfg = TrainerConfig.defaults(shape.model()).withBatchSize(shape.batch())
+          .withOptimizer(OptimizerConfig.adam(1e-3f)).withInit(true, DecoderBiasInit.MEAN);
+      this.trainer = new OnlineTrainer(cfg, gemm);
+      this.batches = inputs(shape);
+      long warmEnd = System.nanoTime() + (long) (warmUpSeconds * 1e9);
+      do {
+        trainer.trainBatch(batches[step++ % batches.length], shape.batch());
+      } while (System.nanoTime() < warmEnd || step < 2);
+    }
+
+    /** Trains for at least the given time (and 3 batches) and returns samples/s. */
+    double trainSamplesPerSecond(double seconds) {
+      long samples = 0;
+      int steps = 0;
+      long t0 = System.nanoTime();
+      do {
+        trainer.trainBatch(batches[step++ % batches.length], shape.batch());
+        samples += shape.batch();
+        steps++;
+      } while (System.nanoTime() - t0 < seconds * 1e9 || steps < 3);
+      return samples / ((System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  /** The benchmark's inputs: a pool of 8 batches of random non-negative vectors, seeded. */
+  static float[][] inputs(Shape shape) {
+    float[][] batches = new float[8][shape.batch() * shape.d()];
+    Rng rng = new Rng(1);
+    for (float[] b : batches) {
+      for (int i = 0; i < b.length; i++) {
+        b[i] = rng.nextFloat() < 0.5f ? 0f : rng.nextFloat();
+      }
+    }
+    return batches;
+  }
+
   Result run(Shape shape, Gemm gemm) {
     TrainerConfig cfg = TrainerConfig.defaults(shape.model()).withBatchSize(shape.batch())
         .withOptimizer(OptimizerConfig.adam(1e-3f)).withInit(true, DecoderBiasInit.MEAN);

@@ -45,7 +45,8 @@ public interface Gemm {
             float beta, float[] c, int cOff, int ldc);
 
   /**
-   * Returns the backend's short name: "naive", "ejml", "java" or "native".
+   * Returns the backend's short name: "naive", "ejml", "java", "java-vector", "native" or
+   * "openblas-bundled".
    *
    * @return the name accepted by {@link Gemms#create(String)} for this backend.
    */

@@ -39,6 +39,10 @@ public final class GemmBenchmark {
         System.out.println("# native skipped: " + NativeGemm.unavailableReason());
         continue;
       }
+      if (name.equals("openblas-bundled") && !BundledGemm.isAvailable()) {
+        System.out.println("# openblas-bundled skipped: " + BundledGemm.unavailableReason());
+        continue;
+      }
       backends.add(Gemms.create(name));
     }
     System.out.println("# " + Gemms.describe());

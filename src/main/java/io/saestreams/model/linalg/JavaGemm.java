@@ -110,7 +110,7 @@ public final class JavaGemm implements Gemm {
    *
    * @param rows packed destination. Modified.
    */
-  private static void packB(boolean transB, float[] b, int bOff, int ldb,
+  static void packB(boolean transB, float[] b, int bOff, int ldb,
                             int pc, int kc, int jc, int nc, float[][] rows) {
     if (!transB) {
       for (int p = 0; p < kc; p++) {

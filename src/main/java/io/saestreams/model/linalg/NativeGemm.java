@@ -41,6 +41,10 @@ public final class NativeGemm implements Gemm {
     }
     BLAS instance = null;
     String reason = BlasLibrary.missing(BlasLibrary.Lookup.current()).orElse(null);
+    if (reason == null && !LoadedBlas.claimSystem()) {
+      reason = "native BLAS not loaded: the bundled OpenBLAS (openblas-bundled) is already loaded"
+          + " in this JVM and the two cannot share a process; use one of them per JVM";
+    }
     try {
       if (reason == null) {
         instance = NativeBLAS.getInstance();

@@ -8,12 +8,15 @@
  * a naive reference ({@link io.saestreams.model.linalg.NaiveGemm}), EJML
  * ({@link io.saestreams.model.linalg.EjmlGemm}), a cache- and register-blocked pure Java kernel
  * written so that HotSpot C2 auto-vectorizes it ({@link io.saestreams.model.linalg.JavaGemm}), and
- * native OpenBLAS through netlib-java ({@link io.saestreams.model.linalg.NativeGemm}).
+ * the system's native OpenBLAS through netlib-java ({@link io.saestreams.model.linalg.NativeGemm}),
+ * the OpenBLAS bundled in the jar through JavaCPP ({@link io.saestreams.model.linalg.BundledGemm}),
+ * and, on Java 21+, a Vector API kernel ({@code VectorGemm} in {@code src/main/java21}, found by
+ * {@code VectorKernel}).
  * {@link io.saestreams.model.linalg.Gemms} picks one by name. {@link io.saestreams.model.linalg.SparseOps}
  * holds the products with TopK sparse codes (decode, weight-gradient accumulation and gathered dot
  * products) that a sparse autoencoder training step needs besides dense GEMM.
  *
- * <p>This package depends only on {@code java.*}, EJML and netlib-java, so it can be tested and
+ * <p>This package depends only on {@code java.*}, EJML, netlib-java and JavaCPP's OpenBLAS, so it can be tested and
  * benchmarked on its own.
  */
 package io.saestreams.model.linalg;

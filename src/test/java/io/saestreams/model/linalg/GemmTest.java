@@ -63,12 +63,32 @@ class GemmTest {
 
   static Stream<Arguments> backendCases() {
     List<Arguments> args = new ArrayList<>();
-    for (String backend : List.of("java", "ejml", "native")) {
+    // native (the system's OpenBLAS) is tested in GemmSystemBlasTest, in a JVM of its own
+    for (String backend : List.of("java", "ejml", "openblas-bundled", "java-vector")) {
       for (Case c : cases()) {
         args.add(Arguments.of(backend, c));
       }
     }
     return args.stream();
+  }
+
+  /**
+   * Skips a native backend whose library cannot be loaded on this machine. On linux-x86_64 the
+   * bundled OpenBLAS must load (its natives are a dependency), so there it fails instead.
+   */
+  static void assumeLoadable(String backend) {
+    if (backend.equals("java-vector")) {
+      // only on Java 21+ with --add-modules jdk.incubator.vector and a jar built with the kernel
+      assumeTrue(VectorKernel.isAvailable(), () -> "java-vector: " + VectorKernel.unavailableReason());
+    }
+    if (backend.equals("openblas-bundled") && bundledExpected()) {
+      assertThat(BundledGemm.unavailableReason()).as("bundled OpenBLAS on linux-x86_64").isNull();
+    }
+    if (backend.equals("native")) {
+      assumeTrue(NativeGemm.isAvailable(), () -> "native BLAS: " + NativeGemm.unavailableReason());
+    } else if (backend.equals("openblas-bundled")) {
+      assumeTrue(BundledGemm.isAvailable(), () -> "bundled: " + BundledGemm.unavailableReason());
+    }
   }
 
   static float[] randomArray(Random r, int len) {
@@ -82,9 +102,7 @@ class GemmTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("backendCases")
   void matchesNaive(String backend, Case t) {
-    if (backend.equals("native")) {
-      assumeTrue(NativeGemm.isAvailable(), () -> "native BLAS: " + NativeGemm.unavailableReason());
-    }
+    assumeLoadable(backend);
     Gemm gemm = Gemms.create(backend);
     check(gemm, t, new Random(t.hashCode()));
   }
@@ -139,12 +157,50 @@ class GemmTest {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"java", "ejml", "native", "naive"})
-  void repeatedCallsReuseBuffersCorrectly(String backend) {
-    if (backend.equals("native")) {
-      assumeTrue(NativeGemm.isAvailable(), () -> "native BLAS: " + NativeGemm.unavailableReason());
+  /** True where the bundled OpenBLAS is packaged: Linux on x86-64. */
+  static boolean bundledExpected() {
+    String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+    String arch = System.getProperty("os.arch", "");
+    return os.startsWith("linux") && (arch.equals("amd64") || arch.equals("x86_64"));
+  }
+
+  /** Random shapes for a backend, a third of them with one row and some with none. */
+  static List<Case> randomCases(long seed, int count) {
+    Random r = new Random(seed);
+    List<Case> out = new ArrayList<>();
+    float[][] alphaBeta = {{1f, 0f}, {1f, 1f}, {-0.5f, 2f}, {1.5f, 0f}, {0f, 0.5f}, {2f, -1f}};
+    for (int i = 0; i < count; i++) {
+      int m = switch (i % 6) {
+        case 0, 3 -> 1;
+        case 1 -> 0;
+        default -> 2 + r.nextInt(70);
+      };
+      // each transposition case in turn, so every one meets every kind of m
+      boolean transA = (i & 1) != 0;
+      boolean transB = ((i >> 1) & 1) != 0;
+      float[] ab = alphaBeta[r.nextInt(alphaBeta.length)];
+      out.add(new Case(transA, transB, m, r.nextInt(5) == 0 ? 1 + r.nextInt(3) : r.nextInt(600),
+          r.nextInt(6) == 0 ? r.nextInt(3) : r.nextInt(400), ab[0], ab[1], r.nextInt(5),
+          r.nextInt(4), r.nextInt(5), r.nextInt(4), r.nextInt(5), r.nextInt(4)));
     }
+    return out;
+  }
+
+  static Stream<Case> bundledRandomCases() {
+    return randomCases(16L, 240).stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("bundledRandomCases")
+  void bundledMatchesNaiveOnRandomShapes(Case t) {
+    assumeLoadable("openblas-bundled");
+    check(Gemms.create("openblas-bundled"), t, new Random(t.hashCode()));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"java", "ejml", "openblas-bundled", "java-vector", "naive"})
+  void repeatedCallsReuseBuffersCorrectly(String backend) {
+    assumeLoadable(backend);
     Gemm gemm = Gemms.create(backend);
     Random r = new Random(7);
     // a large product first, then a small one, so stale buffer contents would show
@@ -154,13 +210,35 @@ class GemmTest {
   }
 
   @Test
-  void nativeAvailabilityNeverThrows() {
-    boolean available = NativeGemm.isAvailable();
-    if (available) {
-      assertThat(NativeGemm.unavailableReason()).isNull();
+  void bundledAvailabilityNeverThrows() {
+    if (BundledGemm.isAvailable()) {
+      assertThat(BundledGemm.unavailableReason()).isNull();
+      assertThat(BundledGemm.implementation()).contains("OpenBLAS").contains(" 1 thread");
     } else {
-      assertThat(NativeGemm.unavailableReason()).isNotBlank();
-      assertThatThrownBy(NativeGemm::new).isInstanceOf(IllegalStateException.class);
+      assertThat(bundledExpected()).as(BundledGemm.unavailableReason()).isFalse();
+      assertThat(BundledGemm.unavailableReason()).isNotBlank();
+      assertThatThrownBy(BundledGemm::new).isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
+  void bundledIsUsableFromSeveralThreads() throws Exception {
+    assumeLoadable("openblas-bundled");
+    Gemm gemm = Gemms.create("openblas-bundled");
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+    try {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        int seed = i;
+        done.add(pool.submit(() -> check(gemm,
+            new Case(seed % 2 == 0, seed % 3 == 0, 20 + seed, 40, 30 + seed, 1f, 0.5f,
+                1, 2, 0, 1, 3, 1), new Random(seed))));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 

@@ -2,6 +2,7 @@ package io.saestreams.model.linalg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,20 +17,44 @@ class GemmsTest {
   }
 
   @Test
-  void autoPicksNativeWhenAvailableElseJava() {
+  void autoPicksBundledThenNativeThenJava() {
     Gemm auto = Gemms.create("auto");
-    assertThat(auto.name()).isEqualTo(NativeGemm.isAvailable() ? "native" : "java");
+    String expected = BundledGemm.isAvailable() ? "openblas-bundled"
+        : NativeGemm.isAvailable() ? "native"
+        : VectorKernel.isAvailable() ? "java-vector" : "java";
+    assertThat(auto.name()).isEqualTo(expected);
     assertThat(Gemms.describe()).startsWith("auto -> " + auto.name());
   }
 
   @Test
-  void nativeFailsClearlyWhenUnavailable() {
-    if (NativeGemm.isAvailable()) {
-      assertThat(Gemms.create("native").name()).isEqualTo("native");
+  void autoPicksBundledWhenItLoads() {
+    assumeTrue(BundledGemm.isAvailable(), () -> "bundled: " + BundledGemm.unavailableReason());
+    assertThat(Gemms.create("auto")).isInstanceOf(BundledGemm.class);
+    assertThat(Gemms.create("AUTO").name()).isEqualTo("openblas-bundled");
+  }
+
+  @Test
+  void bundledFailsClearlyWhenUnavailable() {
+    if (BundledGemm.isAvailable()) {
+      assertThat(Gemms.create("openblas-bundled").name()).isEqualTo("openblas-bundled");
     } else {
-      assertThatThrownBy(() -> Gemms.create("native")).isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("native BLAS");
+      assertThatThrownBy(() -> Gemms.create("openblas-bundled"))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("bundled OpenBLAS");
     }
+  }
+
+  @Test
+  void autoLoadsOnlyOneOpenBlas() {
+    // this JVM runs the untagged tests: auto loads the bundled library, and native, asked for
+    // afterwards, refuses to load the system's next to it (both in one process crash the JVM)
+    Gemm auto = Gemms.create("auto");
+    assumeTrue(auto.name().equals("openblas-bundled"), "bundled OpenBLAS not available here");
+    assertThat(NativeGemm.isAvailable()).isFalse();
+    assertThat(NativeGemm.unavailableReason()).contains("already loaded");
+    assertThatThrownBy(() -> Gemms.create("native")).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("openblas-bundled");
+    assertThat(Gemms.describe()).startsWith("auto -> openblas-bundled: OpenBLAS")
+        .doesNotContain("libblas");
   }
 
   @Test
@@ -37,7 +62,7 @@ class GemmsTest {
     assertThatThrownBy(() -> Gemms.create("cuda"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'cuda'")
-        .hasMessageContaining("auto, native, java, ejml, naive");
+        .hasMessageContaining("auto, openblas-bundled, native, java-vector, java, ejml, naive");
     assertThatThrownBy(() -> Gemms.create(""))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("allowed");
     assertThatThrownBy(() -> Gemms.create(null))
