@@ -360,7 +360,8 @@ public final class SaeEngine {
    * @param dead dead-latent mask for AuxK (may be null). Not modified.
    * @param grad receives the gradient. Modified.
    * @param inputGrad when non-null, receives dL/dX̃ (rows×d, through the encoder) — the gradient
-   *     with respect to the clean target is {@code −(2/B)(x̂ − x)}. Modified.
+   *     with respect to the clean target is {@code −(2/B)(x̂ − x)} (with Matryoshka prefixes, the
+   *     mean over the prefixes of the same with each prefix's x̂). Modified.
    * @return the loss by component
    */
   public LossParts backward(

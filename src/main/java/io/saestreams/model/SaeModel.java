@@ -14,6 +14,11 @@ import java.util.Map;
  * An immutable, versioned snapshot of a trained sparse autoencoder for inference: what the
  * trainer publishes and what every scorer encodes with. Its bytes (format "SAEM" 1) carry the
  * architecture settings, the parameters and the version.
+ *
+ * <p>Scoring is per sample: BatchTopK, which selects over the batch in training, scores as a
+ * JumpReLU whose threshold (the same for every latent) is the running average of the training
+ * selection thresholds ({@link SaeParameters#inferenceThreshold}), so a sample's code does not
+ * depend on the other samples of its batch; Matryoshka prefixes only shape training.
  */
 public final class SaeModel {
   /** "SAEM". */
