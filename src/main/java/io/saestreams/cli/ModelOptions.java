@@ -21,8 +21,17 @@ final class ModelOptions {
   @Option(names = "--k", defaultValue = "8", description = "Active latents per sample for topk/batch-topk (default: ${DEFAULT-VALUE}).")
   int k;
 
-  @Option(names = "--sparsity", defaultValue = "auto", description = "none, l1 or kl; auto = none for topk activations, kl for sigmoid, l1 otherwise.")
+  @Option(names = "--sparsity", defaultValue = "auto", description = "none, l1, kl or tanh-l0; auto = none for topk activations, kl for sigmoid, l1 otherwise.")
   String sparsity;
+
+  @Option(names = "--tanh-l0", defaultValue = "0.01", description = "Coefficient lambda of --sparsity tanh-l0 (default: ${DEFAULT-VALUE}).")
+  float tanhL0;
+
+  @Option(names = "--tanh-l0-scale", defaultValue = "4", description = "Scale c of --sparsity tanh-l0 (default: ${DEFAULT-VALUE}).")
+  float tanhL0Scale;
+
+  @Option(names = "--matryoshka-prefixes", defaultValue = "", description = "Matryoshka nested dictionary sizes, e.g. 64,256 (--latents is appended; with batch-topk, relu or jumprelu; default: off).")
+  String matryoshkaPrefixes;
 
   @Option(names = "--l1", defaultValue = "0.003", description = "L1 coefficient (default: ${DEFAULT-VALUE}).")
   float l1;
@@ -83,7 +92,8 @@ final class ModelOptions {
     }
     Revival rev = Revival.parse(revival);
     SaeConfig.Builder model = SaeConfig.builder(d, latents).activation(act).k(k).sparsity(sp)
-        .l1Coefficient(l1).klTarget(klTarget).klWeight(klWeight);
+        .l1Coefficient(l1).klTarget(klTarget).klWeight(klWeight).tanhL0Coefficient(tanhL0)
+        .tanhL0Scale(tanhL0Scale).matryoshkaPrefixes(SaeConfig.parsePrefixes(matryoshkaPrefixes));
     if (rev == Revival.AUXK) {
       model.auxKCoefficient(1f / 32).auxK(Math.min(512, latents));
     }

@@ -3,8 +3,9 @@ package io.saestreams.model;
 /**
  * The loss of one mini-batch by component.
  *
- * @param reconstruction (1/B)·Σ_b ‖x̂_b − x_b‖²
- * @param sparsity the L1 or KL penalty (already weighted)
+ * @param reconstruction (1/B)·Σ_b ‖x̂_b − x_b‖² (with Matryoshka prefixes: its mean over the
+ *     prefixes)
+ * @param sparsity the L1, KL or tanh-L0 penalty (already weighted)
  * @param weightDecay (λ/2)(‖W_enc‖² + ‖W_dec‖²)
  * @param auxiliary the weighted AuxK loss
  */

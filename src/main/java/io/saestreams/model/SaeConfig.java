@@ -1,6 +1,8 @@
 package io.saestreams.model;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,6 +28,11 @@ import java.util.Map;
  * @param unitNormDecoder keep every decoder direction at unit norm (gradient projected)
  * @param auxKCoefficient weight α of the AuxK loss on dead latents (0 = off)
  * @param auxK latents the AuxK loss may use per sample
+ * @param tanhL0Coefficient λ of the tanh-L0 penalty
+ * @param tanhL0Scale c of the tanh-L0 penalty, λ·Σ_j tanh(c·h_j·‖W_dec,j‖)
+ * @param matryoshkaPrefixes Matryoshka prefix sizes m_1 &lt; … &lt; m_P = n (empty = off): the
+ *     reconstruction loss is the mean over p of the loss of the first m_p latents alone; n is
+ *     appended when the last given size is smaller
  */
 public record SaeConfig(
     int inputDim,
@@ -46,7 +53,10 @@ public record SaeConfig(
     float noiseLevel,
     boolean unitNormDecoder,
     float auxKCoefficient,
-    int auxK) {
+    int auxK,
+    float tanhL0Coefficient,
+    float tanhL0Scale,
+    List<Integer> matryoshkaPrefixes) {
 
   public SaeConfig {
     positive("input-dim", inputDim);
@@ -88,6 +98,48 @@ public record SaeConfig(
     if (auxK < 1) {
       throw new IllegalArgumentException("auxk must be >= 1, got " + auxK);
     }
+    nonNegative("tanh-l0-coefficient", tanhL0Coefficient);
+    if (!(tanhL0Scale > 0) || !Float.isFinite(tanhL0Scale)) {
+      throw new IllegalArgumentException("tanh-l0-scale must be > 0, got " + tanhL0Scale);
+    }
+    if (sparsity == Sparsity.TANH_L0
+        && activation != Activation.JUMPRELU && activation != Activation.RELU) {
+      throw new IllegalArgumentException(
+          "sparsity=tanh-l0 needs activation=jumprelu or relu, got activation="
+              + activation.configName());
+    }
+    matryoshkaPrefixes = canonicalPrefixes(matryoshkaPrefixes, latentDim);
+    if (!matryoshkaPrefixes.isEmpty() && activation == Activation.TOPK) {
+      throw new IllegalArgumentException(
+          "matryoshka-prefixes need dense codes (batch-topk, jumprelu, relu or sigmoid), got"
+              + " activation=topk; use batch-topk");
+    }
+  }
+
+  /** Checks sizes in [1, n], strictly increasing, and appends n when missing. */
+  private static List<Integer> canonicalPrefixes(List<Integer> given, int n) {
+    if (given == null || given.isEmpty()) {
+      return List.of();
+    }
+    List<Integer> out = new ArrayList<>(given);
+    int last = 0;
+    for (int m : out) {
+      if (m <= last || m > n) {
+        throw new IllegalArgumentException(
+            "matryoshka-prefixes must be strictly increasing sizes in [1, latent-dim=" + n
+                + "], got " + given);
+      }
+      last = m;
+    }
+    if (last < n) {
+      out.add(n);
+    }
+    return List.copyOf(out);
+  }
+
+  /** Whether the Matryoshka loss is on (more than one nested prefix). */
+  public boolean matryoshka() {
+    return matryoshkaPrefixes.size() > 1;
   }
 
   private static void positive(String key, int v) {
@@ -133,7 +185,7 @@ public record SaeConfig(
     m.put("threshold-decay", Float.toString(thresholdDecay));
     m.put("jump-threshold", Float.toString(jumpThreshold));
     m.put("jump-bandwidth", Float.toString(jumpBandwidth));
-    m.put("sparsity", sparsity.name().toLowerCase(java.util.Locale.ROOT));
+    m.put("sparsity", sparsity.configName());
     m.put("l1-coefficient", Float.toString(l1Coefficient));
     m.put("l1-decoder-norm", Boolean.toString(l1DecoderNorm));
     m.put("kl-target", Float.toString(klTarget));
@@ -145,6 +197,9 @@ public record SaeConfig(
     m.put("unit-norm-decoder", Boolean.toString(unitNormDecoder));
     m.put("auxk-coefficient", Float.toString(auxKCoefficient));
     m.put("auxk", Integer.toString(auxK));
+    m.put("tanh-l0-coefficient", Float.toString(tanhL0Coefficient));
+    m.put("tanh-l0-scale", Float.toString(tanhL0Scale));
+    m.put("matryoshka-prefixes", joinPrefixes(matryoshkaPrefixes));
     return m;
   }
 
@@ -172,10 +227,33 @@ public record SaeConfig(
         case "unit-norm-decoder" -> b.unitNormDecoder(Boolean.parseBoolean(v));
         case "auxk-coefficient" -> b.auxKCoefficient(Float.parseFloat(v));
         case "auxk" -> b.auxK(Integer.parseInt(v));
+        case "tanh-l0-coefficient" -> b.tanhL0Coefficient(Float.parseFloat(v));
+        case "tanh-l0-scale" -> b.tanhL0Scale(Float.parseFloat(v));
+        case "matryoshka-prefixes" -> b.matryoshkaPrefixes(parsePrefixes(v));
         default -> throw new IllegalArgumentException("unknown model setting '" + e.getKey() + "'");
       }
     }
     return b;
+  }
+
+  /** Sizes as {@code 64,256,1024} (empty string = none). */
+  public static String joinPrefixes(List<Integer> prefixes) {
+    StringBuilder sb = new StringBuilder();
+    for (int m : prefixes) {
+      sb.append(sb.length() == 0 ? "" : ",").append(m);
+    }
+    return sb.toString();
+  }
+
+  /** Parses {@link #joinPrefixes}' form; blanks are ignored. */
+  public static List<Integer> parsePrefixes(String s) {
+    List<Integer> out = new ArrayList<>();
+    for (String part : s.split(",")) {
+      if (!part.isBlank()) {
+        out.add(Integer.parseInt(part.trim()));
+      }
+    }
+    return out;
   }
 
   private static int intOf(Map<String, String> m, String key) {
@@ -207,6 +285,9 @@ public record SaeConfig(
     private boolean unitNormDecoder = true;
     private float auxKCoefficient = 0f;
     private int auxK = 256;
+    private float tanhL0Coefficient = 0.01f;
+    private float tanhL0Scale = 4f;
+    private List<Integer> matryoshkaPrefixes = List.of();
 
     private Builder(int inputDim, int latentDim) {
       this.inputDim = inputDim;
@@ -298,11 +379,28 @@ public record SaeConfig(
       return this;
     }
 
+    public Builder tanhL0Coefficient(float v) {
+      tanhL0Coefficient = v;
+      return this;
+    }
+
+    public Builder tanhL0Scale(float v) {
+      tanhL0Scale = v;
+      return this;
+    }
+
+    /** Nested prefix sizes for the Matryoshka loss (empty = off). */
+    public Builder matryoshkaPrefixes(List<Integer> v) {
+      matryoshkaPrefixes = v == null ? List.of() : List.copyOf(v);
+      return this;
+    }
+
     public SaeConfig build() {
       return new SaeConfig(
           inputDim, latentDim, activation, k, thresholdDecay, jumpThreshold, jumpBandwidth,
           sparsity, l1Coefficient, l1DecoderNorm, klTarget, klWeight, klDecay, weightDecay, noise,
-          noiseLevel, unitNormDecoder, auxKCoefficient, auxK);
+          noiseLevel, unitNormDecoder, auxKCoefficient, auxK, tanhL0Coefficient, tanhL0Scale,
+          matryoshkaPrefixes);
     }
   }
 }

@@ -17,6 +17,17 @@ import java.util.Arrays;
  *   L  = (1/B)·Σ_b ‖x̂_b − x_b‖²  + sparsity + (λ/2)(‖W_enc‖² + ‖W_dec‖²) + α·AuxK
  * </pre>
  *
+ * With Matryoshka prefixes m_1 &lt; … &lt; m_P = n (Bussmann, Nabeshima, Karvonen and Nanda 2025,
+ * "Learning multi-level features with Matryoshka sparse autoencoders") the reconstruction term
+ * is the mean over the prefixes of the error of the first m_p latents alone, the selection (e.g.
+ * BatchTopK) being made once over the whole dictionary:
+ *
+ * <pre>
+ *   X̂⁽ᵖ⁾ = H[:, 0:m_p]·W_dec[0:m_p] + b_dec,   L_rec = (1/P)·Σ_p (1/B)·Σ_b ‖x̂⁽ᵖ⁾_b − x_b‖²
+ * </pre>
+ *
+ * so latent j in group g = [m_{g−1}, m_g) receives G_g = (2/(PB))·Σ_{p ≥ g} (X̂⁽ᵖ⁾ − X).
+ *
  * TopK codes are kept sparse (k indices and values per row): the decoder's forward and backward
  * products then touch only the k active decoder rows. Other activations use dense products.
  *
@@ -60,6 +71,10 @@ public final class SaeEngine {
   private final float[] diff; // B×d: X̂ − X
   private float lastBatchThreshold = Float.NaN;
   private float sparsityScale = 1f; // sparsity-coefficient warm-up, applied by the trainer
+  // Matryoshka: group ends m_p, and per prefix but the last the error X̂⁽ᵖ⁾ − X, then G_p
+  private final int[] prefixEnds;
+  private final float[][] prefixErr;
+  private final double[] prefixLoss;
 
   public SaeEngine(SaeConfig cfg, Gemm gemm, int maxBatch) {
     if (maxBatch < 1) {
@@ -89,6 +104,10 @@ public final class SaeEngine {
     heapVal = new float[Math.max(heap, 1)];
     heapIdx = new int[Math.max(heap, 1)];
     perLatent = new float[n];
+    int groups = cfg.matryoshka() ? cfg.matryoshkaPrefixes().size() : 0;
+    prefixEnds = cfg.matryoshkaPrefixes().stream().mapToInt(Integer::intValue).toArray();
+    prefixErr = new float[Math.max(groups - 1, 0)][maxBatch * d];
+    prefixLoss = new double[groups];
   }
 
   public SaeConfig config() {
@@ -155,6 +174,8 @@ public final class SaeEngine {
     }
     if (sparseCodes) {
       SparseOps.decode(rows, kSparse, idx, val, p.wDec, d, xhat);
+    } else if (training && cfg.matryoshka()) {
+      decodeNested(p, target);
     } else {
       gemm.gemm(false, false, rows, d, n, 1f, h, 0, n, p.wDec, 0, d, 1f, xhat, 0, d);
     }
@@ -165,6 +186,30 @@ public final class SaeEngine {
     }
     for (int b = 0; b < rows; b++) {
       rowError[b] = (float) VectorOps.sumOfSquares(diff, b * d, d);
+    }
+    if (training && cfg.matryoshka()) {
+      prefixLoss[prefixEnds.length - 1] = VectorOps.sumOfSquares(diff, 0, len);
+    }
+  }
+
+  /**
+   * X̂ group by group: X̂ += H[:, m_{p−1}:m_p]·W_dec[m_{p−1}:m_p]; after each group but the last,
+   * the prefix error X̂⁽ᵖ⁾ − X and its squared sum are kept.
+   */
+  private void decodeNested(SaeParameters p, float[] target) {
+    int len = rows * d;
+    int lo = 0;
+    for (int g = 0; g < prefixEnds.length; g++) {
+      int hi = prefixEnds[g];
+      gemm.gemm(false, false, rows, d, hi - lo, 1f, h, lo, n, p.wDec, lo * d, d, 1f, xhat, 0, d);
+      if (g < prefixErr.length) {
+        float[] e = prefixErr[g];
+        for (int i = 0; i < len; i++) {
+          e[i] = xhat[i] - target[i];
+        }
+        prefixLoss[g] = VectorOps.sumOfSquares(e, 0, len);
+      }
+      lo = hi;
     }
   }
 
@@ -324,7 +369,8 @@ public final class SaeEngine {
    * @param dead dead-latent mask for AuxK (may be null). Not modified.
    * @param grad receives the gradient. Modified.
    * @param inputGrad when non-null, receives dL/dX̃ (rows×d, through the encoder) — the gradient
-   *     with respect to the clean target is {@code −(2/B)(x̂ − x)}. Modified.
+   *     with respect to the clean target is {@code −(2/B)(x̂ − x)} (with Matryoshka prefixes, the
+   *     mean over the prefixes of the same with each prefix's x̂). Modified.
    * @return the loss by component
    */
   public LossParts backward(
@@ -353,10 +399,15 @@ public final class SaeEngine {
     // G = dL/dX̂ = (2/B)(X̂ − X), stored in xhat; db_dec = Σ_b G_b = 1ᵀ·G (encoder part below)
     float two = 2f * invB;
     int len = rows * d;
-    for (int i = 0; i < len; i++) {
-      xhat[i] = two * diff[i];
+    if (cfg.matryoshka()) {
+      recon = nestedErrorGradients(invB);
+    } else {
+      for (int i = 0; i < len; i++) {
+        xhat[i] = two * diff[i];
+      }
     }
-    gemm.gemm(false, false, 1, d, rows, 1f, ones, 0, rows, xhat, 0, d, 1f, grad.bDec, 0, d);
+    float[] gAll = cfg.matryoshka() ? prefixErr[0] : xhat;
+    gemm.gemm(false, false, 1, d, rows, 1f, ones, 0, rows, gAll, 0, d, 1f, grad.bDec, 0, d);
     if (cfg.sparsity() == Sparsity.L1 && cfg.l1DecoderNorm()) {
       for (int j = 0; j < n; j++) {
         perLatent[j] = (float) p.decoderNorm(j);
@@ -391,12 +442,50 @@ public final class SaeEngine {
     return new LossParts(recon, sparsity, wd, aux);
   }
 
+  /**
+   * Matryoshka: G_P = c·(X̂ − X) into xhat and, from the last prefix down, G_g = c·(X̂⁽ᵍ⁾ − X) +
+   * G_{g+1} in place of the prefix errors, c = 2/(PB); returns L_rec.
+   */
+  private double nestedErrorGradients(float invB) {
+    int groups = prefixEnds.length;
+    int len = rows * d;
+    float c = 2f * invB / groups;
+    for (int i = 0; i < len; i++) {
+      xhat[i] = c * diff[i];
+    }
+    float[] next = xhat;
+    for (int g = groups - 2; g >= 0; g--) {
+      float[] e = prefixErr[g];
+      for (int i = 0; i < len; i++) {
+        e[i] = c * e[i] + next[i];
+      }
+      next = e;
+    }
+    double sum = 0;
+    for (double l : prefixLoss) {
+      sum += l;
+    }
+    return sum * invB / groups;
+  }
+
   private double backwardDense(SaeParameters p, float[] rhoHat, SaeParameters grad, float invB) {
     int total = rows * n;
-    // dW_dec = Hᵀ·G
-    gemm.gemm(true, false, n, d, rows, 1f, h, 0, n, xhat, 0, d, 0f, grad.wDec, 0, d);
-    // dH = G·W_decᵀ
-    gemm.gemm(false, true, rows, n, d, 1f, xhat, 0, d, p.wDec, 0, d, 0f, dh, 0, n);
+    if (cfg.matryoshka()) {
+      // per group g = [lo, hi): dW_dec[lo:hi] = H[:, lo:hi]ᵀ·G_g ; dH[:, lo:hi] = G_g·W_dec[lo:hi]ᵀ
+      int lo = 0;
+      for (int g = 0; g < prefixEnds.length; g++) {
+        int hi = prefixEnds[g];
+        float[] gg = g < prefixErr.length ? prefixErr[g] : xhat;
+        gemm.gemm(true, false, hi - lo, d, rows, 1f, h, lo, n, gg, 0, d, 0f, grad.wDec, lo * d, d);
+        gemm.gemm(false, true, rows, hi - lo, d, 1f, gg, 0, d, p.wDec, lo * d, d, 0f, dh, lo, n);
+        lo = hi;
+      }
+    } else {
+      // dW_dec = Hᵀ·G
+      gemm.gemm(true, false, n, d, rows, 1f, h, 0, n, xhat, 0, d, 0f, grad.wDec, 0, d);
+      // dH = G·W_decᵀ
+      gemm.gemm(false, true, rows, n, d, 1f, xhat, 0, d, p.wDec, 0, d, 0f, dh, 0, n);
+    }
     double sparsity = 0;
     if (cfg.sparsity() == Sparsity.L1) {
       float lambda = cfg.l1Coefficient() * sparsityScale;
@@ -473,6 +562,9 @@ public final class SaeEngine {
       }
       default -> throw new IllegalStateException("dense backward for " + cfg.activation());
     }
+    if (cfg.sparsity() == Sparsity.TANH_L0) {
+      sparsity = tanhL0(p, grad, invB);
+    }
     // db_enc = Σ_b dZ_b = 1ᵀ·dZ ; dW_enc = dZᵀ·Xc
     gemm.gemm(false, false, 1, n, rows, 1f, ones, 0, rows, dh, 0, n, 1f, grad.bEnc, 0, n);
     gemm.gemm(true, false, n, d, rows, 1f, dh, 0, n, xc, 0, d, 0f, grad.wEnc, 0, d);
@@ -512,6 +604,50 @@ public final class SaeEngine {
     }
     SparseOps.accumulateOuter(rows, k, idx, dval, xc, d, grad.wEnc);
     return sparsity;
+  }
+
+  /**
+   * The tanh-L0 penalty S = (λ/B)·Σ_b Σ_j tanh(c·h_bj·‖w_j‖) (see {@link Sparsity#TANH_L0}),
+   * applied after the activation's derivative (dh holds dZ): where h_bj > 0, dZ_bj += (λ/B)·
+   * c·‖w_j‖·sech²(a_bj), a_bj = c·h_bj·‖w_j‖, and dW_dec,j += (λ/B)·Σ_b c·h_bj·sech²(a_bj)·
+   * w_j/‖w_j‖; for JumpReLU, θ_j gets the penalty's jump tanh(c·θ_j·‖w_j‖) through the kernel:
+   * dθ_j −= (λ/B)·tanh(c·θ_j·‖w_j‖)/ε for every b with |z_bj − θ_j| &lt; ε/2.
+   */
+  private double tanhL0(SaeParameters p, SaeParameters grad, float invB) {
+    double lam = cfg.tanhL0Coefficient() * (double) invB;
+    double c = cfg.tanhL0Scale();
+    boolean jump = cfg.activation() == Activation.JUMPRELU;
+    float eps = cfg.jumpBandwidth();
+    double s = 0;
+    for (int j = 0; j < n; j++) {
+      perLatent[j] = (float) p.decoderNorm(j);
+    }
+    for (int j = 0; j < n; j++) {
+      double norm = perLatent[j];
+      double slope = lam * c * norm;
+      double dirSum = 0;
+      int inWindow = 0;
+      float th = p.theta[j];
+      for (int b = 0; b < rows; b++) {
+        int i = b * n + j;
+        float hv = h[i];
+        if (hv > 0f) {
+          double t = Math.tanh(c * hv * norm);
+          double sech2 = 1 - t * t;
+          s += t;
+          dh[i] += (float) (slope * sech2);
+          dirSum += c * hv * sech2;
+        }
+        if (jump && Math.abs(z[i] - th) < 0.5f * eps) {
+          inWindow++;
+        }
+      }
+      addScaledDirection(p, grad, j, lam * dirSum);
+      if (inWindow > 0) {
+        grad.theta[j] -= (float) (inWindow * lam * Math.tanh(c * th * norm) / eps);
+      }
+    }
+    return lam * s;
   }
 
   /** d/dW_dec of coef·Σ_b Σ_j h_bj·‖w_j‖ = coef·(Σ_b h_bj)·w_j/‖w_j‖ (dense codes). */
@@ -579,15 +715,13 @@ public final class SaeEngine {
     for (int b = 0; b < rows; b++) {
       selectTopK(z, b * n, n, dead, ka, auxIdx, auxVal, b * ka);
     }
-    // residual r = x − x̂ = −(B/2)·G  (G is stored in xhat)
-    float back = -0.5f * rows;
     // ê into auxResidual, then dL/dê = (2α/B)(ê − r)
     Arrays.fill(auxResidual, 0, rows * d, 0f);
     SparseOps.decode(rows, ka, auxIdx, auxVal, p.wDec, d, auxResidual);
     float alpha = cfg.auxKCoefficient();
     double loss = 0;
     for (int t = 0; t < rows * d; t++) {
-      float r = back * xhat[t];
+      float r = -diff[t]; // residual r = x − x̂ of the whole dictionary
       float diff = auxResidual[t] - r;
       loss += (double) diff * diff;
       auxResidual[t] = 2f * alpha * invB * diff;

@@ -16,6 +16,11 @@ import java.util.Map;
  * settings, the parameters and the version (format "SAEM" 1), and, for a model trained on
  * normalised inputs, the {@link InputNormaliser} statistics after the parameters (format 2). A
  * model without normalisation is written in format 1, byte for byte as before; both are read.
+ *
+ * <p>Scoring is per sample: BatchTopK, which selects over the batch in training, scores as a
+ * JumpReLU whose threshold (the same for every latent) is the running average of the training
+ * selection thresholds ({@link SaeParameters#inferenceThreshold}), so a sample's code does not
+ * depend on the other samples of its batch; Matryoshka prefixes only shape training.
  */
 public final class SaeModel {
   /** "SAEM". */

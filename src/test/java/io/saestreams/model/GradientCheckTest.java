@@ -3,6 +3,7 @@ package io.saestreams.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.saestreams.model.linalg.NaiveGemm;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,7 +51,25 @@ class GradientCheckTest {
         Arguments.of("jumprelu, l1", b().activation(Activation.JUMPRELU).jumpThreshold(0.1f)
             .l1Coefficient(0.05f)),
         Arguments.of("relu, auxk", b().activation(Activation.RELU).sparsity(Sparsity.NONE)
-            .auxKCoefficient(1f).auxK(2)));
+            .auxKCoefficient(1f).auxK(2)),
+        Arguments.of("jumprelu, tanh-l0", b().activation(Activation.JUMPRELU)
+            .jumpThreshold(0.1f).sparsity(Sparsity.TANH_L0).tanhL0Coefficient(0.05f)
+            .tanhL0Scale(3f)),
+        Arguments.of("relu, tanh-l0", b().activation(Activation.RELU).sparsity(Sparsity.TANH_L0)
+            .tanhL0Coefficient(0.05f).tanhL0Scale(3f)),
+        Arguments.of("batch-topk, matryoshka", b().activation(Activation.BATCH_TOPK).k(3)
+            .sparsity(Sparsity.NONE).matryoshkaPrefixes(List.of(2, 5))),
+        Arguments.of("batch-topk, matryoshka, auxk", b().activation(Activation.BATCH_TOPK).k(2)
+            .sparsity(Sparsity.NONE).matryoshkaPrefixes(List.of(1, 3, 6, 8))
+            .auxKCoefficient(0.5f).auxK(3)),
+        Arguments.of("batch-topk, matryoshka, gaussian noise", b()
+            .activation(Activation.BATCH_TOPK).k(3).sparsity(Sparsity.NONE)
+            .matryoshkaPrefixes(List.of(4)).noise(Noise.GAUSSIAN).noiseLevel(0.1f)),
+        Arguments.of("relu, matryoshka, l1 by decoder norm", b().activation(Activation.RELU)
+            .l1Coefficient(0.05f).l1DecoderNorm(true).matryoshkaPrefixes(List.of(3, 6))),
+        Arguments.of("jumprelu, tanh-l0, matryoshka", b().activation(Activation.JUMPRELU)
+            .jumpThreshold(0.1f).sparsity(Sparsity.TANH_L0).tanhL0Coefficient(0.05f)
+            .matryoshkaPrefixes(List.of(2, 4))));
   }
 
   private static SaeConfig.Builder b() {
@@ -146,7 +165,8 @@ class GradientCheckTest {
     if (!cfg.auxKEnabled()) {
       // the input: dL/dx̃ through the encoder plus, when x̃ is also the target, −(2/B)(x̂ − x)
       double[] fd = new double[xIn.length];
-      boolean same = cfg.noise() == Noise.NONE;
+      // Matryoshka: the target's own gradient is not −(2/B)(x̂ − x); hold the target fixed
+      boolean same = cfg.noise() == Noise.NONE && !cfg.matryoshka();
       for (int i = 0; i < fd.length; i++) {
         double keep = xIn[i];
         xIn[i] = keep + STEP;

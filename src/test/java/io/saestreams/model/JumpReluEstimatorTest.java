@@ -16,15 +16,30 @@ import org.junit.jupiter.api.Test;
  * within the window.
  */
 class JumpReluEstimatorTest {
+  private static final float EPS = 0.004f;
+
   @Test
   void thresholdGradientApproximatesTheSmoothedLossDerivative() {
-    int d = 8;
-    int n = 6;
+    check(SaeConfig.builder(8, 6).activation(Activation.JUMPRELU).sparsity(Sparsity.L1)
+        .l1Coefficient(0.05f).jumpBandwidth(EPS).unitNormDecoder(false).build());
+  }
+
+  /**
+   * With the tanh-L0 penalty the threshold also receives the penalty's jump λ·tanh(c·θ·‖w‖) at
+   * z = θ; the penalty dominates here (λ = 0.2), so a wrong sign or size of that term fails.
+   */
+  @Test
+  void tanhL0ThresholdGradientApproximatesTheSmoothedLossDerivative() {
+    check(SaeConfig.builder(8, 6).activation(Activation.JUMPRELU).sparsity(Sparsity.TANH_L0)
+        .tanhL0Coefficient(0.2f).tanhL0Scale(4f).jumpBandwidth(EPS).unitNormDecoder(false)
+        .build());
+  }
+
+  private static void check(SaeConfig cfg) {
+    int d = cfg.inputDim();
+    int n = cfg.latentDim();
     int rows = 4000;
-    float eps = 0.004f;
-    SaeConfig cfg = SaeConfig.builder(d, n).activation(Activation.JUMPRELU)
-        .sparsity(Sparsity.L1).l1Coefficient(0.05f).jumpBandwidth(eps).unitNormDecoder(false)
-        .build();
+    float eps = EPS;
     Random rnd = new Random(3);
     SaeParameters p = new SaeParameters(d, n);
     for (int i = 0; i < p.wEnc.length; i++) {

@@ -130,13 +130,7 @@ final class ReferenceSae {
       double[] residual) {
     double[] z = preActivations(xIn, rows);
     double[] h = activations(z, rows);
-    double[] xhat = decode(h, rows);
-    double loss = 0;
-    for (int t = 0; t < rows * d; t++) {
-      double e = xhat[t] - target[t];
-      loss += e * e;
-    }
-    loss /= rows;
+    double loss = reconstructionLoss(h, target, rows);
     if (cfg.sparsity() == Sparsity.L1) {
       double s = 0;
       for (int b = 0; b < rows; b++) {
@@ -146,6 +140,14 @@ final class ReferenceSae {
         }
       }
       loss += cfg.l1Coefficient() * s / rows;
+    } else if (cfg.sparsity() == Sparsity.TANH_L0) {
+      double s = 0;
+      for (int b = 0; b < rows; b++) {
+        for (int j = 0; j < n; j++) {
+          s += Math.tanh(cfg.tanhL0Scale() * h[b * n + j] * decoderNorm(j));
+        }
+      }
+      loss += cfg.tanhL0Coefficient() * s / rows;
     } else if (cfg.sparsity() == Sparsity.KL) {
       for (int j = 0; j < n; j++) {
         double mean = 0;
@@ -166,6 +168,32 @@ final class ReferenceSae {
       loss += auxLoss(z, rows, dead, residual);
     }
     return loss;
+  }
+
+  /**
+   * (1/B)·Σ_b ‖x̂_b − x_b‖², or with Matryoshka prefixes the mean over prefixes m of the same
+   * with x̂ decoded from the first m latents only.
+   */
+  double reconstructionLoss(double[] h, double[] target, int rows) {
+    java.util.List<Integer> prefixes =
+        cfg.matryoshka() ? cfg.matryoshkaPrefixes() : java.util.List.of(n);
+    double total = 0;
+    for (int m : prefixes) {
+      double[] hm = h.clone();
+      for (int b = 0; b < rows; b++) {
+        for (int j = m; j < n; j++) {
+          hm[b * n + j] = 0;
+        }
+      }
+      double[] xhat = decode(hm, rows);
+      double loss = 0;
+      for (int t = 0; t < rows * d; t++) {
+        double e = xhat[t] - target[t];
+        loss += e * e;
+      }
+      total += loss / rows;
+    }
+    return total / prefixes.size();
   }
 
   double decoderNorm(int j) {

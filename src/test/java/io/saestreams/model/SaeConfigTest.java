@@ -15,6 +15,45 @@ class SaeConfigTest {
   }
 
   @Test
+  void tanhL0AndMatryoshkaSettingsRoundTripAndOldFormsStillRead() {
+    SaeConfig c = SaeConfig.builder(10, 20).activation(Activation.BATCH_TOPK).k(3)
+        .sparsity(Sparsity.NONE).matryoshkaPrefixes(java.util.List.of(4, 12)).build();
+    assertThat(c.matryoshkaPrefixes()).containsExactly(4, 12, 20);
+    assertThat(c.toMap()).containsEntry("matryoshka-prefixes", "4,12,20");
+    assertThat(SaeConfig.fromMap(c.toMap()).build()).isEqualTo(c);
+    SaeConfig t = SaeConfig.builder(10, 20).activation(Activation.JUMPRELU)
+        .sparsity(Sparsity.parse("tanh-l0")).tanhL0Coefficient(0.5f).tanhL0Scale(2f).build();
+    assertThat(t.toMap()).containsEntry("sparsity", "tanh-l0");
+    assertThat(SaeConfig.fromMap(t.toMap()).build()).isEqualTo(t);
+    // a map written before these settings existed reads with their defaults
+    java.util.Map<String, String> old = new java.util.LinkedHashMap<>(c.toMap());
+    old.remove("tanh-l0-coefficient");
+    old.remove("tanh-l0-scale");
+    old.remove("matryoshka-prefixes");
+    SaeConfig read = SaeConfig.fromMap(old).build();
+    assertThat(read.matryoshka()).isFalse();
+    assertThat(read).isEqualTo(c.toBuilder().matryoshkaPrefixes(java.util.List.of()).build());
+  }
+
+  @Test
+  void invalidTanhL0AndMatryoshkaSettingsSayWhy() {
+    assertThatThrownBy(() -> SaeConfig.builder(4, 8).activation(Activation.TOPK).k(2)
+        .sparsity(Sparsity.TANH_L0).build())
+        .hasMessage("sparsity=tanh-l0 needs activation=jumprelu or relu, got activation=topk");
+    assertThatThrownBy(() -> SaeConfig.builder(4, 8).tanhL0Scale(0f).build())
+        .hasMessage("tanh-l0-scale must be > 0, got 0.0");
+    assertThatThrownBy(() -> SaeConfig.builder(4, 8).matryoshkaPrefixes(java.util.List.of(4, 2))
+        .build())
+        .hasMessage("matryoshka-prefixes must be strictly increasing sizes in [1, latent-dim=8],"
+            + " got [4, 2]");
+    assertThatThrownBy(() -> SaeConfig.builder(4, 8).matryoshkaPrefixes(java.util.List.of(9))
+        .build()).hasMessageContaining("got [9]");
+    assertThatThrownBy(() -> SaeConfig.builder(4, 8).activation(Activation.TOPK).k(2)
+        .matryoshkaPrefixes(java.util.List.of(4)).build())
+        .hasMessageContaining("matryoshka-prefixes need dense codes");
+  }
+
+  @Test
   void invalidSettingsNameKeyValueAndWhatIsAllowed() {
     assertThatThrownBy(() -> SaeConfig.builder(0, 4).build())
         .hasMessage("input-dim must be >= 1, got 0");

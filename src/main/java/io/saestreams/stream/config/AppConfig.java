@@ -101,7 +101,7 @@ public final class AppConfig extends AbstractConfig {
   public static final String SAE_JUMP_BANDWIDTH_CONFIG = "sae.jump.bandwidth";
   public static final String SAE_JUMP_BANDWIDTH_DOC = "Jumprelu straight-through kernel width.";
   public static final String SAE_SPARSITY_CONFIG = "sae.sparsity";
-  public static final String SAE_SPARSITY_DOC = "Sparsity penalty (kl needs sae.activation=sigmoid).";
+  public static final String SAE_SPARSITY_DOC = "Sparsity penalty (kl needs sae.activation=sigmoid; tanh-l0 needs jumprelu or relu).";
   public static final String SAE_L1_COEFFICIENT_CONFIG = "sae.l1.coefficient";
   public static final String SAE_L1_COEFFICIENT_DOC = "Weight of the L1 penalty on activations.";
   public static final String SAE_L1_DECODER_NORM_CONFIG = "sae.l1.decoder.norm";
@@ -124,6 +124,12 @@ public final class AppConfig extends AbstractConfig {
   public static final String SAE_AUXK_COEFFICIENT_DOC = "Weight of the AuxK loss on dead latents (0 = off).";
   public static final String SAE_AUXK_CONFIG = "sae.auxk";
   public static final String SAE_AUXK_DOC = "Latents the AuxK loss may use per sample.";
+  public static final String SAE_TANH_L0_COEFFICIENT_CONFIG = "sae.tanh.l0.coefficient";
+  public static final String SAE_TANH_L0_COEFFICIENT_DOC = "Weight lambda of sparsity=tanh-l0, lambda*sum_j tanh(c*h_j*||W_dec,j||) (Anthropic 2025).";
+  public static final String SAE_TANH_L0_SCALE_CONFIG = "sae.tanh.l0.scale";
+  public static final String SAE_TANH_L0_SCALE_DOC = "Scale c inside the tanh of sparsity=tanh-l0.";
+  public static final String SAE_MATRYOSHKA_PREFIXES_CONFIG = "sae.matryoshka.prefixes";
+  public static final String SAE_MATRYOSHKA_PREFIXES_DOC = "Matryoshka nested dictionary sizes, increasing (e.g. 64,256; sae.latent.dim is appended): the loss is the mean reconstruction loss of each prefix of latents; empty = off; needs dense codes (batch-topk, not topk).";
 
   // ---- training ---------------------------------------------------------------------------------
   public static final String TRAIN_BATCH_SIZE_CONFIG = "train.batch.size";
@@ -540,6 +546,9 @@ public final class AppConfig extends AbstractConfig {
         .define(SAE_UNIT_NORM_DECODER_CONFIG, Type.BOOLEAN, m.unitNormDecoder(), null, Importance.LOW, SAE_UNIT_NORM_DECODER_DOC)
         .define(SAE_AUXK_COEFFICIENT_CONFIG, Type.DOUBLE, exact(m.auxKCoefficient()), Validators.atLeast(0), Importance.LOW, SAE_AUXK_COEFFICIENT_DOC)
         .define(SAE_AUXK_CONFIG, Type.INT, m.auxK(), Range.atLeast(1), Importance.LOW, SAE_AUXK_DOC)
+        .define(SAE_TANH_L0_COEFFICIENT_CONFIG, Type.DOUBLE, exact(m.tanhL0Coefficient()), Validators.atLeast(0), Importance.MEDIUM, SAE_TANH_L0_COEFFICIENT_DOC)
+        .define(SAE_TANH_L0_SCALE_CONFIG, Type.DOUBLE, exact(m.tanhL0Scale()), Validators.above(0), Importance.LOW, SAE_TANH_L0_SCALE_DOC)
+        .define(SAE_MATRYOSHKA_PREFIXES_CONFIG, Type.LIST, "", null, Importance.MEDIUM, SAE_MATRYOSHKA_PREFIXES_DOC)
         .define(TRAIN_BATCH_SIZE_CONFIG, Type.INT, t.batchSize(), Range.atLeast(1), Importance.HIGH, TRAIN_BATCH_SIZE_DOC)
         .define(TRAIN_OPTIMIZER_CONFIG, Type.STRING, t.optimizer().kind().name().toLowerCase(java.util.Locale.ROOT), Validators.oneOf(OptimizerKind.names()), Importance.MEDIUM, TRAIN_OPTIMIZER_DOC)
         .define(TRAIN_LEARNING_RATE_CONFIG, Type.DOUBLE, exact(t.optimizer().learningRate()), Validators.above(0), Importance.HIGH, TRAIN_LEARNING_RATE_DOC)

@@ -48,6 +48,9 @@ final class ModelSettings {
           .unitNormDecoder(c.getBoolean(SAE_UNIT_NORM_DECODER_CONFIG))
           .auxKCoefficient(f(c, SAE_AUXK_COEFFICIENT_CONFIG))
           .auxK(c.getInt(SAE_AUXK_CONFIG))
+          .tanhL0Coefficient(f(c, SAE_TANH_L0_COEFFICIENT_CONFIG))
+          .tanhL0Scale(f(c, SAE_TANH_L0_SCALE_CONFIG))
+          .matryoshkaPrefixes(SaeConfig.parsePrefixes(String.join(",", c.getList(SAE_MATRYOSHKA_PREFIXES_CONFIG))))
           .build();
     } catch (IllegalArgumentException e) {
       throw new ConfigException("Invalid combination of sae.* settings: " + e.getMessage());

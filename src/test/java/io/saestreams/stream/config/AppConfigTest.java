@@ -184,6 +184,27 @@ class AppConfigTest {
   }
 
   @Test
+  void tanhL0AndMatryoshkaSettingsReachTheEngine() {
+    Map<String, Object> m = minimal();
+    m.put("sae.activation", "batch-topk");
+    m.put("sae.latent.dim", "64");
+    m.put("sae.matryoshka.prefixes", "8, 32");
+    assertThat(AppConfig.of(m).saeConfig().matryoshkaPrefixes()).containsExactly(8, 32, 64);
+    m.put("sae.matryoshka.prefixes", "32,8");
+    assertThatThrownBy(() -> AppConfig.of(m)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("matryoshka-prefixes must be strictly increasing");
+    Map<String, Object> t = minimal();
+    t.put("sae.activation", "jumprelu");
+    t.put("sae.sparsity", "tanh-l0");
+    t.put("sae.tanh.l0.coefficient", "0.5");
+    t.put("sae.tanh.l0.scale", "2");
+    SaeConfig sae = AppConfig.of(t).saeConfig();
+    assertThat(sae.sparsity()).isEqualTo(io.saestreams.model.Sparsity.TANH_L0);
+    assertThat(sae.tanhL0Coefficient()).isEqualTo(0.5f);
+    assertThat(sae.tanhL0Scale()).isEqualTo(2f);
+  }
+
+  @Test
   void inconsistentModelSettingsFailAtLoad() {
     Map<String, Object> m = minimal();
     m.put("sae.sparsity", "kl");
