@@ -197,9 +197,15 @@ public record SaeConfig(
     m.put("unit-norm-decoder", Boolean.toString(unitNormDecoder));
     m.put("auxk-coefficient", Float.toString(auxKCoefficient));
     m.put("auxk", Integer.toString(auxK));
-    m.put("tanh-l0-coefficient", Float.toString(tanhL0Coefficient));
-    m.put("tanh-l0-scale", Float.toString(tanhL0Scale));
-    m.put("matryoshka-prefixes", joinPrefixes(matryoshkaPrefixes));
+    // written only when in use, so that a model without them has the bytes it had before they
+    // existed (fromMap gives absent keys their defaults)
+    if (sparsity == Sparsity.TANH_L0) {
+      m.put("tanh-l0-coefficient", Float.toString(tanhL0Coefficient));
+      m.put("tanh-l0-scale", Float.toString(tanhL0Scale));
+    }
+    if (matryoshkaPrefixes.size() > 1) {
+      m.put("matryoshka-prefixes", joinPrefixes(matryoshkaPrefixes));
+    }
     return m;
   }
 
