@@ -715,13 +715,18 @@ public final class SaeEngine {
     for (int b = 0; b < rows; b++) {
       selectTopK(z, b * n, n, dead, ka, auxIdx, auxVal, b * ka);
     }
+    // residual r = x − x̂ of the whole dictionary: −(B/2)·G from G in xhat (the rounding every
+    // run before Matryoshka had, kept so that their results stay bit for bit), and, with
+    // Matryoshka prefixes (xhat holds G scaled by 1/P there), −(x̂ − x) directly
+    boolean nested = cfg.matryoshka();
+    float back = -0.5f * rows;
     // ê into auxResidual, then dL/dê = (2α/B)(ê − r)
     Arrays.fill(auxResidual, 0, rows * d, 0f);
     SparseOps.decode(rows, ka, auxIdx, auxVal, p.wDec, d, auxResidual);
     float alpha = cfg.auxKCoefficient();
     double loss = 0;
     for (int t = 0; t < rows * d; t++) {
-      float r = -diff[t]; // residual r = x − x̂ of the whole dictionary
+      float r = nested ? -this.diff[t] : back * xhat[t];
       float diff = auxResidual[t] - r;
       loss += (double) diff * diff;
       auxResidual[t] = 2f * alpha * invB * diff;
