@@ -3,22 +3,18 @@ package io.saestreams.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.saestreams.avro.InputVector;
-import io.saestreams.avro.ModelChunk;
 import io.saestreams.avro.ReconstructionScore;
 import io.saestreams.avro.SparseCode;
 import io.saestreams.model.SaeModel;
 import io.saestreams.model.linalg.Gemms;
 import io.saestreams.stream.config.AppConfig;
-import io.saestreams.stream.modelstore.Chunks;
 import io.saestreams.stream.training.TrainerProcessor;
 import io.saestreams.train.OnlineTrainer;
 import io.saestreams.train.TrainerConfig;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -311,7 +307,7 @@ class CrashRecoveryIntegrationTest {
           .isEqualTo(LongStream.rangeClosed(1, finalVersion / PUBLISH_EVERY).map(v -> v * PUBLISH_EVERY)
               .boxed().toList());
       assertThat(out.dlq.records()).as("valid inputs dead-lettered").isEmpty();
-      byte[] published = modelBytes(out.model.records(), finalVersion);
+      byte[] published = OutputChecks.modelBytes(out.model.records(), finalVersion);
       byte[] uninterrupted = uninterrupted(app.config().trainerConfig(), trained, finalVersion);
       assertThat(published).as("final model, bit for bit, against an uninterrupted trainer's")
           .isEqualTo(uninterrupted);
@@ -332,20 +328,6 @@ class CrashRecoveryIntegrationTest {
       }
       assertThat(t.steps()).isEqualTo(steps);
       return SaeModel.of(cfg.model(), t.parameters(), t.steps()).toBytes();
-    }
-
-    static byte[] modelBytes(List<ConsumerRecord<String, ModelChunk>> records, long version) {
-      List<byte[]> parts = records.stream().map(ConsumerRecord::value)
-          .filter(c -> c.getModelVersion() == version)
-          .sorted(Comparator.comparingInt(ModelChunk::getChunkIndex))
-          .map(c -> {
-            ByteBuffer b = c.getPayload().duplicate();
-            byte[] a = new byte[b.remaining()];
-            b.get(a);
-            return a;
-          })
-          .toList();
-      return Chunks.join(parts);
     }
 
     @Override

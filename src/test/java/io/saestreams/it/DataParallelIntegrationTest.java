@@ -3,7 +3,6 @@ package io.saestreams.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.saestreams.avro.InputVector;
-import io.saestreams.avro.ModelChunk;
 import io.saestreams.model.SaeModel;
 import io.saestreams.model.SaeParameters;
 import io.saestreams.model.linalg.Gemms;
@@ -269,23 +268,9 @@ class DataParallelIntegrationTest {
           .isEqualTo(java.util.stream.LongStream.rangeClosed(1, expected.size()).boxed().toList());
       assertThat(out.dlq.records()).isEmpty();
       for (int v = 1; v <= expected.size(); v++) {
-        assertThat(modelBytes(out.model.records(), v)).as("model version %d, bit for bit", v)
+        assertThat(OutputChecks.modelBytes(out.model.records(), v)).as("model version %d, bit for bit", v)
             .isEqualTo(expected.get(v - 1));
       }
-    }
-
-    static byte[] modelBytes(List<ConsumerRecord<String, ModelChunk>> records, long version) {
-      List<byte[]> parts = records.stream().map(ConsumerRecord::value)
-          .filter(c -> c.getModelVersion() == version)
-          .sorted(Comparator.comparingInt(ModelChunk::getChunkIndex))
-          .map(c -> {
-            java.nio.ByteBuffer b = c.getPayload().duplicate();
-            byte[] a = new byte[b.remaining()];
-            b.get(a);
-            return a;
-          })
-          .toList();
-      return io.saestreams.stream.modelstore.Chunks.join(parts);
     }
 
     @Override

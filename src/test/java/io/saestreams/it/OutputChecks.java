@@ -158,6 +158,21 @@ final class OutputChecks {
     return out;
   }
 
+  /** The serialised model of {@code version}: its chunks on the model topic, in index order, joined. */
+  static byte[] modelBytes(List<ConsumerRecord<String, ModelChunk>> records, long version) {
+    List<byte[]> parts = records.stream().map(ConsumerRecord::value)
+        .filter(c -> c.getModelVersion() == version)
+        .sorted(java.util.Comparator.comparingInt(ModelChunk::getChunkIndex))
+        .map(c -> {
+          ByteBuffer b = c.getPayload().duplicate();
+          byte[] a = new byte[b.remaining()];
+          b.get(a);
+          return a;
+        })
+        .toList();
+    return Chunks.join(parts);
+  }
+
   static Set<String> ids(Collection<InputVector> inputs) {
     Set<String> out = new HashSet<>();
     inputs.forEach(v -> out.add(v.getId()));
