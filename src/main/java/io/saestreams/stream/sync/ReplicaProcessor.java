@@ -101,8 +101,11 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
    */
   private CompletableFuture<Snapshot> ending;
   private long endingAt;
-  /** The parameters contributed to the awaited round (for the divergence metric). */
-  private SaeParameters contributed;
+  /**
+   * Whether this run contributed the awaited round (not so after a restore): only then is the
+   * divergence metric reported.
+   */
+  private boolean contributed;
   private long lastSampleAt;
   /**
    * Whether the last average differed from this replica's own parameters: another replica is
@@ -142,7 +145,7 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
           + " count when the application started); restart the application after changing partitions");
     }
     pending.clear();
-    contributed = null;
+    contributed = false;
     ending = null;
     checkpointKv = context.getStateStore(CHECKPOINT_STORE);
     checkpoints = new CheckpointStore(checkpointKv, settings.chunkBytes());
@@ -268,17 +271,18 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
           + " taking that", partition, round, wanted, latest);
     }
     SaeParameters average = SaeModel.fromBytes(ModelStoreLayout.latestModel(models)).parameters();
-    SaeParameters mine = contributed;
-    othersTraining = trainer.await(t -> {
-      boolean differs = ParameterAverage.distance(t.parameters(), average) != 0;
+    // the replica has trained nothing since its round ended: its parameters are what it contributed
+    double divergence = trainer.await(t -> {
+      double d = ParameterAverage.distance(t.parameters(), average);
       t.adopt(average);
-      return differs;
+      return d;
     });
+    othersTraining = divergence != 0;
     long now = context.currentSystemTimeMs();
-    if (mine != null) {
-      metrics.syncRound(partition, ParameterAverage.distance(mine, average), now - roundStartedAt);
+    if (contributed) {
+      metrics.syncRound(partition, divergence, now - roundStartedAt);
     }
-    contributed = null;
+    contributed = false;
     round = latest;
     awaiting = false;
     inRound = 0;
@@ -320,7 +324,7 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
     }
     checkpointKv.put(ROUND_KEY, new RoundState(round, true, 0).toBytes());
     contribute(s, timestamp);
-    contributed = s.params();
+    contributed = true;
     report(s);
     LOG.trace("replica {} waited {} ms for its round's snapshot", partition, now - endingAt);
   }
