@@ -393,12 +393,26 @@ final class PipelineBenchmark {
 
   private AppConfig config(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry,
       Path state, String run) {
-    String appId = "bench-" + run;
-    Map<String, Object> m = new HashMap<>();
-    m.put(AppConfig.APPLICATION_ID_CONFIG, appId);
+    Map<String, String> m = benchSettings(broker, registry, run, "bench-input", dim, latents);
+    m.put(AppConfig.METRICS_PORT_CONFIG, "-1");
+    m.put("streams.state.dir", state.resolve(m.get(AppConfig.APPLICATION_ID_CONFIG)).toString());
+    m.putAll(settings);
+    return AppConfig.of(m);
+  }
+
+  /**
+   * What every benchmark run's application shares: application id {@code bench-<run>}, the
+   * embedded broker and registry, {@code inputTopic} and output topics named after the run, the
+   * demo's model at {@code dim} × {@code latents}, every record trained on (whatever the detector
+   * flags), reading the input from its start.
+   */
+  static Map<String, String> benchSettings(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, String run,
+      String inputTopic, int dim, int latents) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(AppConfig.APPLICATION_ID_CONFIG, "bench-" + run);
     m.put(AppConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     m.put(AppConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
-    m.put(AppConfig.INPUT_TOPIC_CONFIG, "bench-input");
+    m.put(AppConfig.INPUT_TOPIC_CONFIG, inputTopic);
     m.put(AppConfig.CODES_TOPIC_CONFIG, run + "-codes");
     m.put(AppConfig.SCORES_TOPIC_CONFIG, run + "-scores");
     m.put(AppConfig.ALERTS_TOPIC_CONFIG, run + "-alerts");
@@ -407,13 +421,9 @@ final class PipelineBenchmark {
     m.put(AppConfig.SAE_INPUT_DIM_CONFIG, Integer.toString(dim));
     m.putAll(DemoCommand.modelSettings(latents, 42));
     m.put(AppConfig.TRAIN_SAMPLE_RATE_CONFIG, "1.0");
-    // every record is trained on, whatever the detector flags
     m.put(AppConfig.TRAIN_SKIP_ANOMALIES_CONFIG, "false");
-    m.put(AppConfig.METRICS_PORT_CONFIG, "-1");
-    m.put("streams.state.dir", state.resolve(appId).toString());
     m.put("streams.auto.offset.reset", "earliest");
-    m.putAll(settings);
-    return AppConfig.of(m);
+    return m;
   }
 
   private Result measure(String name, int round, EmbeddedKafkaBroker broker, AppConfig cfg,

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -116,25 +115,11 @@ final class ScaleBenchmark {
   }
 
   private Map<String, String> settings(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, String run) {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put(AppConfig.APPLICATION_ID_CONFIG, "bench-" + run);
-    m.put(AppConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    m.put(AppConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
-    m.put(AppConfig.INPUT_TOPIC_CONFIG, "bench-scale-input");
-    m.put(AppConfig.CODES_TOPIC_CONFIG, run + "-codes");
-    m.put(AppConfig.SCORES_TOPIC_CONFIG, run + "-scores");
-    m.put(AppConfig.ALERTS_TOPIC_CONFIG, run + "-alerts");
-    m.put(AppConfig.DLQ_TOPIC_CONFIG, run + "-dlq");
-    m.put(AppConfig.MODEL_TOPIC_CONFIG, run + "-model");
-    m.put(AppConfig.SAE_INPUT_DIM_CONFIG, Integer.toString(dim));
-    m.putAll(DemoCommand.modelSettings(latents, 42));
+    Map<String, String> m = PipelineBenchmark.benchSettings(broker, registry, run, "bench-scale-input", dim, latents);
     m.put(AppConfig.TRAIN_MODE_CONFIG, "data-parallel");
     m.put(AppConfig.TRAIN_SYNC_MAX_WAIT_MS_CONFIG, Long.toString(PipelineBenchmark.DATA_PARALLEL_MAX_WAIT_MS));
-    m.put(AppConfig.TRAIN_SAMPLE_RATE_CONFIG, "1.0");
-    m.put(AppConfig.TRAIN_SKIP_ANOMALIES_CONFIG, "false");
     m.put(AppConfig.METRICS_HOST_CONFIG, "127.0.0.1");
     m.put(AppConfig.METRICS_PORT_CONFIG, "0");
-    m.put("streams.auto.offset.reset", "earliest");
     m.putAll(settings);
     return m;
   }
