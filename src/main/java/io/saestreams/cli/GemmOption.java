@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 
 /** {@code --gemm}: which matrix-multiply backend to use. */
 final class GemmOption {
-  @Option(names = "--gemm", defaultValue = "auto", description = "Matrix backend: auto, openblas-bundled, native, java-vector, java or ejml (default: ${DEFAULT-VALUE}; auto = the OpenBLAS bundled in the jar when it loads, else the system's OpenBLAS when present, else pure Java: java-vector on Java 21+ started by bin/sae-streams, else java).")
+  @Option(names = "--gemm", defaultValue = "auto", description = "Matrix backend: auto, openblas-bundled, native, java-vector, java or ejml (default: ${DEFAULT-VALUE}; auto = the OpenBLAS bundled in the jar when it loads, else the system's OpenBLAS when present, else pure Java: java-vector when started by bin/sae-streams, else java).")
   String gemm;
 
   Gemm create() {

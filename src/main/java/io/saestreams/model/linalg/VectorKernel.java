@@ -2,11 +2,10 @@ package io.saestreams.model.linalg;
 
 /**
  * Finds the Vector API kernel ({@code VectorGemm}, backend java-vector) without naming it: that
- * class is compiled for Java 21 from {@code src/main/java21} (Maven profile vector-api, active
- * when Maven runs on a JDK 21 or later, or given {@code -Djava21.home=DIR}) and needs the
- * incubator module {@code jdk.incubator.vector}, which a JVM resolves only when started with
- * {@code --add-modules jdk.incubator.vector} (the launcher {@code bin/sae-streams} adds it when
- * the JVM has it). On Java 17 it is never loaded.
+ * class, compiled from {@code src/main/vector-api} against the incubator module
+ * {@code jdk.incubator.vector} (shipped by Java 17 and later), links only in a JVM started with
+ * {@code --add-modules jdk.incubator.vector}, which the launcher {@code bin/sae-streams} and the
+ * container image add. Without it the other kernels serve and this class never loads VectorGemm.
  */
 final class VectorKernel {
   static final String MODULE = "jdk.incubator.vector";
@@ -18,17 +17,14 @@ final class VectorKernel {
   static {
     Gemm gemm = null;
     String reason = null;
-    int feature = Runtime.version().feature();
-    if (feature < 21) {
-      reason = "the Vector API kernel needs Java 21 or later, this is " + feature;
-    } else if (ModuleLayer.boot().findModule(MODULE).isEmpty()) {
+    if (ModuleLayer.boot().findModule(MODULE).isEmpty()) {
       reason = "the Vector API kernel needs --add-modules " + MODULE + " (bin/sae-streams adds it)";
     } else {
       try {
         gemm = (Gemm) Class.forName(CLASS).getDeclaredConstructor().newInstance();
       } catch (ClassNotFoundException e) {
-        reason = "this jar was built without the Vector API kernel (build it with Maven on a JDK"
-            + " 21 or later, or with -Djava21.home=DIR)";
+        reason = "this jar was built without the Vector API kernel (io.saestreams.model.linalg"
+            + ".VectorGemm is missing)";
       } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
         reason = "the Vector API kernel could not be loaded: " + e;
       }

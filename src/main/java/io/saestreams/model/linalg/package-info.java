@@ -10,8 +10,8 @@
  * written so that HotSpot C2 auto-vectorizes it ({@link io.saestreams.model.linalg.JavaGemm}), and
  * the system's native OpenBLAS through netlib-java ({@link io.saestreams.model.linalg.NativeGemm}),
  * the OpenBLAS bundled in the jar through JavaCPP ({@link io.saestreams.model.linalg.BundledGemm}),
- * and, on Java 21+, a Vector API kernel ({@code VectorGemm} in {@code src/main/java21}, found by
- * {@code VectorKernel}).
+ * and a Vector API kernel ({@code VectorGemm} in {@code src/main/vector-api}, found by
+ * {@code VectorKernel} when the JVM has {@code jdk.incubator.vector}).
  * {@link io.saestreams.model.linalg.Gemms} picks one by name. {@link io.saestreams.model.linalg.SparseOps}
  * holds the products with TopK sparse codes (decode, weight-gradient accumulation and gathered dot
  * products) that a sparse autoencoder training step needs besides dense GEMM.

@@ -223,7 +223,7 @@ public final class AppConfig extends AbstractConfig {
       "Largest payload of one ModelChunk record (and of one checkpoint chunk); below Kafka's 1 MB"
           + " record limit.";
   public static final String GEMM_BACKEND_CONFIG = "gemm.backend";
-  public static final String GEMM_BACKEND_DOC = "Matrix multiplication backend (auto = the OpenBLAS bundled in the jar if loadable, else the system's native BLAS if loadable, else the Vector API kernel java-vector on Java 21+ started with jdk.incubator.vector, else java).";
+  public static final String GEMM_BACKEND_DOC = "Matrix multiplication backend (auto = the OpenBLAS bundled in the jar if loadable, else the system's native BLAS if loadable, else the Vector API kernel java-vector when started with --add-modules jdk.incubator.vector, else java).";
 
   // ---- scoring ----------------------------------------------------------------------------------
   public static final String SCORE_BATCH_SIZE_CONFIG = "score.batch.size";

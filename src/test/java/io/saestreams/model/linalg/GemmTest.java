@@ -78,7 +78,7 @@ class GemmTest {
    */
   static void assumeLoadable(String backend) {
     if (backend.equals("java-vector")) {
-      // only on Java 21+ with --add-modules jdk.incubator.vector and a jar built with the kernel
+      // only in a JVM started with --add-modules jdk.incubator.vector (the test JVMs are)
       assumeTrue(VectorKernel.isAvailable(), () -> "java-vector: " + VectorKernel.unavailableReason());
     }
     if (backend.equals("openblas-bundled") && bundledExpected()) {

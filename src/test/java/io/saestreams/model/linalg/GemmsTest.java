@@ -27,6 +27,15 @@ class GemmsTest {
   }
 
   @Test
+  void theVectorKernelIsBuiltAndLinksWithItsModule() {
+    // the build compiles VectorGemm on any JDK 17+ and the test JVMs get --add-modules
+    // jdk.incubator.vector: so it must be there and link, or GemmTest would skip it unnoticed
+    assertThat(ModuleLayer.boot().findModule(VectorKernel.MODULE)).isPresent();
+    assertThat(VectorKernel.isAvailable()).as(VectorKernel.unavailableReason()).isTrue();
+    assertThat(Gemms.create("java-vector").name()).isEqualTo("java-vector");
+  }
+
+  @Test
   void autoPicksBundledWhenItLoads() {
     assumeTrue(BundledGemm.isAvailable(), () -> "bundled: " + BundledGemm.unavailableReason());
     assertThat(Gemms.create("auto")).isInstanceOf(BundledGemm.class);

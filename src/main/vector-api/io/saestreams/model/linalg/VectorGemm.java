@@ -4,15 +4,15 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Pure-Java GEMM on the Vector API ({@code jdk.incubator.vector}, Java 21 and later): the same
+ * Pure-Java GEMM on the Vector API ({@code jdk.incubator.vector}, Java 17 and later): the same
  * cache blocking and B packing as {@link JavaGemm}, but a register-blocked micro-kernel that keeps
  * a 4-row by 2-vector tile of C in registers over a whole depth block (8 accumulators; per depth
  * step 2 vector loads of packed B, 4 broadcasts of A and 8 fused multiply-adds), where JavaGemm's
  * auto-vectorized loop loads and stores its accumulators at every other depth step.
  *
- * <p>Compiled for Java 21 from {@code src/main/java21} (Maven profile vector-api) and only ever
- * loaded reflectively by {@link VectorKernel}, when the JVM is 21 or later and was started with
- * {@code --add-modules jdk.incubator.vector} ({@code bin/sae-streams} adds it).
+ * <p>Compiled from {@code src/main/vector-api} (compiler execution vector-api, against the
+ * incubator module) and only ever loaded reflectively by {@link VectorKernel}, when the JVM was
+ * started with {@code --add-modules jdk.incubator.vector} ({@code bin/sae-streams} adds it).
  */
 final class VectorGemm implements Gemm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
