@@ -5,6 +5,7 @@ import io.saestreams.data.SyntheticDictionary;
 import io.saestreams.data.VectorSource;
 import io.saestreams.eval.FeatureMatching;
 import io.saestreams.eval.FiringAgreement;
+import io.saestreams.eval.ParentAbsorption;
 import io.saestreams.model.SaeModel;
 import io.saestreams.model.SaeParameters;
 import io.saestreams.model.linalg.Gemm;
@@ -38,7 +39,9 @@ import picocli.CommandLine.Model.CommandSpec;
           + " dictionary (MMCS and the fraction of features recovered with cosine > 0.9) and the"
           + " matched metrics: MCC (mean |cosine| after a one-to-one Hungarian match of latents to"
           + " features), uniqueness (distinct features per latent with |cosine| > 0.9) and the mean"
-          + " precision, recall and F1 of each matched latent's firing against its feature's.",
+          + " precision, recall and F1 of each matched latent's firing against its feature's;"
+          + " with a hierarchy also absorption: the mean firing rate of parents' matched latents"
+          + " when the parent is active with a child and alone, and the drop between them.",
       "With --anomaly: streams a labelled data set (warm-up normals, then a mixed phase) through the"
           + " topology's scoring, anomaly detection and training code and reports AUC-ROC, AUC-PR,"
           + " precision, recall, F1 and the false-alarm rate on normals at the target, next to a PCA"
@@ -160,6 +163,7 @@ final class EvaluateCommand implements Callable<Integer> {
         ? new SyntheticDictionary(data.syntheticConfig(model.seed)) : null;
     FeatureMatching matching = null;
     FiringAgreement firing = null;
+    ParentAbsorption absorption = null;
     TrainingStats heldOutStats;
     if (truth == null) {
       heldOutStats = measure(data, finalModel, gemm);
@@ -167,7 +171,11 @@ final class EvaluateCommand implements Callable<Integer> {
       matching = FeatureMatching.of(truth.dictionary(), decoderRows(trainer.parameters()),
           RECOVERY_THRESHOLD);
       firing = new FiringAgreement(matching.featureToLatent(), trainer.parameters().latentDim());
-      heldOutStats = measureLabelled(truth, finalModel, gemm, firing);
+      if (truth.config().parents() > 0) {
+        absorption = new ParentAbsorption(matching.featureToLatent(), truth.parentOf(),
+            trainer.parameters().latentDim());
+      }
+      heldOutStats = measureLabelled(truth, finalModel, gemm, firing, absorption);
     }
     SummaryTable table = new SummaryTable();
     table.add("dataset", dataset);
@@ -192,6 +200,14 @@ final class EvaluateCommand implements Callable<Integer> {
       table.add("firing recall", f.meanRecall().orElse(0));
       table.add("firing f1", f.meanF1().orElse(0));
       table.add("firing features", f.evaluatedFeatures());
+      if (absorption != null) {
+        ParentAbsorption.Result a = absorption.result();
+        table.add("parent firing with child", a.meanRateWithChild().orElse(0));
+        table.add("parent firing alone", a.meanRateAlone().orElse(0));
+        table.add("absorption", a.meanDrop().orElse(0));
+        table.add("absorbed parents", a.absorbedParents());
+        table.add("absorption parents", a.evaluatedParents());
+      }
     }
     table.add("held out", heldOutStats.samples());
     table.add("gemm", gemm.name());
@@ -340,10 +356,11 @@ final class EvaluateCommand implements Callable<Integer> {
 
   /**
    * FVU and L0 of the final model on a fresh synthetic stream (variant 1), counting in {@code
-   * firing} which latents fire with which true features.
+   * firing} which latents fire with which true features and in {@code absorption} (null without a
+   * hierarchy) whether parents' latents fire with and without a child.
    */
   private TrainingStats measureLabelled(SyntheticDictionary truth, SaeModel m, Gemm gemm,
-      FiringAgreement firing) {
+      FiringAgreement firing, ParentAbsorption absorption) {
     List<float[]> vectors = new ArrayList<>();
     List<int[]> active = new ArrayList<>();
     try (SyntheticDictionary.SyntheticStream source = truth.stream(heldOut, 1)) {
@@ -353,8 +370,13 @@ final class EvaluateCommand implements Callable<Integer> {
         active.add(draw.activeFeatures());
       }
     }
-    return ModelQuality.measure(m, gemm, vectors, (v, latents, count) ->
-        firing.add(active.get(v), active.get(v).length, latents, count)).stats();
+    return ModelQuality.measure(m, gemm, vectors, (v, latents, count) -> {
+      int[] a = active.get(v);
+      firing.add(a, a.length, latents, count);
+      if (absorption != null) {
+        absorption.add(a, a.length, latents, count);
+      }
+    }).stats();
   }
 
   /** The decoder directions, one row of length d per latent. */

@@ -36,6 +36,7 @@ class MainTest {
     assertThat(json.get("recovered_fraction").asDouble()).isBetween(0.0, 1.0);
     assertThat(json.get("seconds").asDouble()).isPositive();
     assertThat(json.has("data_parallel")).as("one trainer by default").isFalse();
+    assertThat(json.has("absorption")).as("no hierarchy, no absorption figures").isFalse();
     // the matched metrics: a one-to-one match cannot beat each feature's best latent by much
     assertThat(json.get("mcc").asDouble()).isBetween(0.8, 1.0);
     assertThat(json.get("uniqueness").asDouble()).isBetween(0.5, 1.0);
@@ -70,6 +71,14 @@ class MainTest {
     }
     // 2,000 held-out samples with 3 active on average: every one of the 32 features occurs
     assertThat(json.get("firing_features").asInt()).isEqualTo(32);
+    // 8 parents with 3 children each: the rates of their latents with and without a child
+    double with = json.get("parent_firing_with_child").asDouble();
+    double alone = json.get("parent_firing_alone").asDouble();
+    assertThat(with).isBetween(0.05, 1.0);
+    assertThat(alone).isBetween(0.05, 1.0);
+    assertThat(json.get("absorption").asDouble()).isCloseTo(alone - with, within(1e-9));
+    assertThat(json.get("absorption_parents").asInt()).isEqualTo(8);
+    assertThat(json.get("absorbed_parents").asInt()).isBetween(0, 8);
     assertThat(out.toString()).doesNotContain("NaN").doesNotContain("null");
   }
 
