@@ -41,7 +41,8 @@ import picocli.CommandLine.Model.CommandSpec;
           + " features), uniqueness (distinct features per latent with |cosine| > 0.9) and the mean"
           + " precision, recall and F1 of each matched latent's firing against its feature's;"
           + " with a hierarchy also absorption: the mean firing rate of parents' matched latents"
-          + " when the parent is active with a child and alone, and the drop between them.",
+          + " when the parent is active with a child and alone, the drop between them, and the mean"
+          + " cosine of children's matched decoder rows with their parent's direction.",
       "With --anomaly: streams a labelled data set (warm-up normals, then a mixed phase) through the"
           + " topology's scoring, anomaly detection and training code and reports AUC-ROC, AUC-PR,"
           + " precision, recall, F1 and the false-alarm rate on normals at the target, next to a PCA"
@@ -207,6 +208,9 @@ final class EvaluateCommand implements Callable<Integer> {
         table.add("absorption", a.meanDrop().orElse(0));
         table.add("absorbed parents", a.absorbedParents());
         table.add("absorption parents", a.evaluatedParents());
+        table.add("child parent cosine", ParentAbsorption.childParentCosine(truth.dictionary(),
+            decoderRows(trainer.parameters()), matching.featureToLatent(), truth.parentOf())
+            .orElse(0));
       }
     }
     table.add("held out", heldOutStats.samples());

@@ -160,6 +160,44 @@ public final class ParentAbsorption {
         mean(sumAlone, count), mean(sumAlone - sumWith, count));
   }
 
+  /**
+   * The other signature of absorption, in the decoder: the mean cosine between each child's matched
+   * latent's decoder row and its parent's true direction, over the matched children; empty when
+   * none is. A child latent that has absorbed its parent points partly along the parent (a positive
+   * mean); one that has not is about as close to it as to any other direction.
+   *
+   * @param dictionary the true directions, one row per feature
+   * @param decoderRows the decoder directions, one row per latent
+   * @param featureToLatent per true feature, its matched latent or -1
+   * @param parentOf per true feature, its parent's index or -1
+   */
+  public static OptionalDouble childParentCosine(float[][] dictionary, float[][] decoderRows,
+      int[] featureToLatent, int[] parentOf) {
+    double sum = 0;
+    int count = 0;
+    for (int c = 0; c < parentOf.length; c++) {
+      int l = featureToLatent[c];
+      if (parentOf[c] < 0 || l < 0) {
+        continue;
+      }
+      float[] w = decoderRows[l];
+      float[] p = dictionary[parentOf[c]];
+      double dot = 0;
+      double ww = 0;
+      double pp = 0;
+      for (int i = 0; i < w.length; i++) {
+        dot += (double) w[i] * p[i];
+        ww += (double) w[i] * w[i];
+        pp += (double) p[i] * p[i];
+      }
+      if (ww > 0 && pp > 0) {
+        sum += dot / Math.sqrt(ww * pp);
+      }
+      count++;
+    }
+    return mean(sum, count);
+  }
+
   private static OptionalDouble mean(double sum, int count) {
     return count == 0 ? OptionalDouble.empty() : OptionalDouble.of(sum / count);
   }

@@ -79,6 +79,7 @@ class MainTest {
     assertThat(json.get("absorption").asDouble()).isCloseTo(alone - with, within(1e-9));
     assertThat(json.get("absorption_parents").asInt()).isEqualTo(8);
     assertThat(json.get("absorbed_parents").asInt()).isBetween(0, 8);
+    assertThat(json.get("child_parent_cosine").asDouble()).isBetween(-1.0, 1.0);
     assertThat(out.toString()).doesNotContain("NaN").doesNotContain("null");
   }
 

@@ -85,6 +85,20 @@ class ParentAbsorptionTest {
   }
 
   @Test
+  void childParentCosineAveragesTheMatchedChildrensDecoderRowsAgainstTheirParents() {
+    float r = (float) Math.sqrt(0.5);
+    float[][] dictionary = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {0, 1, 0}, {0, 0, 1}, {1, 0, 0}};
+    // latent 0 = child 1 having absorbed parent 0 (cosine 1/sqrt 2), latent 1 = child 5 (cosine
+    // 0 with parent 4's direction, and unnormalised), child 2 unmatched; parents' rows ignored
+    float[][] decoder = {{r, r, 0}, {3, 0, 0}, {1, 0, 0}};
+    int[] featureToLatent = {2, 0, -1, -1, -1, 1};
+    assertThat(ParentAbsorption.childParentCosine(dictionary, decoder, featureToLatent, PARENT_OF)
+        .getAsDouble()).isCloseTo(r / 2, within(1e-6));
+    assertThat(ParentAbsorption.childParentCosine(dictionary, decoder,
+        new int[] {2, -1, -1, -1, -1, -1}, PARENT_OF)).isEmpty();
+  }
+
+  @Test
   void rejectsInconsistentArguments() {
     assertThatThrownBy(() -> new ParentAbsorption(new int[] {0}, new int[] {-1, 0}, 1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parentOf");
