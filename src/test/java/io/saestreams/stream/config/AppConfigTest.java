@@ -9,6 +9,7 @@ import io.saestreams.model.OptimizerKind;
 import io.saestreams.model.SaeConfig;
 import io.saestreams.train.TrainerConfig;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.ConfigException;
@@ -79,6 +80,23 @@ class AppConfigTest {
     Map<String, Object> producer = minimal();
     producer.put("streams.producer.batch.size", "32768");
     assertThat(AppConfig.of(producer).streamsProperties().get(prefixed)).isEqualTo("32768");
+  }
+
+  @Test
+  void partitionFetchSizeHasALargeDefaultThatAnyStreamsConsumerKeyOverrides() {
+    String prefixed = StreamsConfig.consumerPrefix("max.partition.fetch.bytes");
+    assertThat(AppConfig.of(minimal()).streamsProperties().get(prefixed)).isEqualTo(16 * 1024 * 1024);
+    for (String key : List.of("max.partition.fetch.bytes", "consumer.max.partition.fetch.bytes",
+        "main.consumer.max.partition.fetch.bytes", "restore.consumer.max.partition.fetch.bytes",
+        "global.consumer.max.partition.fetch.bytes")) {
+      Map<String, Object> m = minimal();
+      m.put("streams." + key, "2097152");
+      Properties p = AppConfig.of(m).streamsProperties();
+      assertThat(p.get(key)).as(key).isEqualTo("2097152");
+      if (!key.equals(prefixed)) {
+        assertThat(p).as(key).doesNotContainKey(prefixed);
+      }
+    }
   }
 
   @Test
