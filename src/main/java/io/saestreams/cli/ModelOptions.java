@@ -30,6 +30,9 @@ final class ModelOptions {
   @Option(names = "--tanh-l0-scale", defaultValue = "4", description = "Scale c of --sparsity tanh-l0 (default: ${DEFAULT-VALUE}).")
   float tanhL0Scale;
 
+  @Option(names = "--preact", defaultValue = "0", description = "Coefficient of the pre-activation penalty sum_j ReLU(theta_j - z_j)*||W_dec,j|| (jumprelu or relu; 0 = off, the default).")
+  float preAct;
+
   @Option(names = "--matryoshka-prefixes", defaultValue = "", description = "Matryoshka nested dictionary sizes, e.g. 64,256 (--latents is appended; with batch-topk, relu or jumprelu; default: off).")
   String matryoshkaPrefixes;
 
@@ -93,7 +96,7 @@ final class ModelOptions {
     Revival rev = Revival.parse(revival);
     SaeConfig.Builder model = SaeConfig.builder(d, latents).activation(act).k(k).sparsity(sp)
         .l1Coefficient(l1).klTarget(klTarget).klWeight(klWeight).tanhL0Coefficient(tanhL0)
-        .tanhL0Scale(tanhL0Scale).matryoshkaPrefixes(SaeConfig.parsePrefixes(matryoshkaPrefixes));
+        .tanhL0Scale(tanhL0Scale).preActCoefficient(preAct).matryoshkaPrefixes(SaeConfig.parsePrefixes(matryoshkaPrefixes));
     if (rev == Revival.AUXK) {
       model.auxKCoefficient(1f / 32).auxK(Math.min(512, latents));
     }

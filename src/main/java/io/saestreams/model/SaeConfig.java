@@ -30,6 +30,9 @@ import java.util.Map;
  * @param auxK latents the AuxK loss may use per sample
  * @param tanhL0Coefficient λ of the tanh-L0 penalty
  * @param tanhL0Scale c of the tanh-L0 penalty, λ·Σ_j tanh(c·h_j·‖W_dec,j‖)
+ * @param preActCoefficient λ_p of the pre-activation penalty λ_p·Σ_j ReLU(θ_j − z_j)·‖W_dec,j‖
+ *     (θ_j the JumpReLU threshold, 0 for ReLU; 0 = off): it pushes up the pre-activations of
+ *     latents that do not fire, against dead latents (Anthropic's 2025 JumpReLU recipe)
  * @param matryoshkaPrefixes Matryoshka prefix sizes m_1 &lt; … &lt; m_P = n (empty = off): the
  *     reconstruction loss is the mean over p of the loss of the first m_p latents alone; n is
  *     appended when the last given size is smaller
@@ -56,6 +59,7 @@ public record SaeConfig(
     int auxK,
     float tanhL0Coefficient,
     float tanhL0Scale,
+    float preActCoefficient,
     List<Integer> matryoshkaPrefixes) {
 
   public SaeConfig {
@@ -107,6 +111,12 @@ public record SaeConfig(
       throw new IllegalArgumentException(
           "sparsity=tanh-l0 needs activation=jumprelu or relu, got activation="
               + activation.configName());
+    }
+    nonNegative("preact-coefficient", preActCoefficient);
+    if (preActCoefficient > 0 && activation != Activation.JUMPRELU && activation != Activation.RELU) {
+      throw new IllegalArgumentException(
+          "preact-coefficient > 0 needs activation=jumprelu or relu (a threshold on the"
+              + " pre-activation), got activation=" + activation.configName());
     }
     matryoshkaPrefixes = canonicalPrefixes(matryoshkaPrefixes, latentDim);
     if (!matryoshkaPrefixes.isEmpty() && activation == Activation.TOPK) {
@@ -203,6 +213,9 @@ public record SaeConfig(
       m.put("tanh-l0-coefficient", Float.toString(tanhL0Coefficient));
       m.put("tanh-l0-scale", Float.toString(tanhL0Scale));
     }
+    if (preActCoefficient > 0) {
+      m.put("preact-coefficient", Float.toString(preActCoefficient));
+    }
     if (matryoshkaPrefixes.size() > 1) {
       m.put("matryoshka-prefixes", joinPrefixes(matryoshkaPrefixes));
     }
@@ -235,6 +248,7 @@ public record SaeConfig(
         case "auxk" -> b.auxK(Integer.parseInt(v));
         case "tanh-l0-coefficient" -> b.tanhL0Coefficient(Float.parseFloat(v));
         case "tanh-l0-scale" -> b.tanhL0Scale(Float.parseFloat(v));
+        case "preact-coefficient" -> b.preActCoefficient(Float.parseFloat(v));
         case "matryoshka-prefixes" -> b.matryoshkaPrefixes(parsePrefixes(v));
         default -> throw new IllegalArgumentException("unknown model setting '" + e.getKey() + "'");
       }
@@ -293,6 +307,7 @@ public record SaeConfig(
     private int auxK = 256;
     private float tanhL0Coefficient = 0.01f;
     private float tanhL0Scale = 4f;
+    private float preActCoefficient = 0f;
     private List<Integer> matryoshkaPrefixes = List.of();
 
     private Builder(int inputDim, int latentDim) {
@@ -395,6 +410,12 @@ public record SaeConfig(
       return this;
     }
 
+    /** λ_p of the pre-activation penalty (0 = off; jumprelu or relu). */
+    public Builder preActCoefficient(float v) {
+      preActCoefficient = v;
+      return this;
+    }
+
     /** Nested prefix sizes for the Matryoshka loss (empty = off). */
     public Builder matryoshkaPrefixes(List<Integer> v) {
       matryoshkaPrefixes = v == null ? List.of() : List.copyOf(v);
@@ -406,7 +427,7 @@ public record SaeConfig(
           inputDim, latentDim, activation, k, thresholdDecay, jumpThreshold, jumpBandwidth,
           sparsity, l1Coefficient, l1DecoderNorm, klTarget, klWeight, klDecay, weightDecay, noise,
           noiseLevel, unitNormDecoder, auxKCoefficient, auxK, tanhL0Coefficient, tanhL0Scale,
-          matryoshkaPrefixes);
+          preActCoefficient, matryoshkaPrefixes);
     }
   }
 }

@@ -565,6 +565,9 @@ public final class SaeEngine {
     if (cfg.sparsity() == Sparsity.TANH_L0) {
       sparsity = tanhL0(p, grad, invB);
     }
+    if (cfg.preActCoefficient() > 0) {
+      sparsity += preActivation(p, grad, invB);
+    }
     // db_enc = Σ_b dZ_b = 1ᵀ·dZ ; dW_enc = dZᵀ·Xc
     gemm.gemm(false, false, 1, n, rows, 1f, ones, 0, rows, dh, 0, n, 1f, grad.bEnc, 0, n);
     gemm.gemm(true, false, n, d, rows, 1f, dh, 0, n, xc, 0, d, 0f, grad.wEnc, 0, d);
@@ -645,6 +648,43 @@ public final class SaeEngine {
       addScaledDirection(p, grad, j, lam * dirSum);
       if (inWindow > 0) {
         grad.theta[j] -= (float) (inWindow * lam * Math.tanh(c * th * norm) / eps);
+      }
+    }
+    return lam * s;
+  }
+
+  /**
+   * The pre-activation penalty P = (λ_p/B)·Σ_b Σ_j ReLU(θ_j − z_bj)·‖w_j‖ (θ_j = 0 for ReLU), added
+   * to dZ (dh holds it) after the activation's derivative: where θ_j &gt; z_bj, dZ_bj −= (λ_p/B)·
+   * ‖w_j‖, dθ_j += (λ_p/B)·‖w_j‖ (JumpReLU: an exact gradient, besides the straight-through one
+   * of the jump) and dW_dec,j += (λ_p/B)·(θ_j − z_bj)·w_j/‖w_j‖.
+   */
+  private double preActivation(SaeParameters p, SaeParameters grad, float invB) {
+    double lam = cfg.preActCoefficient() * (double) invB;
+    boolean jump = cfg.activation() == Activation.JUMPRELU;
+    double s = 0;
+    for (int j = 0; j < n; j++) {
+      perLatent[j] = (float) p.decoderNorm(j);
+    }
+    for (int j = 0; j < n; j++) {
+      double norm = perLatent[j];
+      float th = jump ? p.theta[j] : 0f;
+      float dz = (float) (lam * norm);
+      double gaps = 0;
+      int below = 0;
+      for (int b = 0; b < rows; b++) {
+        int i = b * n + j;
+        double gap = (double) th - z[i];
+        if (gap > 0) {
+          gaps += gap;
+          below++;
+          dh[i] -= dz;
+        }
+      }
+      s += gaps * norm;
+      addScaledDirection(p, grad, j, lam * gaps);
+      if (jump && below > 0) {
+        grad.theta[j] += (float) (below * lam * norm);
       }
     }
     return lam * s;

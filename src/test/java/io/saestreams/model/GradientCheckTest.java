@@ -69,7 +69,14 @@ class GradientCheckTest {
             .l1Coefficient(0.05f).l1DecoderNorm(true).matryoshkaPrefixes(List.of(3, 6))),
         Arguments.of("jumprelu, tanh-l0, matryoshka", b().activation(Activation.JUMPRELU)
             .jumpThreshold(0.1f).sparsity(Sparsity.TANH_L0).tanhL0Coefficient(0.05f)
-            .matryoshkaPrefixes(List.of(2, 4))));
+            .matryoshkaPrefixes(List.of(2, 4))),
+        Arguments.of("jumprelu, tanh-l0, pre-activation", b().activation(Activation.JUMPRELU)
+            .jumpThreshold(0.1f).sparsity(Sparsity.TANH_L0).tanhL0Coefficient(0.05f)
+            .preActCoefficient(0.2f)),
+        Arguments.of("relu, l1, pre-activation", b().activation(Activation.RELU)
+            .l1Coefficient(0.05f).preActCoefficient(0.2f)),
+        Arguments.of("relu, none, pre-activation, gaussian noise", b().activation(Activation.RELU)
+            .sparsity(Sparsity.NONE).preActCoefficient(0.3f).noise(Noise.GAUSSIAN).noiseLevel(0.1f)));
   }
 
   private static SaeConfig.Builder b() {
@@ -81,14 +88,7 @@ class GradientCheckTest {
   void analyticGradientsMatchFiniteDifferences(String name, SaeConfig.Builder builder) {
     SaeConfig cfg = builder.build();
     Random rnd = new Random(name.hashCode());
-    SaeParameters p = new SaeParameters(D, N);
-    fill(p.wEnc, rnd, 0.6);
-    fill(p.bEnc, rnd, 0.2);
-    fill(p.wDec, rnd, 0.6);
-    fill(p.bDec, rnd, 0.2);
-    for (int j = 0; j < N; j++) {
-      p.theta[j] = 0.1f + 0.2f * rnd.nextFloat();
-    }
+    SaeParameters p = randomParameters(rnd, 0.2f);
     float[] target = new float[ROWS * D];
     fill(target, rnd, 1.0);
     float[] input = target.clone();
@@ -189,6 +189,71 @@ class GradientCheckTest {
       }
       assertClose(name + " input", full, fd);
     }
+  }
+
+  /**
+   * JumpReLU's θ: the pre-activation penalty's part of its gradient is exact (θ appears in the
+   * penalty itself), so it is checked against finite differences of the reference loss in θ —
+   * where no pre-activation lies within the step of θ, the jump does not move and only the
+   * penalty varies — as the engine's θ gradient with the penalty minus the one without it
+   * (which leaves the straight-through estimate of the jump out).
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3})
+  void preActivationThetaGradientMatchesFiniteDifferences(long seed) {
+    Random rnd = new Random(seed);
+    SaeParameters p = randomParameters(rnd, 0.4f);
+    float[] x = new float[ROWS * D];
+    fill(x, rnd, 1.0);
+    SaeConfig with = b().activation(Activation.JUMPRELU).sparsity(Sparsity.L1).l1Coefficient(0.05f)
+        .preActCoefficient(0.3f).build();
+    SaeConfig without = b().activation(Activation.JUMPRELU).sparsity(Sparsity.L1)
+        .l1Coefficient(0.05f).build();
+    float[] thetaWith = thetaGradient(with, p, x);
+    float[] thetaWithout = thetaGradient(without, p, x);
+    float[] penaltyPart = new float[N];
+    for (int j = 0; j < N; j++) {
+      penaltyPart[j] = thetaWith[j] - thetaWithout[j];
+    }
+    ReferenceSae ref = new ReferenceSae(with, p);
+    double[] xd = ReferenceSae.toDouble(x);
+    double[] z = ref.preActivations(xd, ROWS);
+    double[] fd = new double[N];
+    for (int j = 0; j < N; j++) {
+      for (int bRow = 0; bRow < ROWS; bRow++) {
+        assertThat(Math.abs(z[bRow * N + j] - ref.theta[j])).as("pre-activation next to θ")
+            .isGreaterThan(10 * STEP);
+      }
+      double keep = ref.theta[j];
+      ref.theta[j] = keep + STEP;
+      double up = ref.loss(xd, xd, ROWS, new double[N], null, null);
+      ref.theta[j] = keep - STEP;
+      double down = ref.loss(xd, xd, ROWS, new double[N], null, null);
+      ref.theta[j] = keep;
+      fd[j] = (up - down) / (2 * STEP);
+    }
+    assertClose("jumprelu pre-activation theta", penaltyPart, fd);
+  }
+
+  /** Gaussian weights and biases; JumpReLU thresholds uniform in [0.1, 0.1 + thetaSpread). */
+  private static SaeParameters randomParameters(Random rnd, float thetaSpread) {
+    SaeParameters p = new SaeParameters(D, N);
+    fill(p.wEnc, rnd, 0.6);
+    fill(p.bEnc, rnd, 0.2);
+    fill(p.wDec, rnd, 0.6);
+    fill(p.bDec, rnd, 0.2);
+    for (int j = 0; j < N; j++) {
+      p.theta[j] = 0.1f + thetaSpread * rnd.nextFloat();
+    }
+    return p;
+  }
+
+  private static float[] thetaGradient(SaeConfig cfg, SaeParameters p, float[] x) {
+    SaeEngine engine = new SaeEngine(cfg, new NaiveGemm(), ROWS);
+    engine.forward(p, x, x, ROWS, true);
+    SaeParameters grad = new SaeParameters(D, N);
+    engine.backward(p, x, new float[N], null, grad, new float[ROWS * D]);
+    return grad.theta.clone();
   }
 
   private static boolean allZero(float[] a) {

@@ -157,6 +157,16 @@ final class ReferenceSae {
         loss += klSlope[j] * mean / rows;
       }
     }
+    if (cfg.preActCoefficient() > 0) {
+      double s = 0;
+      for (int b = 0; b < rows; b++) {
+        for (int j = 0; j < n; j++) {
+          double th = cfg.activation() == Activation.JUMPRELU ? theta[j] : 0;
+          s += Math.max(0, th - z[b * n + j]) * decoderNorm(j);
+        }
+      }
+      loss += cfg.preActCoefficient() * s / rows;
+    }
     if (cfg.weightDecay() > 0) {
       double sq = 0;
       for (int i = 0; i < wEnc.length; i++) {

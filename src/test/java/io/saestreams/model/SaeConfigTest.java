@@ -36,6 +36,25 @@ class SaeConfigTest {
   }
 
   @Test
+  void preActivationPenaltyRoundTripsIsWrittenOnlyWhenOnAndNeedsAThreshold() {
+    SaeConfig j = SaeConfig.builder(10, 20).activation(Activation.JUMPRELU).preActCoefficient(0.003f)
+        .build();
+    assertThat(j.toMap()).containsEntry("preact-coefficient", "0.003");
+    assertThat(SaeConfig.fromMap(j.toMap()).build()).isEqualTo(j);
+    SaeConfig r = SaeConfig.builder(10, 20).preActCoefficient(0.5f).build();
+    assertThat(SaeConfig.fromMap(r.toMap()).build().preActCoefficient()).isEqualTo(0.5f);
+    // off: the text form (and so every checkpoint and model of such a config) is as before
+    assertThat(SaeConfig.builder(10, 20).activation(Activation.JUMPRELU).build().toMap())
+        .doesNotContainKey("preact-coefficient");
+    assertThatThrownBy(() -> SaeConfig.builder(4, 8).activation(Activation.BATCH_TOPK).k(2)
+        .preActCoefficient(0.1f).build())
+        .hasMessage("preact-coefficient > 0 needs activation=jumprelu or relu (a threshold on the"
+            + " pre-activation), got activation=batch-topk");
+    assertThatThrownBy(() -> SaeConfig.builder(4, 8).preActCoefficient(-1f).build())
+        .hasMessageContaining("preact-coefficient");
+  }
+
+  @Test
   void invalidTanhL0AndMatryoshkaSettingsSayWhy() {
     assertThatThrownBy(() -> SaeConfig.builder(4, 8).activation(Activation.TOPK).k(2)
         .sparsity(Sparsity.TANH_L0).build())

@@ -60,6 +60,38 @@ class RecipeTest {
     };
   }
 
+  /**
+   * The pre-activation penalty (Anthropic's 2025 JumpReLU recipe) on a JumpReLU model whose
+   * thresholds start above many pre-activations, with no revival: without it, a latent whose
+   * pre-activations stay far below its threshold gets no gradient (the straight-through estimate
+   * only sees a band around θ) and stays silent; with it, θ falls and the pre-activation rises
+   * until the latent fires.
+   */
+  @Test
+  void preActivationPenaltyBringsSilentJumpReluLatentsBack() {
+    int[] dead = new int[2];
+    float[] coefficients = {0f, PREACT};
+    for (int c = 0; c < 2; c++) {
+      SaeConfig m = SaeConfig.builder(D, N).activation(Activation.JUMPRELU).jumpThreshold(0.6f)
+          .sparsity(Sparsity.L1).l1Coefficient(0.01f).preActCoefficient(coefficients[c]).build();
+      OnlineTrainer t = new OnlineTrainer(TrainerConfig.defaults(m).withBatchSize(BATCH).withSeed(5)
+          .withRevival(Revival.NONE, WINDOW, 1), new NaiveGemm());
+      TinyDictionary data = new TinyDictionary(D, 24, 3, 11);
+      for (int i = 0; i < STEPS; i++) {
+        t.trainBatch(data.batch(BATCH), BATCH);
+      }
+      dead[c] = t.deadCount();
+    }
+    System.out.printf("latents silent for the last %d samples, of %d: %d without the pre-activation"
+        + " penalty, %d with it (lambda_p = %s)%n", WINDOW, N, dead[0], dead[1], PREACT);
+    assertThat(dead[0]).as("silent latents without the penalty").isGreaterThanOrEqualTo(N / 4);
+    assertThat(dead[1]).as("silent latents with the penalty").isLessThanOrEqualTo(dead[0] / 4);
+  }
+
+  private static final float PREACT = 0.05f;
+  private static final int STEPS = 600;
+  private static final int WINDOW = 800;
+
   @Test
   void sparsityWarmupRampsTheCoefficientLinearlyFromZero() {
     TrainerConfig cfg = TrainerConfig.defaults(SaeConfig.builder(D, N).build()).withRecipe(false,

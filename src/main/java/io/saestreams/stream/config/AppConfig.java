@@ -128,6 +128,8 @@ public final class AppConfig extends AbstractConfig {
   public static final String SAE_TANH_L0_COEFFICIENT_DOC = "Weight lambda of sparsity=tanh-l0, lambda*sum_j tanh(c*h_j*||W_dec,j||) (Anthropic 2025).";
   public static final String SAE_TANH_L0_SCALE_CONFIG = "sae.tanh.l0.scale";
   public static final String SAE_TANH_L0_SCALE_DOC = "Scale c inside the tanh of sparsity=tanh-l0.";
+  public static final String SAE_PREACT_COEFFICIENT_CONFIG = "sae.preact.coefficient";
+  public static final String SAE_PREACT_COEFFICIENT_DOC = "Weight lambda_p of the pre-activation penalty lambda_p*sum_j ReLU(theta_j - z_j)*||W_dec,j|| (theta_j the jumprelu threshold, 0 for relu; Anthropic 2025, against dead latents); 0 = off; needs sae.activation=jumprelu or relu.";
   public static final String SAE_MATRYOSHKA_PREFIXES_CONFIG = "sae.matryoshka.prefixes";
   public static final String SAE_MATRYOSHKA_PREFIXES_DOC = "Matryoshka nested dictionary sizes, increasing (e.g. 64,256; sae.latent.dim is appended): the loss is the mean reconstruction loss of each prefix of latents; empty = off; needs dense codes (batch-topk, not topk).";
 
@@ -548,6 +550,7 @@ public final class AppConfig extends AbstractConfig {
         .define(SAE_AUXK_CONFIG, Type.INT, m.auxK(), Range.atLeast(1), Importance.LOW, SAE_AUXK_DOC)
         .define(SAE_TANH_L0_COEFFICIENT_CONFIG, Type.DOUBLE, exact(m.tanhL0Coefficient()), Validators.atLeast(0), Importance.MEDIUM, SAE_TANH_L0_COEFFICIENT_DOC)
         .define(SAE_TANH_L0_SCALE_CONFIG, Type.DOUBLE, exact(m.tanhL0Scale()), Validators.above(0), Importance.LOW, SAE_TANH_L0_SCALE_DOC)
+        .define(SAE_PREACT_COEFFICIENT_CONFIG, Type.DOUBLE, exact(m.preActCoefficient()), Validators.atLeast(0), Importance.LOW, SAE_PREACT_COEFFICIENT_DOC)
         .define(SAE_MATRYOSHKA_PREFIXES_CONFIG, Type.LIST, "", null, Importance.MEDIUM, SAE_MATRYOSHKA_PREFIXES_DOC)
         .define(TRAIN_BATCH_SIZE_CONFIG, Type.INT, t.batchSize(), Range.atLeast(1), Importance.HIGH, TRAIN_BATCH_SIZE_DOC)
         .define(TRAIN_OPTIMIZER_CONFIG, Type.STRING, t.optimizer().kind().name().toLowerCase(java.util.Locale.ROOT), Validators.oneOf(OptimizerKind.names()), Importance.MEDIUM, TRAIN_OPTIMIZER_DOC)

@@ -50,6 +50,7 @@ final class ModelSettings {
           .auxK(c.getInt(SAE_AUXK_CONFIG))
           .tanhL0Coefficient(f(c, SAE_TANH_L0_COEFFICIENT_CONFIG))
           .tanhL0Scale(f(c, SAE_TANH_L0_SCALE_CONFIG))
+          .preActCoefficient(f(c, SAE_PREACT_COEFFICIENT_CONFIG))
           .matryoshkaPrefixes(SaeConfig.parsePrefixes(String.join(",", c.getList(SAE_MATRYOSHKA_PREFIXES_CONFIG))))
           .build();
     } catch (IllegalArgumentException e) {
