@@ -129,10 +129,6 @@ final class EvaluateCommand implements Callable<Integer> {
           "--data-parallel and --sync-steps must be >= 1, got " + dataParallel + " and "
               + syncSteps);
     }
-    if (dataParallel > 1 && model.normaliseInput) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "--normalise-input is not available with --data-parallel");
-    }
     if (dataParallelLearningRate != null && !(dataParallelLearningRate > 0)) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--data-parallel-learning-rate must be > 0, got " + dataParallelLearningRate);
@@ -304,7 +300,9 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     OnlineTrainer first = run.replicas().get(0);
-    SaeModel averaged = SaeModel.of(first.config().model(), result.parameters(), first.steps());
+    // with --normalise-input, every replica holds the merged input statistics after the last round
+    SaeModel averaged = SaeModel.of(first.config().model(), result.parameters(), first.steps(),
+        first.normaliser());
     TrainingStats stats = ModelQuality.measure(averaged, gemm, heldOutVectors).stats();
     table.add("data parallel", dataParallel);
     table.add("sync steps", syncSteps);

@@ -4,6 +4,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Input normalisation for training and scoring: x′ = (x − μ)·s, with μ the running mean of the
@@ -81,7 +82,66 @@ public final class InputNormaliser {
       }
       sumNorm += Math.sqrt(sq);
     }
-    scale = sumNorm > 0 ? (float) (Math.sqrt(d) * count / sumNorm) : 1f;
+    scale = scaleOf(d, count, sumNorm);
+  }
+
+  private static float scaleOf(int d, long count, double sumNorm) {
+    return sumNorm > 0 ? (float) (Math.sqrt(d) * count / sumNorm) : 1f;
+  }
+
+  /**
+   * The statistics of data-parallel replicas merged after a round: each replica started the round
+   * from {@code previous} (the last merge) and added its own samples, so the merge is {@code
+   * previous} plus every replica's additions — count, Σx and Σ‖x − μ‖ — taken in list order (the
+   * same order gives the same bits), with μ and s recomputed. Σ‖x − μ‖ is a sum of each replica's
+   * terms, each with that replica's running mean when the sample arrived.
+   *
+   * @throws IllegalArgumentException if a replica has another dimension or fewer samples than
+   *     {@code previous}
+   */
+  public static InputNormaliser merge(InputNormaliser previous, List<InputNormaliser> replicas) {
+    int d = previous.d;
+    InputNormaliser m = previous.copy();
+    for (int r = 0; r < replicas.size(); r++) {
+      InputNormaliser x = replicas.get(r);
+      if (x.d != d || x.count < previous.count) {
+        throw new IllegalArgumentException("replica " + r + "'s input statistics (d=" + x.d + ", "
+            + x.count + " samples) do not continue the previous ones (d=" + d + ", "
+            + previous.count + " samples)");
+      }
+      m.count += x.count - previous.count;
+      for (int i = 0; i < d; i++) {
+        m.sum[i] += x.sum[i] - previous.sum[i];
+      }
+      m.sumNorm += x.sumNorm - previous.sumNorm;
+    }
+    if (m.count > 0) {
+      for (int i = 0; i < d; i++) {
+        m.mean[i] = (float) (m.sum[i] / m.count);
+      }
+    }
+    m.scale = scaleOf(d, m.count, m.sumNorm);
+    return m;
+  }
+
+  /** {@link #write}'s bytes. */
+  public byte[] toBytes() {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(b)) {
+      write(out);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return b.toByteArray();
+  }
+
+  /** Reads {@link #toBytes}. */
+  public static InputNormaliser fromBytes(byte[] bytes) {
+    try {
+      return read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes)));
+    } catch (IOException e) {
+      throw new IllegalStateException("corrupt input statistics: " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.saestreams.train;
 
+import io.saestreams.model.InputNormaliser;
 import io.saestreams.model.Optimizer;
 import io.saestreams.model.SaeParameters;
 import io.saestreams.model.linalg.Gemm;
@@ -92,6 +93,8 @@ public final class DataParallelRun {
   private final int[] stepsInRound;
   private final long[] samplesBeforeRound;
   private final List<Round> rounds = new ArrayList<>();
+  /** With input normalisation: the replicas' statistics at the start of the round (else null). */
+  private InputNormaliser merged;
   private long accepted;
   private boolean finished;
 
@@ -118,6 +121,8 @@ public final class DataParallelRun {
     this.moments = moments;
     this.stepsInRound = new int[replicas];
     this.samplesBeforeRound = new long[replicas];
+    InputNormaliser first = this.replicas[0].normaliser();
+    this.merged = first == null ? null : first.copy();
   }
 
   /** Trains on every sample of {@code samples}, then {@link #finish()}es. */
@@ -192,8 +197,15 @@ public final class DataParallelRun {
       averageMoments(Optimizer::firstMoments, weights);
       averageMoments(Optimizer::secondMoments, weights);
     }
+    if (merged != null) {
+      List<InputNormaliser> statistics = new ArrayList<>(p);
+      for (OnlineTrainer t : replicas) {
+        statistics.add(t.normaliser());
+      }
+      merged = InputNormaliser.merge(merged, statistics);
+    }
     for (int r = 0; r < p; r++) {
-      replicas[r].adopt(average);
+      replicas[r].adopt(average, merged);
       samplesBeforeRound[r] = replicas[r].samplesSeen();
       stepsInRound[r] = 0;
     }

@@ -158,10 +158,21 @@ public final class OnlineTrainer {
    * replica has trained, so the average's b_dec is learnt from data.
    */
   public void adopt(SaeParameters average) {
+    adopt(average, null);
+  }
+
+  /**
+   * Takes a round's average, and with input normalisation also the replicas' merged input
+   * statistics ({@code normaliser}, ignored when null or when this trainer does not normalise).
+   */
+  public void adopt(SaeParameters average, InputNormaliser merged) {
     if (!decoderBiasInitialised && !sameValues(params, average)) {
       decoderBiasInitialised = true;
     }
     params.copyFrom(average);
+    if (normaliser != null && merged != null) {
+      normaliser = merged.copy();
+    }
   }
 
   private static boolean sameValues(SaeParameters a, SaeParameters b) {

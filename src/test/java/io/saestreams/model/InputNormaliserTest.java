@@ -115,6 +115,46 @@ class InputNormaliserTest {
     assertThat(n.toInputUnits(dn)).isCloseTo(dx, within(1e-4 * dx));
   }
 
+  /**
+   * Replicas that start from the same statistics and each add their own samples merge into
+   * statistics with every sample counted once: the count and Σx of one normaliser that saw them
+   * all, and a scale built from the replicas' own Σ‖x − μ‖ terms.
+   */
+  @Test
+  void mergingReplicasCountsEverySampleOnceAndKeepsTheMean() {
+    InputNormaliser previous = new InputNormaliser(D);
+    previous.update(data(7, 1), 7);
+    InputNormaliser all = previous.copy();
+    java.util.List<InputNormaliser> replicas = new java.util.ArrayList<>();
+    double sumNorms = 0;
+    for (int r = 0; r < 3; r++) {
+      InputNormaliser replica = previous.copy();
+      float[] x = data(4 + r, 10 + r);
+      replica.update(x, 4 + r);
+      all.update(x, 4 + r);
+      replicas.add(replica);
+      sumNorms += Math.sqrt(D) * replica.count() / replica.scale(); // = Σ‖x − μ‖ of the replica
+    }
+    InputNormaliser merged = InputNormaliser.merge(previous, replicas);
+    assertThat(merged.count()).isEqualTo(all.count()).isEqualTo(7 + 4 + 5 + 6);
+    for (int i = 0; i < D; i++) {
+      assertThat((double) merged.mean()[i]).isCloseTo(all.mean()[i], within(1e-3));
+    }
+    double previousNorms = Math.sqrt(D) * previous.count() / previous.scale();
+    double expectedNorms = sumNorms - 2 * previousNorms; // previous counted once, not three times
+    assertThat((double) merged.scale())
+        .isCloseTo(Math.sqrt(D) * merged.count() / expectedNorms, within(1e-6));
+    // the same list in the same order gives the same bits; the inputs are not modified
+    assertThat(InputNormaliser.merge(previous, replicas)).isEqualTo(merged);
+    assertThat(previous.count()).isEqualTo(7);
+    // a replica that does not continue the previous statistics is refused
+    assertThatThrownBy(() -> InputNormaliser.merge(all, replicas))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("do not continue");
+    assertThatThrownBy(() -> InputNormaliser.merge(previous, java.util.List.of(new InputNormaliser(D + 1))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("d=" + (D + 1));
+    assertThat(InputNormaliser.fromBytes(merged.toBytes())).isEqualTo(merged);
+  }
+
   @Test
   void roundTripsThroughBytes() throws Exception {
     InputNormaliser n = new InputNormaliser(D);

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.saestreams.model.InputNormaliser;
 import io.saestreams.model.Noise;
 import io.saestreams.model.Optimizer;
 import io.saestreams.model.OptimizerKind;
@@ -205,6 +206,51 @@ class DataParallelRunTest {
     assertThat(singleMmcs).as("initial %s", initialMmcs).isGreaterThan(initialMmcs + 0.2);
     assertThat(dpMmcs).as("single %s", singleMmcs).isCloseTo(singleMmcs, within(0.05));
     assertThat(dp.meanDivergence()).isPositive();
+  }
+
+  /**
+   * Input normalisation: after every round the replicas hold the same merged statistics, which
+   * count every sample once, and the run learns the dictionary of shifted, scaled data about as
+   * well as one normalising trainer.
+   */
+  @Test
+  void withInputNormalisationReplicasShareTheMergedStatisticsOfEverySample() {
+    TrainerConfig cfg = config(Noise.NONE, OptimizerKind.ADAM).withRecipe(true, 0);
+    TinyDictionary truth = new TinyDictionary(D, 24, 3, 7);
+    List<float[]> xs = new ArrayList<>();
+    float[] x = truth.batch(3000 * BATCH);
+    for (int s = 0; s < 3000 * BATCH; s++) {
+      float[] row = Arrays.copyOfRange(x, s * D, (s + 1) * D);
+      for (int i = 0; i < D; i++) {
+        row[i] = 3f * row[i] + 2f; // an offset and a scale for the normaliser to remove
+      }
+      xs.add(row);
+    }
+    int partial = 5;
+    DataParallelRun run = new DataParallelRun(cfg, new NaiveGemm(), 4, 10, Moments.LOCAL);
+    xs.subList(0, xs.size() - partial).forEach(run::accept);
+    DataParallelRun.Result dp = run.finish();
+    InputNormaliser merged = run.replicas().get(0).normaliser();
+    assertThat(merged.count()).isEqualTo(xs.size() - partial);
+    for (OnlineTrainer replica : run.replicas()) {
+      assertThat(replica.normaliser()).isEqualTo(merged);
+    }
+    assertThat((double) merged.mean()[0]).isCloseTo(2.0 + 3.0 * meanOf(xs, partial), within(0.05));
+    OnlineTrainer single = new OnlineTrainer(cfg, new NaiveGemm());
+    xs.forEach(single::accept);
+    double singleMmcs = FeatureRecovery.of(truth.dict, single.parameters(), 0.9).mmcs();
+    double dpMmcs = FeatureRecovery.of(truth.dict, dp.parameters(), 0.9).mmcs();
+    assertThat(dpMmcs).as("single %s", singleMmcs).isCloseTo(singleMmcs, within(0.05));
+  }
+
+  /** The mean of the first coordinate before the shift and scale, over all but the last rows. */
+  private static double meanOf(List<float[]> xs, int leaveOut) {
+    double m = 0;
+    int n = xs.size() - leaveOut;
+    for (int s = 0; s < n; s++) {
+      m += (xs.get(s)[0] - 2f) / 3f;
+    }
+    return m / n;
   }
 
   @Test

@@ -164,7 +164,7 @@ public final class AppConfig extends AbstractConfig {
       "Centre inputs on their running mean and scale them by one running scalar so that E||x|| ="
           + " sqrt(d); the statistics are saved in checkpoints and published with the model, whose"
           + " scorers apply them; errors and reconstructions are reported in the input's units."
-          + " Not available with train.mode=data-parallel.";
+          + " With train.mode=data-parallel the replicas' statistics are merged at every round's end.";
   public static final String TRAIN_LR_SCHEDULE_CONFIG = "train.lr.schedule";
   public static final String TRAIN_LR_SCHEDULE_DOC =
       "Learning rate after warm-up: constant, or a cosine or linear decay to train.lr.floor over"

@@ -21,11 +21,6 @@ final class ModelSettings {
   /** Cross-key checks the engine's own constructors make, reported as configuration errors. */
   static void check(AppConfig c) {
     trainer(c);
-    if (c.getBoolean(TRAIN_NORMALISE_INPUT_CONFIG) && c.dataParallel()) {
-      throw new ConfigException(TRAIN_NORMALISE_INPUT_CONFIG, true,
-          "input normalisation is not available with " + TRAIN_MODE_CONFIG + "=data-parallel:"
-              + " replicas would average parameters trained on different statistics");
-    }
   }
 
   static SaeConfig sae(AppConfig c) {

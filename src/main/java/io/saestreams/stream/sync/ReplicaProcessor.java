@@ -2,6 +2,7 @@ package io.saestreams.stream.sync;
 
 import io.saestreams.metrics.SaeMetricsSink;
 import io.saestreams.model.SaeConfig;
+import io.saestreams.model.InputNormaliser;
 import io.saestreams.model.SaeModel;
 import io.saestreams.model.SaeParameters;
 import io.saestreams.model.linalg.Gemms;
@@ -66,7 +67,8 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
 
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaProcessor.class);
 
-  private record Snapshot(byte[] bytes, long steps, SaeParameters params, StatsSnapshot stats, int dead) {}
+  private record Snapshot(byte[] bytes, long steps, SaeParameters params, InputNormaliser statistics,
+      StatsSnapshot stats, int dead) {}
 
   private final TrainerSettings settings;
   private final int syncSteps;
@@ -270,11 +272,13 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
       LOG.warn("replica {} awaits the average of round {} (model version {}) but the newest version is {};"
           + " taking that", partition, round, wanted, latest);
     }
-    SaeParameters average = SaeModel.fromBytes(ModelStoreLayout.latestModel(models)).parameters();
+    SaeModel averaged = SaeModel.fromBytes(ModelStoreLayout.latestModel(models));
+    SaeParameters average = averaged.parameters();
+    InputNormaliser statistics = averaged.normaliser();
     // the replica has trained nothing since its round ended: its parameters are what it contributed
     double divergence = trainer.await(t -> {
       double d = ParameterAverage.distance(t.parameters(), average);
-      t.adopt(average);
+      t.adopt(average, statistics);
       return d;
     });
     othersTraining = divergence != 0;
@@ -299,7 +303,8 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
     trainer.flush();
     boolean trained = inRound > 0;
     ending = trainer.submit(t -> new Snapshot(trained ? t.checkpoint() : null, t.steps(),
-        t.parameters().copy(), t.snapshot(), t.deadCount()));
+        t.parameters().copy(), t.normaliser() == null ? null : t.normaliser().copy(), t.snapshot(),
+        t.deadCount()));
     endingAt = context.currentSystemTimeMs();
     awaiting = true;
   }
@@ -330,7 +335,7 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
   }
 
   private void contribute(Snapshot s, long timestamp) {
-    SaeModel model = SaeModel.of(settings.trainer().model(), s.params(), round + 1);
+    SaeModel model = SaeModel.of(settings.trainer().model(), s.params(), round + 1, s.statistics());
     byte[] bytes = model.toBytes();
     long crc = Chunks.crc32(bytes);
     List<byte[]> parts = Chunks.split(bytes, settings.chunkBytes());
@@ -353,7 +358,7 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
 
   /** A checkpoint inside a round: everything handed to the trainer so far is covered. */
   private void checkpoint(long timestamp) {
-    Snapshot s = trainer.await(t -> new Snapshot(t.checkpoint(), t.steps(), null, null, 0));
+    Snapshot s = trainer.await(t -> new Snapshot(t.checkpoint(), t.steps(), null, null, null, 0));
     drain();
     long now = context.currentSystemTimeMs();
     checkpoints.save(s.bytes(), s.steps(), replay.seal());

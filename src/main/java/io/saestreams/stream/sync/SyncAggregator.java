@@ -2,6 +2,7 @@ package io.saestreams.stream.sync;
 
 import io.saestreams.avro.ModelChunk;
 import io.saestreams.metrics.SaeMetricsSink;
+import io.saestreams.model.InputNormaliser;
 import io.saestreams.model.SaeModel;
 import io.saestreams.model.SaeParameters;
 import io.saestreams.stream.modelstore.Chunks;
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class SyncAggregator implements Processor<String, SyncChunk, String, ModelChunk> {
   public static final String STORE = "sync-aggregator";
   static final String NEXT_ROUND = "next-round";
+  /** With input normalisation: the replicas' input statistics merged at the last round's end. */
+  static final String STATISTICS = "statistics";
 
   private static final Logger LOG = LoggerFactory.getLogger(SyncAggregator.class);
 
@@ -173,6 +176,7 @@ public final class SyncAggregator implements Processor<String, SyncChunk, String
     long steps = 0;
     int trained = 0;
     SaeModel firstModel = null;
+    List<InputNormaliser> statistics = new ArrayList<>(partitions);
     for (int p = 0; p < partitions; p++) {
       byte[] h = store.get(headerKey(r, p));
       if (h == null || store.get(doneKey(r, p)) == null) {
@@ -205,6 +209,14 @@ public final class SyncAggregator implements Processor<String, SyncChunk, String
         firstModel = m;
       }
       params.add(m.parameters());
+      if ((m.normaliser() == null) != (firstModel.normaliser() == null)) {
+        throw new IllegalStateException("replicas disagree on input normalisation in round " + r
+            + ": replica " + p + (m.normaliser() == null ? " does not normalise" : " normalises")
+            + " and replica 0 " + (firstModel.normaliser() == null ? "does not" : "does"));
+      }
+      if (m.normaliser() != null) {
+        statistics.add(m.normaliser());
+      }
       weights[p] = samples;
       steps += replicaSteps;
       if (samples > 0) {
@@ -212,7 +224,15 @@ public final class SyncAggregator implements Processor<String, SyncChunk, String
       }
     }
     SaeParameters avg = ParameterAverage.ofRound(firstModel.config(), params, weights);
-    SaeModel model = SaeModel.of(firstModel.config(), avg, r + 1);
+    InputNormaliser merged = null;
+    if (!statistics.isEmpty()) {
+      byte[] before = store.get(STATISTICS);
+      InputNormaliser previous = before == null
+          ? new InputNormaliser(firstModel.config().inputDim()) : InputNormaliser.fromBytes(before);
+      merged = InputNormaliser.merge(previous, statistics);
+      store.put(STATISTICS, merged.toBytes());
+    }
+    SaeModel model = SaeModel.of(firstModel.config(), avg, r + 1, merged);
     for (ModelChunk c : ModelPublisher.chunks(model, chunkBytes, context.currentSystemTimeMs(), steps)) {
       context.forward(new Record<>(Integer.toString(c.getChunkIndex()), c, timestamp));
     }

@@ -67,7 +67,12 @@ class DataParallelTopologyTest {
   }
 
   private SaeDriver open() {
+    return open(false);
+  }
+
+  private SaeDriver open(boolean normalise) {
     Map<String, Object> s = SaeDriver.settings(registry.url());
+    s.put(AppConfig.TRAIN_NORMALISE_INPUT_CONFIG, normalise);
     s.put(AppConfig.TRAIN_MODE_CONFIG, "data-parallel");
     s.put(AppConfig.TRAIN_SYNC_STEPS_CONFIG, 2);
     s.put(AppConfig.TRAIN_SYNC_PARTITIONS_CONFIG, 1);
@@ -139,6 +144,39 @@ class DataParallelTopologyTest {
     assertThat(scores.get(ROUND).getModelVersion()).isEqualTo(1);
     // the replica took the average (the divergence metric says so) and trains round 1 from it
     assertThat(sae.metrics.syncRounds).containsExactly(0);
+  }
+
+  /**
+   * With input normalisation the contribution carries the replica's statistics and the average
+   * their merge; the replica takes it back with the parameters, so that two rounds are the
+   * replica trained on all 16 samples, statistics included.
+   */
+  @Test
+  void withInputNormalisationTheAveragesCarryTheStatisticsAndTheReplicaTakesThem() {
+    open(true);
+    float[][] xs = vectors(2 * ROUND, 6);
+    for (int i = 0; i < xs.length; i++) {
+      xs[i][0] += 5f; // an offset for the statistics to find
+    }
+    OnlineTrainer reference = OnlineTrainer.replica(sae.config.trainerConfig(), Gemms.create("java"), 0);
+    assertThat(reference.normaliser()).isNotNull();
+    for (int i = 0; i < ROUND; i++) {
+      sae.send("s" + i, xs[i]);
+      reference.accept(xs[i]);
+    }
+    SaeModel v1 = publishedVersions().get(1L);
+    assertThat(v1.normaliser()).isEqualTo(reference.normaliser());
+    assertThat(v1.normaliser().count()).isEqualTo(ROUND);
+    assertSameParameters(v1.parameters(), reference.parameters());
+    for (int i = ROUND; i < 2 * ROUND; i++) {
+      sae.send("s" + i, xs[i]);
+      reference.accept(xs[i]);
+    }
+    SaeModel v2 = publishedVersions().get(2L);
+    assertThat(v2.normaliser().count()).isEqualTo(2 * ROUND);
+    assertThat(v2.normaliser()).isEqualTo(reference.normaliser());
+    assertSameParameters(v2.parameters(), reference.parameters());
+    assertThat(v2.normaliser().mean()[0]).isGreaterThan(4f);
   }
 
   @Test

@@ -2,8 +2,10 @@ package io.saestreams.stream.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.saestreams.avro.ModelChunk;
+import io.saestreams.model.InputNormaliser;
 import io.saestreams.model.SaeConfig;
 import io.saestreams.model.SaeModel;
 import io.saestreams.model.SaeParameters;
@@ -62,7 +64,13 @@ class SyncAggregatorTest {
   /** A replica's contribution to a round, chunked as the replica does. */
   private static List<SyncChunk> contribution(long round, int partition, int partitions, long samples,
       SaeParameters p) {
-    byte[] bytes = SaeModel.of(CONFIG, p, round + 1).toBytes();
+    return contribution(round, partition, partitions, samples, p, null);
+  }
+
+  /** The same with the replica's input statistics in the model (null: input normalisation off). */
+  private static List<SyncChunk> contribution(long round, int partition, int partitions, long samples,
+      SaeParameters p, InputNormaliser statistics) {
+    byte[] bytes = SaeModel.of(CONFIG, p, round + 1, statistics).toBytes();
     List<byte[]> parts = Chunks.split(bytes, CHUNK);
     List<SyncChunk> out = new ArrayList<>();
     for (int i = 0; i < parts.size(); i++) {
@@ -70,6 +78,70 @@ class SyncAggregatorTest {
           bytes.length, Chunks.crc32(bytes), parts.get(i)));
     }
     return out;
+  }
+
+  private static float[] rows(Random r, int rows, double shift) {
+    float[] x = new float[rows * D];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) (shift + r.nextGaussian());
+    }
+    return x;
+  }
+
+  /**
+   * With input normalisation each replica contributes its statistics (the last merge plus its own
+   * samples) and the average carries their merge: over two rounds of two replicas, the published
+   * statistics count every sample once and have the mean of all of them — which needs the
+   * aggregator to remember the previous merge (replica 1's statistics include replica 0's samples
+   * of round 0 after it adopted the average).
+   */
+  @Test
+  void withInputNormalisationTheAverageCarriesTheMergedStatisticsOfEverySample() {
+    open();
+    Random r = new Random(9);
+    float[] a0 = rows(r, 5, 1.0);
+    float[] b0 = rows(r, 3, -2.0);
+    float[] a1 = rows(r, 4, 0.5);
+    float[] b1 = rows(r, 6, 3.0);
+    InputNormaliser replica0 = new InputNormaliser(D);
+    InputNormaliser replica1 = new InputNormaliser(D);
+    replica0.update(a0, 5);
+    replica1.update(b0, 3);
+    send(contribution(0, 0, 2, 5, random(r), replica0));
+    send(contribution(0, 1, 2, 3, random(r), replica1));
+    InputNormaliser round0 = published().get(0).normaliser();
+    assertThat(round0.count()).isEqualTo(8);
+    // both replicas take the merged statistics and go on
+    replica0 = round0.copy();
+    replica1 = round0.copy();
+    replica0.update(a1, 4);
+    replica1.update(b1, 6);
+    context.resetForwards();
+    send(contribution(1, 1, 2, 6, random(r), replica1));
+    send(contribution(1, 0, 2, 4, random(r), replica0));
+    InputNormaliser round1 = published().get(0).normaliser();
+    assertThat(round1.count()).isEqualTo(18);
+    double[] mean = new double[D];
+    for (float[] x : List.of(a0, b0, a1, b1)) {
+      for (int i = 0; i < x.length; i++) {
+        mean[i % D] += x[i] / 18.0;
+      }
+    }
+    for (int i = 0; i < D; i++) {
+      assertThat((double) round1.mean()[i]).as("mean %d", i).isCloseTo(mean[i], within(1e-5));
+    }
+    assertThat(round1).isEqualTo(InputNormaliser.merge(round0, List.of(replica0, replica1)));
+  }
+
+  @Test
+  void replicasThatDisagreeOnInputNormalisationFailTheTask() {
+    open();
+    Random r = new Random(4);
+    InputNormaliser stats = new InputNormaliser(D);
+    stats.update(rows(r, 2, 0), 2);
+    send(contribution(0, 0, 2, 2, random(r), stats));
+    assertThatThrownBy(() -> send(contribution(0, 1, 2, 2, random(r))))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("disagree on input normalisation");
   }
 
   private void send(List<SyncChunk> chunks) {
