@@ -3,6 +3,7 @@ package io.saestreams.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.saestreams.avro.InputVector;
+import io.saestreams.model.InputNormaliser;
 import io.saestreams.model.SaeModel;
 import io.saestreams.model.SaeParameters;
 import io.saestreams.model.linalg.Gemms;
@@ -61,7 +62,9 @@ class DataParallelIntegrationTest {
   @Test
   @Timeout(value = 480, unit = TimeUnit.SECONDS)
   void killingEachOfTwoInstancesMidRoundChangesNoVersion(@TempDir Path work) throws Exception {
-    try (Run run = new Run("dp-kill", work, 3_600_000L)) {
+    // with input normalisation: the merged statistics, kept by the aggregator and taken by the
+    // replicas every round, must come back exactly too
+    try (Run run = new Run("dp-kill", work, 3_600_000L, true)) {
       AppProcess a = run.start("a");
       AppProcess b = run.start("b");
       run.produceInBackground();
@@ -137,8 +140,13 @@ class DataParallelIntegrationTest {
     CompletableFuture<Void> production = CompletableFuture.completedFuture(null);
 
     Run(String name, Path work, long maxWaitMs) throws Exception {
+      this(name, work, maxWaitMs, false);
+    }
+
+    Run(String name, Path work, long maxWaitMs, boolean normalise) throws Exception {
       this.work = work;
       app = AppUnderTest.create(EMBEDDED.cluster(), name, PARTITIONS, Map.ofEntries(
+          Map.entry(AppConfig.TRAIN_NORMALISE_INPUT_CONFIG, normalise),
           Map.entry(AppConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2"),
           Map.entry(AppConfig.TRAIN_MODE_CONFIG, "data-parallel"),
           Map.entry(AppConfig.TRAIN_SYNC_STEPS_CONFIG, SYNC_STEPS),
@@ -231,6 +239,7 @@ class DataParallelIntegrationTest {
       long[] weights = new long[replicas.size()];
       java.util.Arrays.fill(weights, ROUND);
       List<byte[]> versions = new ArrayList<>();
+      InputNormaliser merged = replicas.get(0).normaliser() == null ? null : replicas.get(0).normaliser().copy();
       for (int r = 0; r < rounds; r++) {
         List<SaeParameters> params = new ArrayList<>();
         for (int p = 0; p < replicas.size(); p++) {
@@ -240,8 +249,12 @@ class DataParallelIntegrationTest {
           params.add(replicas.get(p).parameters());
         }
         SaeParameters avg = ParameterAverage.ofRound(cfg.model(), params, weights);
-        replicas.forEach(t -> t.adopt(avg));
-        versions.add(SaeModel.of(cfg.model(), avg, r + 1).toBytes());
+        if (merged != null) {
+          merged = InputNormaliser.merge(merged, replicas.stream().map(OnlineTrainer::normaliser).toList());
+        }
+        InputNormaliser statistics = merged;
+        replicas.forEach(t -> t.adopt(avg, statistics));
+        versions.add(SaeModel.of(cfg.model(), avg, r + 1, statistics).toBytes());
       }
       return versions;
     }
