@@ -408,7 +408,9 @@ public final class SaeEngine {
     }
     float[] gAll = cfg.matryoshka() ? prefixErr[0] : xhat;
     gemm.gemm(false, false, 1, d, rows, 1f, ones, 0, rows, gAll, 0, d, 1f, grad.bDec, 0, d);
-    if (cfg.sparsity() == Sparsity.L1 && cfg.l1DecoderNorm()) {
+    // the decoder norms, once, for every term that weighs a latent by them (none writes p here)
+    if ((cfg.sparsity() == Sparsity.L1 && cfg.l1DecoderNorm()) || cfg.sparsity() == Sparsity.TANH_L0
+        || cfg.preActCoefficient() > 0) {
       for (int j = 0; j < n; j++) {
         perLatent[j] = (float) p.decoderNorm(j);
       }
@@ -614,7 +616,8 @@ public final class SaeEngine {
    * applied after the activation's derivative (dh holds dZ): where h_bj > 0, dZ_bj += (λ/B)·
    * c·‖w_j‖·sech²(a_bj), a_bj = c·h_bj·‖w_j‖, and dW_dec,j += (λ/B)·Σ_b c·h_bj·sech²(a_bj)·
    * w_j/‖w_j‖; for JumpReLU, θ_j gets the penalty's jump tanh(c·θ_j·‖w_j‖) through the kernel:
-   * dθ_j −= (λ/B)·tanh(c·θ_j·‖w_j‖)/ε for every b with |z_bj − θ_j| &lt; ε/2.
+   * dθ_j −= (λ/B)·tanh(c·θ_j·‖w_j‖)/ε for every b with |z_bj − θ_j| &lt; ε/2. Reads the decoder
+   * norms from perLatent ({@link #backward} fills it).
    */
   private double tanhL0(SaeParameters p, SaeParameters grad, float invB) {
     double lam = cfg.tanhL0Coefficient() * (double) invB;
@@ -622,9 +625,6 @@ public final class SaeEngine {
     boolean jump = cfg.activation() == Activation.JUMPRELU;
     float eps = cfg.jumpBandwidth();
     double s = 0;
-    for (int j = 0; j < n; j++) {
-      perLatent[j] = (float) p.decoderNorm(j);
-    }
     for (int j = 0; j < n; j++) {
       double norm = perLatent[j];
       double slope = lam * c * norm;
@@ -657,15 +657,13 @@ public final class SaeEngine {
    * The pre-activation penalty P = (λ_p/B)·Σ_b Σ_j ReLU(θ_j − z_bj)·‖w_j‖ (θ_j = 0 for ReLU), added
    * to dZ (dh holds it) after the activation's derivative: where θ_j &gt; z_bj, dZ_bj −= (λ_p/B)·
    * ‖w_j‖, dθ_j += (λ_p/B)·‖w_j‖ (JumpReLU: an exact gradient, besides the straight-through one
-   * of the jump) and dW_dec,j += (λ_p/B)·(θ_j − z_bj)·w_j/‖w_j‖.
+   * of the jump) and dW_dec,j += (λ_p/B)·(θ_j − z_bj)·w_j/‖w_j‖. Reads the decoder norms from
+   * perLatent ({@link #backward} fills it).
    */
   private double preActivation(SaeParameters p, SaeParameters grad, float invB) {
     double lam = cfg.preActCoefficient() * (double) invB;
     boolean jump = cfg.activation() == Activation.JUMPRELU;
     double s = 0;
-    for (int j = 0; j < n; j++) {
-      perLatent[j] = (float) p.decoderNorm(j);
-    }
     for (int j = 0; j < n; j++) {
       double norm = perLatent[j];
       float th = jump ? p.theta[j] : 0f;
