@@ -53,12 +53,7 @@ public final class BundledGemm implements Gemm {
       }
     } catch (Throwable t) {
       // UnsatisfiedLinkError, NoClassDefFoundError, an unwritable cache directory, ...
-      Throwable root = t;
-      while (root.getCause() != null && root.getCause() != root) {
-        root = root.getCause();
-      }
-      reason = "bundled OpenBLAS could not be loaded: " + t
-          + (root != t ? " (caused by " + root + ")" : "");
+      reason = LoadedBlas.loadFailure("bundled OpenBLAS", t);
     }
     UNAVAILABLE_REASON = reason;
     if (reason != null) {

@@ -38,4 +38,13 @@ final class LoadedBlas {
     bundled = true;
     return true;
   }
+
+  /** Why a BLAS failed to load: {@code what} could not be loaded, the error and its root cause. */
+  static String loadFailure(String what, Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return what + " could not be loaded: " + t + (root != t ? " (caused by " + root + ")" : "");
+  }
 }

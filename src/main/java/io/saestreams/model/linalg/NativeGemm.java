@@ -59,12 +59,7 @@ public final class NativeGemm implements Gemm {
       }
     } catch (Throwable t) {
       // UnsatisfiedLinkError, ExceptionInInitializerError, RuntimeException from the loader, ...
-      Throwable root = t;
-      while (root.getCause() != null && root.getCause() != root) {
-        root = root.getCause();
-      }
-      reason = "native BLAS could not be loaded: " + t
-          + (root != t ? " (caused by " + root + ")" : "");
+      reason = LoadedBlas.loadFailure("native BLAS", t);
       instance = null;
     }
     BLAS_INSTANCE = instance;

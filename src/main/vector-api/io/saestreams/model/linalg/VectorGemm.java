@@ -31,18 +31,7 @@ final class VectorGemm implements Gemm {
       return;
     }
     // C = beta·C first (beta == 0 ignores C, NaN included); the kernels then only add
-    if (beta != 1f) {
-      for (int i = 0; i < m; i++) {
-        int r = cOff + i * ldc;
-        if (beta == 0f) {
-          java.util.Arrays.fill(c, r, r + n, 0f);
-        } else {
-          for (int j = 0; j < n; j++) {
-            c[r + j] *= beta;
-          }
-        }
-      }
-    }
+    GemmArgs.scale(m, n, beta, c, cOff, ldc);
     float[][] rows = PANEL.get();
     int aRs = transA ? 1 : lda;
     int aCs = transA ? lda : 1;
