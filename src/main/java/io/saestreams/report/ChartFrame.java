@@ -68,6 +68,53 @@ final class ChartFrame {
     return plotBottom() - (y - yMin) / (yMax - yMin) * (plotBottom() - plotTop());
   }
 
+  /**
+   * The frame around every point of {@code series} whose coordinates are finite (and, with {@code
+   * logX}, whose x is positive; the frame's x is then log10(x)): each range made non-empty, then
+   * widened by {@code padding} times its width on both sides.
+   *
+   * @param element what a null element is called in the error
+   * @param kind what the series are called when none has a point, e.g. "series"
+   */
+  static ChartFrame enclosing(List<Series> series, boolean logX, double padding, String element,
+      String kind) {
+    double xLo = Double.POSITIVE_INFINITY;
+    double xHi = Double.NEGATIVE_INFINITY;
+    double yLo = Double.POSITIVE_INFINITY;
+    double yHi = Double.NEGATIVE_INFINITY;
+    for (Series s : series) {
+      java.util.Objects.requireNonNull(s, element);
+      for (int i = 0; i < s.x().length; i++) {
+        if (plottable(s.x()[i], s.y()[i], logX)) {
+          double x = axisX(s.x()[i], logX);
+          xLo = Math.min(xLo, x);
+          xHi = Math.max(xHi, x);
+          yLo = Math.min(yLo, s.y()[i]);
+          yHi = Math.max(yHi, s.y()[i]);
+        }
+      }
+    }
+    if (xLo > xHi) {
+      throw new IllegalArgumentException("no finite points in any of the " + series.size() + " "
+          + kind);
+    }
+    double[] xr = nonEmpty(xLo, xHi);
+    double[] yr = nonEmpty(yLo, yHi);
+    double xPad = padding * (xr[1] - xr[0]);
+    double yPad = padding * (yr[1] - yr[0]);
+    return new ChartFrame(xr[0] - xPad, xr[1] + xPad, yr[0] - yPad, yr[1] + yPad);
+  }
+
+  /** Whether a point can be drawn: finite coordinates, and a positive x on a log x axis. */
+  static boolean plottable(double x, double y, boolean logX) {
+    return Double.isFinite(x) && Double.isFinite(y) && (!logX || x > 0);
+  }
+
+  /** A point's x in the frame's coordinates: log10(x) on a log x axis. */
+  static double axisX(double x, boolean logX) {
+    return logX ? Math.log10(x) : x;
+  }
+
   /** A range widened so that it is not empty, as [lo, hi]. */
   static double[] nonEmpty(double lo, double hi) {
     if (hi > lo) {

@@ -82,27 +82,6 @@ public final class LineChart {
     if (series.isEmpty()) {
       throw new IllegalArgumentException("no series to draw");
     }
-    double xLo = Double.POSITIVE_INFINITY;
-    double xHi = Double.NEGATIVE_INFINITY;
-    double yLo = Double.POSITIVE_INFINITY;
-    double yHi = Double.NEGATIVE_INFINITY;
-    for (Series s : series) {
-      Objects.requireNonNull(s, "series element");
-      for (int i = 0; i < s.x().length; i++) {
-        if (Double.isFinite(s.x()[i]) && Double.isFinite(s.y()[i])) {
-          xLo = Math.min(xLo, s.x()[i]);
-          xHi = Math.max(xHi, s.x()[i]);
-          yLo = Math.min(yLo, s.y()[i]);
-          yHi = Math.max(yHi, s.y()[i]);
-        }
-      }
-    }
-    if (xLo > xHi) {
-      throw new IllegalArgumentException("no finite points in any of the " + series.size()
-          + " series");
-    }
-    double[] xr = ChartFrame.nonEmpty(xLo, xHi);
-    double[] yr = ChartFrame.nonEmpty(yLo, yHi);
-    return new ChartFrame(xr[0], xr[1], yr[0], yr[1]);
+    return ChartFrame.enclosing(series, false, 0, "series element", "series");
   }
 }

@@ -77,11 +77,11 @@ public final class ScatterChart {
         int py = 0;
         boolean have = false;
         for (int i = 0; i < line.x().length; i++) {
-          if (!finite(line.x()[i], line.y()[i], log)) {
+          if (!ChartFrame.plottable(line.x()[i], line.y()[i], log)) {
             have = false;
             continue;
           }
-          int x = (int) Math.round(frame.px(tx(line.x()[i], log)));
+          int x = (int) Math.round(frame.px(ChartFrame.axisX(line.x()[i], log)));
           int y = (int) Math.round(frame.py(line.y()[i]));
           if (have) {
             g.drawLine(px, py, x, y);
@@ -96,8 +96,8 @@ public final class ScatterChart {
         Series group = groups.get(s);
         g.setColor(LineChart.COLOURS.get(s % LineChart.COLOURS.size()));
         for (int i = 0; i < group.x().length; i++) {
-          if (finite(group.x()[i], group.y()[i], log)) {
-            marker(g, s % 3, (int) Math.round(frame.px(tx(group.x()[i], log))),
+          if (ChartFrame.plottable(group.x()[i], group.y()[i], log)) {
+            marker(g, s % 3, (int) Math.round(frame.px(ChartFrame.axisX(group.x()[i], log))),
                 (int) Math.round(frame.py(group.y()[i])));
           }
         }
@@ -106,9 +106,9 @@ public final class ScatterChart {
         g.setColor(LINE);
         g.setStroke(new BasicStroke(1.5f));
         for (int i = 0; i < line.x().length; i++) {
-          if (finite(line.x()[i], line.y()[i], log)) {
+          if (ChartFrame.plottable(line.x()[i], line.y()[i], log)) {
             int r = MARKER / 2 + 3;
-            int cx = (int) Math.round(frame.px(tx(line.x()[i], log)));
+            int cx = (int) Math.round(frame.px(ChartFrame.axisX(line.x()[i], log)));
             int cy = (int) Math.round(frame.py(line.y()[i]));
             g.drawOval(cx - r, cy - r, 2 * r, 2 * r);
             if (lineLabels != null) {
@@ -207,29 +207,18 @@ public final class ScatterChart {
   }
 
   private static boolean allPositive(List<Series> groups, Series line) {
-    for (Series s : groups) {
+    List<Series> all = new java.util.ArrayList<>(groups);
+    if (line != null) {
+      all.add(line);
+    }
+    for (Series s : all) {
       for (int i = 0; i < s.x().length; i++) {
         if (Double.isFinite(s.x()[i]) && Double.isFinite(s.y()[i]) && !(s.x()[i] > 0)) {
           return false;
         }
       }
     }
-    if (line != null) {
-      for (int i = 0; i < line.x().length; i++) {
-        if (Double.isFinite(line.x()[i]) && Double.isFinite(line.y()[i]) && !(line.x()[i] > 0)) {
-          return false;
-        }
-      }
-    }
     return true;
-  }
-
-  private static boolean finite(double x, double y, boolean log) {
-    return Double.isFinite(x) && Double.isFinite(y) && (!log || x > 0);
-  }
-
-  private static double tx(double x, boolean log) {
-    return log ? Math.log10(x) : x;
   }
 
   /**
@@ -240,30 +229,6 @@ public final class ScatterChart {
   static ChartFrame frame(List<Series> groups, Series line, boolean logX) {
     Objects.requireNonNull(groups, "groups");
     boolean log = logX && allPositive(groups, line);
-    double xLo = Double.POSITIVE_INFINITY;
-    double xHi = Double.NEGATIVE_INFINITY;
-    double yLo = Double.POSITIVE_INFINITY;
-    double yHi = Double.NEGATIVE_INFINITY;
-    for (Series s : groups) {
-      Objects.requireNonNull(s, "group");
-      for (int i = 0; i < s.x().length; i++) {
-        if (finite(s.x()[i], s.y()[i], log)) {
-          double x = tx(s.x()[i], log);
-          xLo = Math.min(xLo, x);
-          xHi = Math.max(xHi, x);
-          yLo = Math.min(yLo, s.y()[i]);
-          yHi = Math.max(yHi, s.y()[i]);
-        }
-      }
-    }
-    if (xLo > xHi) {
-      throw new IllegalArgumentException("no finite points in any of the " + groups.size()
-          + " groups");
-    }
-    double[] xr = ChartFrame.nonEmpty(xLo, xHi);
-    double[] yr = ChartFrame.nonEmpty(yLo, yHi);
-    double xPad = 0.05 * (xr[1] - xr[0]);
-    double yPad = 0.05 * (yr[1] - yr[0]);
-    return new ChartFrame(xr[0] - xPad, xr[1] + xPad, yr[0] - yPad, yr[1] + yPad);
+    return ChartFrame.enclosing(groups, log, 0.05, "group", "groups");
   }
 }
