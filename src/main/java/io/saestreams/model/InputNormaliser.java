@@ -70,9 +70,7 @@ public final class InputNormaliser {
       }
     }
     count += rows;
-    for (int i = 0; i < d; i++) {
-      mean[i] = (float) (sum[i] / count);
-    }
+    refreshMean();
     for (int b = 0; b < rows; b++) {
       int o = b * d;
       double sq = 0;
@@ -83,6 +81,13 @@ public final class InputNormaliser {
       sumNorm += Math.sqrt(sq);
     }
     scale = scaleOf(d, count, sumNorm);
+  }
+
+  /** μ in use from Σx and the count (> 0). */
+  private void refreshMean() {
+    for (int i = 0; i < d; i++) {
+      mean[i] = (float) (sum[i] / count);
+    }
   }
 
   private static float scaleOf(int d, long count, double sumNorm) {
@@ -116,9 +121,7 @@ public final class InputNormaliser {
       m.sumNorm += x.sumNorm - previous.sumNorm;
     }
     if (m.count > 0) {
-      for (int i = 0; i < d; i++) {
-        m.mean[i] = (float) (m.sum[i] / m.count);
-      }
+      m.refreshMean();
     }
     m.scale = scaleOf(d, m.count, m.sumNorm);
     return m;

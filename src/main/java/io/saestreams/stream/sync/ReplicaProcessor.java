@@ -1,8 +1,8 @@
 package io.saestreams.stream.sync;
 
 import io.saestreams.metrics.SaeMetricsSink;
-import io.saestreams.model.SaeConfig;
 import io.saestreams.model.InputNormaliser;
+import io.saestreams.model.SaeConfig;
 import io.saestreams.model.SaeModel;
 import io.saestreams.model.SaeParameters;
 import io.saestreams.model.linalg.Gemms;
