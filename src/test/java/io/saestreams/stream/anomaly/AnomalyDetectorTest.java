@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -86,6 +87,21 @@ class AnomalyDetectorTest {
   }
 
   /**
+   * Feeds 20,000 normal errors of version 1 around 0.2, then a handover: as many records again as
+   * it takes, with version 2 scoring alongside at {@code shadow} of the old error. Returns how
+   * many of the handover's records were flagged.
+   */
+  private static int handOver(AnomalyDetector d, Random r, DoubleUnaryOperator shadow) {
+    feed(d, r, 20_000, 1, 0.2);
+    int flagged = 0;
+    for (int i = 0; i < SETTINGS.handoverRecords(); i++) {
+      double e = error(r, 0.2);
+      flagged += d.observe(new Observation(e, 1, Long.MAX_VALUE, i, 2, shadow.applyAsDouble(e))).anomaly() ? 1 : 0;
+    }
+    return flagged;
+  }
+
+  /**
    * A stream of normals through model switches — the new version's errors half or twice the old
    * ones — raises no more than the target rate of alerts around the switch, and the detector is
    * not blind after it: a true anomaly right after the switch is caught.
@@ -99,14 +115,9 @@ class AnomalyDetectorTest {
     for (long seed = 1; seed <= 5; seed++) {
       AnomalyDetector d = new AnomalyDetector(SETTINGS);
       Random r = new Random(seed);
-      feed(d, r, 20_000, 1, 0.2);
-      // handover: version 2 scores alongside; its error tracks the old one's, scaled
-      for (int i = 0; i < SETTINGS.handoverRecords(); i++) {
-        double e = error(r, 0.2);
-        double shadow = e * ratio * Math.exp(0.05 * r.nextGaussian());
-        flagged += d.observe(new Observation(e, 1, Long.MAX_VALUE, i, 2, shadow)).anomaly() ? 1 : 0;
-        records++;
-      }
+      // version 2's error tracks the old one's, scaled
+      flagged += handOver(d, r, e -> e * ratio * Math.exp(0.05 * r.nextGaussian()));
+      records += SETTINGS.handoverRecords();
       if (d.observe(at(0.2 * ratio * 20, 2, 0)).anomaly()) {
         caught++;
       }
@@ -115,6 +126,39 @@ class AnomalyDetectorTest {
     }
     assertThat(flagged / (double) records).as("alert rate around the switch").isLessThanOrEqualTo(1.5 * Q);
     assertThat(caught).as("anomalies caught right after the switch").isEqualTo(5);
+  }
+
+  /**
+   * The log error of a record under a version that reconstructs every record better and the easy
+   * ones (below the old median) far better: the upper half of the errors keeps its spread, the
+   * lower half is stretched 2.5 times.
+   */
+  private static double improved(double oldError, double oldLevel) {
+    double y = Math.log(oldError);
+    return Math.exp(y - 0.4 - 1.5 * Math.max(0, Math.log(oldLevel) - y));
+  }
+
+  /**
+   * After a switch to a version whose errors fell unevenly (the lower tail stretched, the upper
+   * side only shifted), the target rate is flagged from the first records on. The level and
+   * spread handed over must come from the upper side, as the threshold's own do: the mean
+   * difference and the ratio of standard deviations nearly doubled s and flagged a tenth of the
+   * target rate over the 2,000 records after the switch.
+   */
+  @Test
+  void aSwitchToErrorsThatFellUnevenlyKeepsTheTargetRate() {
+    int flagged = 0;
+    int records = 0;
+    for (long seed = 1; seed <= 5; seed++) {
+      AnomalyDetector d = new AnomalyDetector(SETTINGS);
+      Random r = new Random(seed);
+      handOver(d, r, e -> improved(e, 0.2));
+      for (int i = 0; i < 2_000; i++) {
+        flagged += d.observe(at(improved(error(r, 0.2), 0.2), 2, i)).anomaly() ? 1 : 0;
+        records++;
+      }
+    }
+    assertThat(flagged / (double) records).as("false-alarm rate after the switch").isBetween(0.5 * Q, 2 * Q);
   }
 
   /** Without the handover, the same switch to twice the error would flag most records. */
