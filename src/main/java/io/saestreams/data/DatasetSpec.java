@@ -14,8 +14,9 @@ import java.util.Objects;
  *       features}, {@code mean-active}, {@code decay} (the Zipf exponent of the firing
  *       probabilities), {@code noise}, {@code anomalies}, {@code anomaly-scale} and the structure
  *       keys {@code hierarchy} (children per parent), {@code correlation} (firing correlation
- *       within groups of roots, in [0, 1]) and {@code magnitude-spread} (log-normal sigma of the
- *       per-feature magnitude bound) (see {@link SyntheticConfig} and {@link SyntheticDictionary};
+ *       within groups of roots, in [0, 1]), {@code magnitude-spread} (log-normal sigma of the
+ *       per-feature magnitude bound) and {@code child-coupling} (the share of a child's magnitude
+ *       that is its parent's, in [0, 1]) (see {@link SyntheticConfig} and {@link SyntheticDictionary};
  *       unspecified keys take the defaults, the structure keys 0 = off);
  *   <li>{@code idx:PATH} with an IDX images file or a directory holding {@code
  *       train-images-idx3-ubyte[.gz]} (see {@link IdxReader#open(Path)});
@@ -37,7 +38,7 @@ public record DatasetSpec(Kind kind, Path path, Map<String, String> parameters) 
 
   /** The keys of {@code synthetic:key=value,...}. */
   private static final String SYNTHETIC_KEYS = "dimension, features, mean-active, decay, noise, "
-      + "anomalies, anomaly-scale, hierarchy, correlation, magnitude-spread";
+      + "anomalies, anomaly-scale, hierarchy, correlation, magnitude-spread, child-coupling";
 
   /** A description of the accepted forms, for error and help messages. */
   public static final String FORMS =
@@ -120,6 +121,7 @@ public record DatasetSpec(Kind kind, Path path, Map<String, String> parameters) 
     int hierarchy = 0;
     double correlation = 0;
     double magnitudeSpread = 0;
+    double childCoupling = 0;
     for (Map.Entry<String, String> e : parameters.entrySet()) {
       String key = e.getKey();
       String raw = e.getValue();
@@ -135,6 +137,7 @@ public record DatasetSpec(Kind kind, Path path, Map<String, String> parameters) 
           case "hierarchy" -> hierarchy = Integer.parseInt(raw);
           case "correlation" -> correlation = Double.parseDouble(raw);
           case "magnitude-spread" -> magnitudeSpread = Double.parseDouble(raw);
+          case "child-coupling" -> childCoupling = Double.parseDouble(raw);
           default -> throw new IllegalArgumentException("unknown synthetic parameter '" + key
               + "'; known: " + SYNTHETIC_KEYS);
         }
@@ -145,7 +148,7 @@ public record DatasetSpec(Kind kind, Path path, Map<String, String> parameters) 
     }
     return new SyntheticConfig(dimension, features, meanActive, decay, noise, anomalies,
         anomalyScale, seed,
-        new SyntheticConfig.Structure(hierarchy, correlation, magnitudeSpread));
+        new SyntheticConfig.Structure(hierarchy, correlation, magnitudeSpread, childCoupling));
   }
 
   /** The synthetic configuration this spec describes with the given seed (synthetic only). */

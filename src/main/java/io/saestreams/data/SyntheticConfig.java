@@ -57,10 +57,19 @@ public record SyntheticConfig(
    * @param magnitudeSpread at least 0: atom {@code i}'s magnitudes are uniform in {@code (0, a_i]}
    *     with {@code ln a_i ~ N(-spread^2/2, spread^2)}, so the {@code a_i} average 1; 0 gives
    *     {@code a_i = 1}
+   * @param childCoupling in [0, 1], with a hierarchy: how much of a child's magnitude draw is its
+   *     parent's, {@code s_child = c s_parent + (1 - c) s_own}; 0 for independent magnitudes, 1
+   *     for a child drawn with its parent's magnitude (parent and child then add up to one fixed
+   *     direction, which a dictionary can learn as one latent: feature absorption)
    */
-  public record Structure(int hierarchy, double correlation, double magnitudeSpread) {
+  public record Structure(int hierarchy, double correlation, double magnitudeSpread, double childCoupling) {
     /** No structure: independent atoms, magnitudes in (0, 1]. */
     public static final Structure NONE = new Structure(0, 0, 0);
+
+    /** Children's magnitudes independent of their parents'. */
+    public Structure(int hierarchy, double correlation, double magnitudeSpread) {
+      this(hierarchy, correlation, magnitudeSpread, 0);
+    }
 
     public Structure {
       if (hierarchy < 0) {
@@ -72,6 +81,9 @@ public record SyntheticConfig(
       if (!(magnitudeSpread >= 0 && Double.isFinite(magnitudeSpread))) {
         throw new IllegalArgumentException(
             "magnitudeSpread must be finite and >= 0, got " + magnitudeSpread);
+      }
+      if (!(childCoupling >= 0 && childCoupling <= 1)) {
+        throw new IllegalArgumentException("childCoupling must be in [0, 1], got " + childCoupling);
       }
     }
   }
@@ -194,14 +206,18 @@ public record SyntheticConfig(
   }
 
   public SyntheticConfig withHierarchy(int value) {
-    return withStructure(new Structure(value, structure.correlation(), structure.magnitudeSpread()));
+    return withStructure(new Structure(value, structure.correlation(), structure.magnitudeSpread(), structure.childCoupling()));
   }
 
   public SyntheticConfig withCorrelation(double value) {
-    return withStructure(new Structure(structure.hierarchy(), value, structure.magnitudeSpread()));
+    return withStructure(new Structure(structure.hierarchy(), value, structure.magnitudeSpread(), structure.childCoupling()));
   }
 
   public SyntheticConfig withMagnitudeSpread(double value) {
-    return withStructure(new Structure(structure.hierarchy(), structure.correlation(), value));
+    return withStructure(new Structure(structure.hierarchy(), structure.correlation(), value, structure.childCoupling()));
+  }
+
+  public SyntheticConfig withChildCoupling(double value) {
+    return withStructure(new Structure(structure.hierarchy(), structure.correlation(), structure.magnitudeSpread(), value));
   }
 }

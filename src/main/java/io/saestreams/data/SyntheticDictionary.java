@@ -45,6 +45,12 @@ import java.util.SplittableRandom;
  *       are uniform in {@code (0, a_i]} (mean {@code a_i / 2}) with {@code a_i = exp(sigma z_i -
  *       sigma^2 / 2)}, {@code z_i ~ N(0, 1)} drawn once, so the {@code a_i} are log-normal with
  *       mean 1.
+ *   <li><b>Child coupling</b> ({@code childCoupling = c > 0}, with a hierarchy): a child's uniform
+ *       magnitude draw is {@code c} times its parent's plus {@code 1 - c} times its own, so at
+ *       {@code c = 1} parent and child always add up in the same proportion (times their {@code
+ *       a_i}): one direction that a single latent reconstructs exactly, the setting in which
+ *       sparse dictionaries absorb the parent into the child. The draws are the same as without
+ *       coupling, only combined.
  * </ul>
  *
  * <p>An anomaly (with probability {@code anomalyFraction}) is a dense random Gaussian direction
@@ -69,6 +75,8 @@ public final class SyntheticDictionary {
   private final double[] probabilities;
   private final int children;
   private final int parents;
+  /** The structure's child coupling: the share of a child's magnitude draw that is its parent's. */
+  private final double childCoupling;
   private final double[] rootProbabilities;
   private final double[] rootCumulative;
   private final double coupling;
@@ -91,6 +99,7 @@ public final class SyntheticDictionary {
     SyntheticConfig.Structure structure = config.structure();
     children = structure.hierarchy();
     parents = config.parents();
+    childCoupling = structure.childCoupling();
     double[] multiplicity = new double[config.roots()];
     Arrays.fill(multiplicity, 1.0);
     for (int q = 0; q < parents; q++) {
@@ -273,8 +282,14 @@ public final class SyntheticDictionary {
     active = Arrays.copyOf(active, count);
     float[] magnitudes = new float[count];
     double[] x = new double[config.dimension()];
+    double previous = 0;
     for (int k = 0; k < count; k++) {
       double s = 1.0 - random.nextDouble(); // uniform in (0, 1]
+      if (childCoupling > 0 && isChild(active[k])) {
+        // a child follows its parent in the active rows (see fire)
+        s = childCoupling * previous + (1 - childCoupling) * s;
+      }
+      previous = s;
       magnitudes[k] = (float) (s * magnitudeScales[active[k]]);
       float[] atom = atoms[active[k]];
       for (int j = 0; j < x.length; j++) {
@@ -304,6 +319,11 @@ public final class SyntheticDictionary {
       }
     }
     return count;
+  }
+
+  /** Whether {@code row} is a child of a hierarchy block (neither a parent nor a free row). */
+  private boolean isChild(int row) {
+    return children > 0 && row < parents * (children + 1) && row % (children + 1) != 0;
   }
 
   private record Normal(float[] values, int[] active, float[] magnitudes) {}
@@ -355,7 +375,8 @@ public final class SyntheticDictionary {
       SyntheticConfig.Structure st = config.structure();
       return (st.hierarchy() == 0 ? "" : ", hierarchy=" + st.hierarchy())
           + (st.correlation() == 0 ? "" : ", correlation=" + st.correlation())
-          + (st.magnitudeSpread() == 0 ? "" : ", magnitudeSpread=" + st.magnitudeSpread());
+          + (st.magnitudeSpread() == 0 ? "" : ", magnitudeSpread=" + st.magnitudeSpread())
+          + (st.childCoupling() == 0 ? "" : ", childCoupling=" + st.childCoupling());
     }
 
     @Override

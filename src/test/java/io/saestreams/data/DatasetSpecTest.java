@@ -31,6 +31,8 @@ class DatasetSpecTest {
         .syntheticConfig(5))
         .isEqualTo(SyntheticConfig.defaults(5).withHierarchy(3).withCorrelation(0.3)
             .withMagnitudeSpread(0.5));
+    assertThat(DatasetSpec.parse("synthetic:hierarchy=7,child-coupling=1").syntheticConfig(5))
+        .isEqualTo(SyntheticConfig.defaults(5).withHierarchy(7).withChildCoupling(1));
   }
 
   @Test
@@ -40,6 +42,8 @@ class DatasetSpecTest {
             + "'2.5', which is not a number");
     assertThatThrownBy(() -> DatasetSpec.parse("synthetic:correlation=2"))
         .hasMessage("data set 'synthetic:correlation=2': correlation must be in [0, 1], got 2.0");
+    assertThatThrownBy(() -> DatasetSpec.parse("synthetic:hierarchy=3,child-coupling=1.2"))
+        .hasMessage("data set 'synthetic:hierarchy=3,child-coupling=1.2': childCoupling must be in [0, 1], got 1.2");
     assertThatThrownBy(() -> DatasetSpec.parse("synthetic:features=8,mean-active=7,hierarchy=3"))
         .hasMessageContaining("meanActive must be at most 3.5 with features=8 and hierarchy=3, got 7.0");
   }
@@ -60,7 +64,7 @@ class DatasetSpecTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("data set 'synthetic:size=3': unknown synthetic parameter 'size'; known: "
             + "dimension, features, mean-active, decay, noise, anomalies, anomaly-scale, hierarchy, "
-            + "correlation, magnitude-spread");
+            + "correlation, magnitude-spread, child-coupling");
     assertThatThrownBy(() -> DatasetSpec.parse("synthetic:noise=lots"))
         .hasMessage("data set 'synthetic:noise=lots': synthetic parameter 'noise' has value 'lots', "
             + "which is not a number");

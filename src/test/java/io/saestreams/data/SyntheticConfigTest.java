@@ -42,6 +42,9 @@ class SyntheticConfigTest {
     "correlation     | -0.2  | correlation must be in [0, 1], got -0.2",
     "magnitudeSpread | NaN   | magnitudeSpread must be finite and >= 0, got NaN",
     "magnitudeSpread | -1    | magnitudeSpread must be finite and >= 0, got -1.0",
+    "childCoupling   | -0.1  | childCoupling must be in [0, 1], got -0.1",
+    "childCoupling   | 1.5   | childCoupling must be in [0, 1], got 1.5",
+    "childCoupling   | NaN   | childCoupling must be in [0, 1], got NaN",
   })
   void invalidValuesAreRejectedWithRangeAndValue(String field, String value, String message) {
     SyntheticConfig base = SyntheticConfig.defaults(1);
@@ -56,6 +59,7 @@ class SyntheticConfigTest {
         case "hierarchy" -> base.withMeanActive(114).withHierarchy(Integer.parseInt(value));
         case "correlation" -> base.withCorrelation(Double.parseDouble(value));
         case "magnitudeSpread" -> base.withMagnitudeSpread(Double.parseDouble(value));
+        case "childCoupling" -> base.withChildCoupling(Double.parseDouble(value));
         default -> base.withAnomalyFraction(Double.parseDouble(value));
       }
     }).isInstanceOf(IllegalArgumentException.class).hasMessage(message);

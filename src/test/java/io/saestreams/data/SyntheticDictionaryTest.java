@@ -346,11 +346,66 @@ class SyntheticDictionaryTest {
     assertThat(meanRelative).isCloseTo(0.5, within(0.01)); // magnitude / a_i is uniform in (0, 1]
   }
 
+  /**
+   * With child coupling c a child's relative magnitude (over its bound a_i) is c times its
+   * parent's plus 1 − c times an independent uniform: their correlation is c / √(c² + (1 − c)²),
+   * exactly equal relative magnitudes at c = 1, and at c = 0 the very draws of the uncoupled
+   * generator.
+   */
+  @ParameterizedTest(name = "coupling={0}")
+  @CsvSource({"0", "0.5", "1"})
+  void childCouplingTiesAChildsMagnitudeToItsParents(double c) {
+    SyntheticConfig config = small(13).withFeatures(64).withHierarchy(3).withMeanActive(4)
+        .withMagnitudeSpread(0.5).withNoiseStd(0f).withChildCoupling(c);
+    SyntheticDictionary d = new SyntheticDictionary(config);
+    double[] a = d.magnitudeScales();
+    int[] parentOf = d.parentOf();
+    SyntheticDictionary.SyntheticStream s = d.stream(20_000);
+    SyntheticDictionary.SyntheticStream uncoupled = new SyntheticDictionary(config.withChildCoupling(0)).stream(20_000);
+    double sp = 0;
+    double sc = 0;
+    double spp = 0;
+    double scc = 0;
+    double spc = 0;
+    int pairs = 0;
+    while (s.hasNext()) {
+      SyntheticDictionary.Draw draw = s.nextDraw();
+      SyntheticDictionary.Draw plain = uncoupled.nextDraw();
+      int[] active = draw.activeFeatures();
+      assertThat(active).isEqualTo(plain.activeFeatures());
+      for (int k = 0; k < active.length; k++) {
+        if (parentOf[active[k]] < 0) {
+          assertThat(draw.magnitudes()[k]).as("a root's magnitude").isEqualTo(plain.magnitudes()[k]);
+          continue;
+        }
+        assertThat(active[k - 1]).as("a child follows its parent").isEqualTo(parentOf[active[k]]);
+        double p = draw.magnitudes()[k - 1] / a[active[k - 1]];
+        double ch = draw.magnitudes()[k] / a[active[k]];
+        if (c == 1) {
+          assertThat(ch).isCloseTo(p, within(1e-6));
+        }
+        sp += p;
+        sc += ch;
+        spp += p * p;
+        scc += ch * ch;
+        spc += p * ch;
+        pairs++;
+      }
+    }
+    assertThat(pairs).isGreaterThan(2_000);
+    double cov = spc / pairs - (sp / pairs) * (sc / pairs);
+    double correlation = cov / Math.sqrt((spp / pairs - Math.pow(sp / pairs, 2)) * (scc / pairs - Math.pow(sc / pairs, 2)));
+    assertThat(correlation).isCloseTo(c / Math.sqrt(c * c + (1 - c) * (1 - c)), within(0.04));
+    if (c == 0) {
+      assertThat(d.stream(100).take(100)).isEqualTo(new SyntheticDictionary(config.withChildCoupling(0)).stream(100).take(100));
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("seeds")
   void structuredStreamsAreReproducibleAndDescribed(long seed) {
     SyntheticConfig config = small(seed).withHierarchy(3).withCorrelation(0.4)
-        .withMagnitudeSpread(0.7).withAnomalyFraction(0.1);
+        .withMagnitudeSpread(0.7).withChildCoupling(0.25).withAnomalyFraction(0.1);
     SyntheticDictionary a = new SyntheticDictionary(config);
     SyntheticDictionary b = new SyntheticDictionary(config);
     assertThat(a.dictionary()).isDeepEqualTo(new SyntheticDictionary(small(seed)).dictionary());
@@ -359,7 +414,7 @@ class SyntheticDictionaryTest {
     assertThat(a.stream(50).take(50))
         .isNotEqualTo(new SyntheticDictionary(small(seed).withAnomalyFraction(0.1)).stream(50).take(50));
     assertThat(a.stream(1, 3).description()).endsWith(
-        "seed=" + seed + ", hierarchy=3, correlation=0.4, magnitudeSpread=0.7, variant=3)");
+        "seed=" + seed + ", hierarchy=3, correlation=0.4, magnitudeSpread=0.7, childCoupling=0.25, variant=3)");
   }
 
   @ParameterizedTest(name = "features={0}, meanActive={1}")

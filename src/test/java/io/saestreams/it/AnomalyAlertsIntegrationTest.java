@@ -159,8 +159,9 @@ class AnomalyAlertsIntegrationTest {
       // at most 2 q: no crying wolf. The lower end is far looser than the [0.005, 0.02] the
       // Fashion-MNIST benchmark and the detector's own tests are held to: the model here still
       // halves its error over the measured records, and as it improves the upper tail of its
-      // standardised errors gets lighter, so the tail learnt over the last 10,000 records lies too
-      // high. Measured with the paced sending, loaded machine or not: 0.0039-0.0077 over 7 runs.
+      // standardised errors mostly gets lighter, so the tail learnt over the last 10,000 records lies too
+      // high, or after a shift, too low. Measured with the paced sending, loaded machine or not:
+      // 0.0039-0.0126 over 8 runs.
       // 0.002 still fails a detector gone blind (the handover before the upper-side one: 0.0007 in
       // AnomalyDetectorTest's switch to unevenly fallen errors)
       assertThat(rate).as("false-alarm rate on judged normals").isBetween(0.002, 0.02);
