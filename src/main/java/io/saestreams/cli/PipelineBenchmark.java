@@ -154,7 +154,7 @@ final class PipelineBenchmark {
         AppConfig pass = config(broker, registryServer, state, "pass" + round);
         AppConfig floor = config(broker, registryServer, state, "floor" + round);
         AppConfig full = config(broker, registryServer, state, "full" + round);
-        AppConfig dp = dataParallel(config(broker, registryServer, state, "dp" + round));
+        AppConfig dp = dataParallel(config(broker, registryServer, state, "dp" + round), partitions, settings);
         for (AppConfig c : List.of(pass, floor, full, dp)) {
           TopicSpecs.createMissing(admin, c, partitions, (short) 1);
         }
@@ -306,12 +306,14 @@ final class PipelineBenchmark {
 
   /**
    * The full pipeline's settings with data-parallel training: a replica per input partition, the
-   * default rounds, and a short wait so that the last partial rounds close soon after the input.
+   * default rounds, and a short wait so that the last partial rounds close soon after the input,
+   * unless {@code settings} (the command's {@code --set}) name a wait of their own.
    */
-  private AppConfig dataParallel(AppConfig cfg) {
-    return cfg.with(AppConfig.TRAIN_MODE_CONFIG, "data-parallel")
-        .with(AppConfig.TRAIN_SYNC_PARTITIONS_CONFIG, partitions)
-        .with(AppConfig.TRAIN_SYNC_MAX_WAIT_MS_CONFIG, DATA_PARALLEL_MAX_WAIT_MS);
+  static AppConfig dataParallel(AppConfig cfg, int partitions, Map<String, String> settings) {
+    AppConfig dp = cfg.with(AppConfig.TRAIN_MODE_CONFIG, "data-parallel")
+        .with(AppConfig.TRAIN_SYNC_PARTITIONS_CONFIG, partitions);
+    return settings.containsKey(AppConfig.TRAIN_SYNC_MAX_WAIT_MS_CONFIG) ? dp
+        : dp.with(AppConfig.TRAIN_SYNC_MAX_WAIT_MS_CONFIG, DATA_PARALLEL_MAX_WAIT_MS);
   }
 
   /**

@@ -32,6 +32,20 @@ class PipelineMedianTest {
   }
 
   @Test
+  void theDataParallelPipelineWaitsOneSecondForARoundUnlessSetOtherwise() {
+    Map<String, String> m = Map.of("bootstrap.servers", "broker:9092", "schema.registry.url", "http://registry:8081",
+        "sae.input.dim", "16");
+    var dp = PipelineBenchmark.dataParallel(io.saestreams.stream.config.AppConfig.of(m), 4, Map.of());
+    assertThat(dp.syncMaxWaitMs()).isEqualTo(PipelineBenchmark.DATA_PARALLEL_MAX_WAIT_MS);
+    assertThat(dp.syncPartitions()).isEqualTo(4);
+    Map<String, String> set = Map.of("train.sync.max.wait.ms", "10000");
+    Map<String, String> withSet = new java.util.HashMap<>(m);
+    withSet.putAll(set);
+    assertThat(PipelineBenchmark.dataParallel(io.saestreams.stream.config.AppConfig.of(withSet), 4, set).syncMaxWaitMs())
+        .isEqualTo(10_000);
+  }
+
+  @Test
   void cpuWithoutJitSubtractsTheCompilersTimeAndNeverGoesNegative() {
     var r = new PipelineBenchmark.Result(PipelineBenchmark.FLOOR, 3, 100_000, 5, 5, 7.5, 500,
         Map.of());
