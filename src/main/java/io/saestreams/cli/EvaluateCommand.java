@@ -158,6 +158,10 @@ final class EvaluateCommand implements Callable<Integer> {
     List<float[]> heldOutVectors = dataParallel > 1 ? heldOutVectors(data) : null;
     SyntheticDictionary truth = data.kind() == DatasetSpec.Kind.SYNTHETIC
         ? new SyntheticDictionary(data.syntheticConfig(model.seed)) : null;
+    // the true directions, the decoder's and the hierarchy, copied once for every metric below
+    float[][] dictionary = truth == null ? null : truth.dictionary();
+    float[][] rows = null;
+    int[] parentOf = null;
     FeatureMatching matching = null;
     FiringAgreement firing = null;
     ParentAbsorption absorption = null;
@@ -165,11 +169,12 @@ final class EvaluateCommand implements Callable<Integer> {
     if (truth == null) {
       heldOutStats = measure(data, finalModel, gemm);
     } else {
-      matching = FeatureMatching.of(truth.dictionary(), decoderRows(trainer.parameters()),
-          RECOVERY_THRESHOLD);
+      rows = decoderRows(trainer.parameters());
+      matching = FeatureMatching.of(dictionary, rows, RECOVERY_THRESHOLD);
       firing = new FiringAgreement(matching.featureToLatent(), trainer.parameters().latentDim());
       if (truth.config().parents() > 0) {
-        absorption = new ParentAbsorption(matching.featureToLatent(), truth.parentOf(),
+        parentOf = truth.parentOf();
+        absorption = new ParentAbsorption(matching.featureToLatent(), parentOf,
             trainer.parameters().latentDim());
       }
       heldOutStats = measureLabelled(truth, finalModel, gemm, firing, absorption);
@@ -187,7 +192,7 @@ final class EvaluateCommand implements Callable<Integer> {
     addCoreMetrics(table, heldOutStats, trainer, gemm);
     FeatureRecovery rec = null;
     if (truth != null) {
-      rec = FeatureRecovery.of(truth.dictionary(), trainer.parameters(), RECOVERY_THRESHOLD);
+      rec = FeatureRecovery.of(dictionary, trainer.parameters(), RECOVERY_THRESHOLD);
       table.add("mmcs", rec.mmcs());
       table.add("recovered fraction", rec.recoveredFraction());
       FiringAgreement.Result f = firing.result();
@@ -204,9 +209,8 @@ final class EvaluateCommand implements Callable<Integer> {
         table.add("absorption", a.meanDrop().orElse(0));
         table.add("absorbed parents", a.absorbedParents());
         table.add("absorption parents", a.evaluatedParents());
-        table.add("child parent cosine", ParentAbsorption.childParentCosine(truth.dictionary(),
-            decoderRows(trainer.parameters()), matching.featureToLatent(), truth.parentOf())
-            .orElse(0));
+        table.add("child parent cosine", ParentAbsorption.childParentCosine(dictionary, rows,
+            matching.featureToLatent(), parentOf).orElse(0));
       }
     }
     table.add("held out", heldOutStats.samples());

@@ -202,11 +202,9 @@ public final class SyntheticDictionary {
   /** Per row, its parent's index, or -1 for a root (every row without a hierarchy). */
   public int[] parentOf() {
     int[] parent = new int[atoms.length];
-    Arrays.fill(parent, -1);
-    for (int q = 0; q < parents; q++) {
-      for (int k = 1; k <= children; k++) {
-        parent[q * (children + 1) + k] = q * (children + 1);
-      }
+    for (int row = 0; row < parent.length; row++) {
+      // a child's parent heads its block
+      parent[row] = isChild(row) ? row - row % (children + 1) : -1;
     }
     return parent;
   }

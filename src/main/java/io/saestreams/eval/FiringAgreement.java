@@ -136,7 +136,8 @@ public final class FiringAgreement {
         mean(sumR, count), mean(sumF, count));
   }
 
-  private static OptionalDouble mean(double sum, int count) {
+  /** sum / count, empty when count is 0: the macro average of the figures of this package. */
+  static OptionalDouble mean(double sum, int count) {
     return count == 0 ? OptionalDouble.empty() : OptionalDouble.of(sum / count);
   }
 }

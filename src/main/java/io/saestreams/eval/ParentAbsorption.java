@@ -156,8 +156,9 @@ public final class ParentAbsorption {
       sumWith += with[q];
       sumAlone += without[q];
     }
-    return new Result(with, without, evaluated, count, absorbed, mean(sumWith, count),
-        mean(sumAlone, count), mean(sumAlone - sumWith, count));
+    return new Result(with, without, evaluated, count, absorbed,
+        FiringAgreement.mean(sumWith, count), FiringAgreement.mean(sumAlone, count),
+        FiringAgreement.mean(sumAlone - sumWith, count));
   }
 
   /**
@@ -195,10 +196,6 @@ public final class ParentAbsorption {
       }
       count++;
     }
-    return mean(sum, count);
-  }
-
-  private static OptionalDouble mean(double sum, int count) {
-    return count == 0 ? OptionalDouble.empty() : OptionalDouble.of(sum / count);
+    return FiringAgreement.mean(sum, count);
   }
 }
