@@ -353,6 +353,7 @@ final class BenchCommand implements Callable<Integer> {
         t.add("cpu_us_per_record_without_jit", r.cpuMicrosPerRecordWithoutJit());
         t.add("jit_ms", r.jitMillis());
         r.threadTime().forEach((k, v) -> t.add("stream_thread_" + k + "_ratio", v));
+        r.cpuMicrosPerRecordByThreads().forEach((k, v) -> t.add("cpu_us_per_record_" + jsonName(k), v));
         if (r.name().equals(PipelineBenchmark.DATA_PARALLEL) || r.name().equals(PipelineBenchmark.FULL)) {
           t.add("pipeline_efficiency", pipelineEfficiency(ref, training, scoring, r));
         }
@@ -476,6 +477,11 @@ final class BenchCommand implements Callable<Integer> {
     return rates.length % 2 == 1 ? rates[m] : (rates[m - 1] + rates[m]) / 2;
   }
 
+  /** A thread group's name as a JSON key part: "stream producers' I/O" → "stream_producers_io". */
+  static String jsonName(String group) {
+    return group.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_|_$", "");
+  }
+
   private static String describe(PipelineBenchmark.Result r) {
     StringBuilder threads = new StringBuilder();
     r.threadTime().forEach((k, v) -> threads.append(threads.length() == 0 ? "" : ", ")
@@ -483,8 +489,15 @@ final class BenchCommand implements Callable<Integer> {
     String scored = r.name().equals(PipelineBenchmark.FULL)
         ? String.format(Locale.ROOT, " (all scored at %.2f s)", r.scoredSeconds()) : "";
     return String.format(Locale.ROOT, "round %d %-13s %,d records in %5.2f s%s: %,7.0f records/s,"
-        + " CPU %5.2f s (%3.0f µs/record), JIT %,5d ms; stream thread: %s", r.round(), r.name(),
-        r.records(), r.seconds(), scored, r.recordsPerSecond(), r.cpuSeconds(),
-        r.cpuMicrosPerRecord(), r.jitMillis(), threads);
+        + " CPU %5.2f s (%3.0f µs/record), JIT %,5d ms; stream thread: %s%n    CPU µs/record by threads: %s",
+        r.round(), r.name(), r.records(), r.seconds(), scored, r.recordsPerSecond(), r.cpuSeconds(),
+        r.cpuMicrosPerRecord(), r.jitMillis(), threads, byThreads(r));
+  }
+
+  private static String byThreads(PipelineBenchmark.Result r) {
+    StringBuilder sb = new StringBuilder();
+    r.cpuMicrosPerRecordByThreads().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ")
+        .append(k).append(String.format(Locale.ROOT, " %.1f", v)));
+    return sb.toString();
   }
 }

@@ -65,9 +65,10 @@ final class PipelineBenchmark {
    * @param threadTime where the stream thread's time went: Kafka Streams' own process-, punctuate-,
    *     commit- and poll-ratio
    * @param scoredSeconds when every score was readable; {@code seconds} adds the wait for training
+   * @param cpuByThreads seconds of CPU by group of Java threads ({@link ThreadCpu#GROUPS})
    */
   record Result(String name, int round, long records, double seconds, double scoredSeconds,
-      double cpuSeconds, long jitMillis, Map<String, Double> threadTime) {
+      double cpuSeconds, long jitMillis, Map<String, Double> threadTime, Map<String, Double> cpuByThreads) {
     double recordsPerSecond() {
       return records / seconds;
     }
@@ -79,6 +80,21 @@ final class PipelineBenchmark {
     /** CPU per record less the JIT compilers' time: what the same work costs once compiled. */
     double cpuMicrosPerRecordWithoutJit() {
       return Math.max(0, cpuSeconds - jitMillis / 1e3) * 1e6 / records;
+    }
+
+    /**
+     * CPU per record of each group of Java threads, then of the rest of the process (the JVM's
+     * own threads: garbage collection and the JIT compilers, and threads that ended meanwhile).
+     */
+    Map<String, Double> cpuMicrosPerRecordByThreads() {
+      Map<String, Double> micros = new LinkedHashMap<>();
+      double rest = cpuSeconds;
+      for (Map.Entry<String, Double> e : cpuByThreads.entrySet()) {
+        micros.put(e.getKey(), e.getValue() * 1e6 / records);
+        rest -= e.getValue();
+      }
+      micros.put(ThreadCpu.JVM, Math.max(0, rest) * 1e6 / records);
+      return micros;
     }
   }
 
@@ -435,6 +451,7 @@ final class PipelineBenchmark {
     try (KafkaStreams streams = new KafkaStreams(topology.apply(cfg), cfg.streamsProperties())) {
       long cpu = os.getProcessCpuTime();
       long jitMillis = jit.getTotalCompilationTime();
+      ThreadCpu threadsBefore = ThreadCpu.now();
       long start = System.nanoTime();
       streams.start();
       awaitCount(broker, cfg.scoresTopic(), records, Duration.ofSeconds(60 + records / 200));
@@ -442,6 +459,7 @@ final class PipelineBenchmark {
       awaitRest.run();
       double seconds = (System.nanoTime() - start) / 1e9;
       double cpuSeconds = (os.getProcessCpuTime() - cpu) / 1e9;
+      Map<String, Double> byThreads = ThreadCpu.now().since(threadsBefore);
       jitMillis = jit.getTotalCompilationTime() - jitMillis;
       Map<String, Double> threadTime = new LinkedHashMap<>();
       for (String ratio : THREAD_RATIOS) {
@@ -449,7 +467,7 @@ final class PipelineBenchmark {
       }
       streams.close(Duration.ofSeconds(30));
       return new Result(name, round, records, seconds, scoredSeconds, cpuSeconds, jitMillis,
-          threadTime);
+          threadTime, byThreads);
     }
   }
 

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class PipelineMedianTest {
   private static PipelineBenchmark.Result run(String name, int round, double seconds) {
-    return new PipelineBenchmark.Result(name, round, 1_000, seconds, seconds, 1, 0, Map.of());
+    return new PipelineBenchmark.Result(name, round, 1_000, seconds, seconds, 1, 0, Map.of(), Map.of());
   }
 
   @Test
@@ -48,11 +48,11 @@ class PipelineMedianTest {
   @Test
   void cpuWithoutJitSubtractsTheCompilersTimeAndNeverGoesNegative() {
     var r = new PipelineBenchmark.Result(PipelineBenchmark.FLOOR, 3, 100_000, 5, 5, 7.5, 500,
-        Map.of());
+        Map.of(), Map.of());
     assertThat(r.cpuMicrosPerRecord()).isEqualTo(75.0);
     assertThat(r.cpuMicrosPerRecordWithoutJit()).isEqualTo(70.0);
     var jitOnly = new PipelineBenchmark.Result(PipelineBenchmark.FLOOR, 3, 1_000, 1, 1, 0.2, 400,
-        Map.of());
+        Map.of(), Map.of());
     assertThat(jitOnly.cpuMicrosPerRecordWithoutJit()).isZero();
   }
 

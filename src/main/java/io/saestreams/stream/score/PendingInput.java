@@ -19,16 +19,19 @@ import org.apache.kafka.streams.processor.api.Record;
  * (the training path downstream of the scorer records it in the replay log; a batch encoded by
  * the punctuator or by a later record has no record metadata of its own).
  *
- * <p>The stored form (big-endian): format byte 2; key (length −1 = null); timestamp; header count,
- * then per header its UTF-8 name and value (length −1 = null); id; event timestamp; value count
- * and float32 values; attribute count (−1 = null), then UTF-8 name and value per attribute; source
- * partition (−1 = unknown) and offset. Format 1 (before the source) is still read, as unknown.
+ * <p>The stored form (big-endian): format byte 3; sequence number; key (length −1 = null);
+ * timestamp; header count, then per header its UTF-8 name and value (length −1 = null); id; event
+ * timestamp; value count and float32 values; attribute count (−1 = null), then UTF-8 name and
+ * value per attribute; source partition (−1 = unknown) and offset. Formats 2 (no sequence number:
+ * the store key was the sequence number) and 1 (no source either, read as unknown) are still
+ * read.
  *
- * @param seq position in the task's arrival order (the store key)
+ * @param seq position in the task's arrival order
  * @param source the input's record in the input topic, or null when unknown
  */
 record PendingInput(long seq, byte[] key, long timestamp, Headers headers, ValidInput input, InputRef source) {
-  static final byte FORMAT = 2;
+  static final byte FORMAT = 3;
+  static final byte FORMAT_KEYED_BY_SEQ = 2;
   static final byte FORMAT_WITHOUT_SOURCE = 1;
 
   static PendingInput of(long seq, Record<byte[], ValidInput> record, InputRef source) {
@@ -39,7 +42,7 @@ record PendingInput(long seq, byte[] key, long timestamp, Headers headers, Valid
     Header[] hs = headers.toArray();
     byte[][] attrs = attributeBytes(input.attributes());
     byte[] id = utf8(input.id());
-    int size = 1 + len(key) + 8 + 4 + len(id) + 8 + 4 + 4 * input.values().length + 4 + 4 + 8;
+    int size = 1 + 8 + len(key) + 8 + 4 + len(id) + 8 + 4 + 4 * input.values().length + 4 + 4 + 8;
     byte[][] headerBytes = new byte[2 * hs.length][];
     for (int i = 0; i < hs.length; i++) {
       headerBytes[2 * i] = utf8(hs[i].key());
@@ -51,6 +54,7 @@ record PendingInput(long seq, byte[] key, long timestamp, Headers headers, Valid
     }
     ByteBuffer b = ByteBuffer.allocate(size);
     b.put(FORMAT);
+    b.putLong(seq);
     put(b, key);
     b.putLong(timestamp);
     b.putInt(hs.length);
@@ -71,14 +75,19 @@ record PendingInput(long seq, byte[] key, long timestamp, Headers headers, Valid
     return b.array();
   }
 
-  static PendingInput decode(long seq, byte[] bytes) {
+  /**
+   * @param storeKey the entry's key in the store: its sequence number in formats 1 and 2 (format 3
+   *     carries its own)
+   */
+  static PendingInput decode(long storeKey, byte[] bytes) {
     try {
       ByteBuffer b = ByteBuffer.wrap(bytes);
       byte format = b.get();
-      if (format != FORMAT && format != FORMAT_WITHOUT_SOURCE) {
-        throw new SerializationException(
-            "buffered input of format " + format + "; expected " + FORMAT_WITHOUT_SOURCE + " or " + FORMAT);
+      if (format != FORMAT && format != FORMAT_KEYED_BY_SEQ && format != FORMAT_WITHOUT_SOURCE) {
+        throw new SerializationException("buffered input of format " + format + "; expected "
+            + FORMAT_WITHOUT_SOURCE + ", " + FORMAT_KEYED_BY_SEQ + " or " + FORMAT);
       }
+      long seq = format == FORMAT ? b.getLong() : storeKey;
       byte[] key = get(b);
       long timestamp = b.getLong();
       int headerCount = count(b);
@@ -100,7 +109,7 @@ record PendingInput(long seq, byte[] key, long timestamp, Headers headers, Valid
         }
       }
       InputRef source = null;
-      if (format == FORMAT) {
+      if (format != FORMAT_WITHOUT_SOURCE) {
         int partition = b.getInt();
         long offset = b.getLong();
         source = partition >= 0 && offset >= 0 ? new InputRef(partition, offset) : null;

@@ -136,6 +136,55 @@ class ScoringProcessorRestartTest {
   }
 
   @Test
+  void waitingInputsTakeTheLowestFreeSlotsSoTheStoreNeverGrowsBeyondABatch() {
+    List<Record<byte[], ValidInput>> in = records(23);
+    ScoringProcessor p = start(context(), 4);
+    for (Record<byte[], ValidInput> r : in) {
+      p.process(r);
+    }
+    // 23 = 5 batches of 4 + 3 waiting, in slots 0-2 whatever their sequence numbers (20-22)
+    List<Long> keys = new ArrayList<>();
+    List<Long> seqs = new ArrayList<>();
+    try (var it = buffer.all()) {
+      it.forEachRemaining(kv -> {
+        keys.add(kv.key);
+        seqs.add(PendingInput.decode(kv.key, kv.value).seq());
+      });
+    }
+    assertThat(keys).containsExactly(0L, 1L, 2L);
+    assertThat(seqs).containsExactly(20L, 21L, 22L);
+  }
+
+  @Test
+  void inputsAnOlderVersionKeyedBySequenceNumberAreScoredFirstAfterAnUpgrade() {
+    List<Record<byte[], ValidInput>> in = records(5);
+    MockProcessorContext<byte[], Scored> ctx = context();
+    // what the previous version left: format 2 under keys 1000 and 1001, its sequence numbers
+    for (int i = 0; i < 2; i++) {
+      Record<byte[], ValidInput> r = in.get(i);
+      buffer.put(1000L + i, formatTwo(PendingInput.of(1000L + i, r, null)));
+    }
+    ScoringProcessor p = start(ctx, 4);
+    for (Record<byte[], ValidInput> r : in.subList(2, 5)) {
+      p.process(r);
+    }
+    // the new ones take slots 0 and 1 (before 1000 in store order), yet come after the old ones
+    assertThat(ids(ctx)).containsExactly("r0", "r1", "r2", "r3");
+    ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
+    assertThat(ids(ctx)).containsExactly("r0", "r1", "r2", "r3", "r4");
+    assertThat(buffer.approximateNumEntries()).isZero();
+  }
+
+  /** The stored form before format 3: no sequence number (the store key was it). */
+  private static byte[] formatTwo(PendingInput p) {
+    byte[] v3 = p.encode();
+    byte[] v2 = new byte[v3.length - Long.BYTES];
+    v2[0] = PendingInput.FORMAT_KEYED_BY_SEQ;
+    System.arraycopy(v3, 1 + Long.BYTES, v2, 1, v3.length - 1 - Long.BYTES);
+    return v2;
+  }
+
+  @Test
   void theStoredFormKeepsNullsAndRejectsCorruptBytes() {
     org.apache.kafka.common.header.Headers h = new RecordHeaders().add("a", null).add("b", new byte[] {1, 2});
     Map<String, String> attrs = new LinkedHashMap<>();
@@ -158,8 +207,14 @@ class ScoringProcessorRestartTest {
     PendingInput noAttrs = new PendingInput(0, new byte[0], 0, new RecordHeaders(), new ValidInput("i", 0, new float[1], null), null);
     assertThat(PendingInput.decode(0, noAttrs.encode()).input().attributes()).isNull();
     assertThat(PendingInput.decode(0, noAttrs.encode()).source()).isNull();
+    // format 3 carries its sequence number, whatever slot (store key) it is kept under
+    assertThat(PendingInput.decode(17, p.encode()).seq()).isEqualTo(3);
+    // format 2 (before the sequence number was stored) takes it from the store key
+    byte[] v2 = formatTwo(new PendingInput(0, new byte[0], 0, new RecordHeaders(),
+        new ValidInput("i", 0, new float[1], null), new io.saestreams.stream.training.InputRef(1, 9)));
+    assertThat(PendingInput.decode(41, v2).seq()).isEqualTo(41);
+    assertThat(PendingInput.decode(41, v2).source()).isEqualTo(new io.saestreams.stream.training.InputRef(1, 9));
     // format 1 (written before the source was stored) is read with an unknown source
-    byte[] v2 = noAttrs.encode();
     byte[] v1 = java.util.Arrays.copyOf(v2, v2.length - 12);
     v1[0] = 1;
     assertThat(PendingInput.decode(0, v1).source()).isNull();
