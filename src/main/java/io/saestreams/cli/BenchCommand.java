@@ -239,8 +239,11 @@ final class BenchCommand implements Callable<Integer> {
     List<ScaleBenchmark.Result> results = bench.run(r -> {
       if (!json) {
         out.printf(Locale.ROOT, "round %d, %d instance(s): %,d samples trained in %.2f s: %,.0f samples/s,"
-            + " %,.0f samples per CPU-second (%.1f CPU-seconds)%n", r.round(), r.instances(), r.samples(),
-            r.seconds(), r.samplesPerSecond(), r.samplesPerCpuSecond(), r.cpuSeconds());
+            + " %,.0f samples per CPU-second (%.1f CPU-seconds); after the first %.0f %% (JIT warm-up): %,.0f"
+            + " samples/s, %,.0f per CPU-second (%.1f cores busy)%n", r.round(), r.instances(), r.samples(),
+            r.seconds(), r.samplesPerSecond(), r.samplesPerCpuSecond(), r.cpuSeconds(),
+            100 * ScaleBenchmark.WARM_UP, r.steady().samplesPerSecond(), r.steady().samplesPerCpuSecond(),
+            r.steady().cpuSeconds() / r.steady().seconds());
         out.flush();
       }
     });
@@ -255,6 +258,11 @@ final class BenchCommand implements Callable<Integer> {
         t.add("samples_per_second", r.samplesPerSecond());
         t.add("cpu_seconds", r.cpuSeconds());
         t.add("samples_per_cpu_second", r.samplesPerCpuSecond());
+        t.add("steady_samples", r.steady().samples());
+        t.add("steady_seconds", r.steady().seconds());
+        t.add("steady_cpu_seconds", r.steady().cpuSeconds());
+        t.add("steady_samples_per_second", r.steady().samplesPerSecond());
+        t.add("steady_samples_per_cpu_second", r.steady().samplesPerCpuSecond());
         sb.append(sb.length() == 1 ? "" : ",").append(t.toJson());
       }
       out.println(sb.append(']'));
@@ -265,9 +273,12 @@ final class BenchCommand implements Callable<Integer> {
             .orElseThrow();
         ScaleBenchmark.Result two = results.stream().filter(r -> r.round() == k && r.instances() == 2).findFirst()
             .orElseThrow();
-        out.printf(Locale.ROOT, "round %d: two instances / one: %.2f× samples/s, %.2f× samples per CPU-second"
-            + " (%d cores on this machine, shared by both instances and the broker)%n", k,
+        out.printf(Locale.ROOT, "round %d: two instances / one: %.2f× samples/s, %.2f× samples per CPU-second;"
+            + " after the warm-up %.2f× and %.2f× (%d cores on this machine, shared by both instances and the"
+            + " broker)%n", k,
             two.samplesPerSecond() / one.samplesPerSecond(), two.samplesPerCpuSecond() / one.samplesPerCpuSecond(),
+            two.steady().samplesPerSecond() / one.steady().samplesPerSecond(),
+            two.steady().samplesPerCpuSecond() / one.steady().samplesPerCpuSecond(),
             Runtime.getRuntime().availableProcessors());
       }
     }

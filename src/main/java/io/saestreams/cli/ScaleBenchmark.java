@@ -33,7 +33,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * input. An instance's samples trained are read from its {@code /metrics} ({@code
  * sae_train_samples_total}); a measurement runs from the first trained sample until every
  * partition's full mini-batches are trained, so JVM start-up and the group's first rebalance are
- * left out. CPU is the instances' own (the broker, in this JVM, is not counted).
+ * left out, and is also reported from the moment a quarter of the samples were trained (the
+ * steady window: the instances' JIT warm-up left out too). CPU is the instances' own (the broker,
+ * in this JVM, is not counted).
  */
 final class ScaleBenchmark {
   /**
@@ -43,8 +45,11 @@ final class ScaleBenchmark {
    * @param samples samples trained between the first trained sample and the end
    * @param seconds wall time of that
    * @param cpuSeconds CPU time of the instances meanwhile
+   * @param steady the same from the moment {@link #WARM_UP} of the samples to train were trained:
+   *     the JVMs' JIT compilers have done most of their work by then, and the rounds run as they do
+   *     for as long as the input lasts
    */
-  record Result(int round, int instances, long samples, double seconds, double cpuSeconds) {
+  record Result(int round, int instances, long samples, double seconds, double cpuSeconds, Window steady) {
     double samplesPerSecond() {
       return samples / seconds;
     }
@@ -53,6 +58,20 @@ final class ScaleBenchmark {
       return samples / cpuSeconds;
     }
   }
+
+  /** Samples trained, wall seconds and CPU seconds of the instances over part of a measurement. */
+  record Window(long samples, double seconds, double cpuSeconds) {
+    double samplesPerSecond() {
+      return samples / seconds;
+    }
+
+    double samplesPerCpuSecond() {
+      return samples / cpuSeconds;
+    }
+  }
+
+  /** The share of the samples to train after which the steady window starts. */
+  static final double WARM_UP = 0.25;
 
   private static final Pattern METRICS_URL = Pattern.compile("metrics (http://\\S+/metrics)");
   private static final Pattern SAMPLES = Pattern.compile("(?m)^sae_train_samples_total(?:\\{[^}]*})? (\\S+)$");
@@ -155,6 +174,9 @@ final class ScaleBenchmark {
       long start = 0;
       long startSamples = 0;
       double startCpu = 0;
+      long warm = 0;
+      long warmSamples = 0;
+      double warmCpu = 0;
       while (true) {
         long now = System.nanoTime();
         if (now > deadline) {
@@ -167,9 +189,16 @@ final class ScaleBenchmark {
           startSamples = samples;
           startCpu = cpuSeconds(processes);
         }
+        if (warm == 0 && samples >= WARM_UP * target && samples < target) {
+          warm = now;
+          warmSamples = samples;
+          warmCpu = cpuSeconds(processes);
+        }
         if (samples >= target) {
-          double seconds = (now - start) / 1e9;
-          return new Result(round, instances, samples - startSamples, seconds, cpuSeconds(processes) - startCpu);
+          double cpu = cpuSeconds(processes);
+          Window steady = warm == 0 ? new Window(0, Double.NaN, Double.NaN)
+              : new Window(samples - warmSamples, (now - warm) / 1e9, cpu - warmCpu);
+          return new Result(round, instances, samples - startSamples, (now - start) / 1e9, cpu - startCpu, steady);
         }
         Thread.sleep(50);
       }

@@ -17,17 +17,22 @@ class BenchScaleIntegrationTest {
     StringWriter stdout = new StringWriter();
     StringWriter stderr = new StringWriter();
     int code = Main.run(new PrintWriter(stdout, true), new PrintWriter(stderr, true), "bench", "--scale",
-        "--records", "3000", "--partitions", "2", "--rounds", "1", "--json");
+        "--records", "6000", "--partitions", "2", "--rounds", "1", "--json");
     assertThat(code).as(stderr.toString()).isEqualTo(ExitCodes.OK);
     JsonNode runs = new ObjectMapper().readTree(stdout.toString());
     assertThat(runs).hasSize(2);
     for (int i = 0; i < 2; i++) {
       JsonNode r = runs.get(i);
       assertThat(r.get("instances").asInt()).isEqualTo(i + 1);
-      assertThat(r.get("samples").asLong()).isPositive().isLessThanOrEqualTo(3000);
+      assertThat(r.get("samples").asLong()).isPositive().isLessThanOrEqualTo(6000);
       assertThat(r.get("samples_per_second").asDouble())
           .isEqualTo(r.get("samples").asDouble() / r.get("seconds").asDouble(), org.assertj.core.data.Offset.offset(1e-6));
       assertThat(r.get("cpu_seconds").asDouble()).isPositive();
+      // the steady window is the tail of the whole one
+      assertThat(r.get("steady_samples").asLong()).isPositive().isLessThan(r.get("samples").asLong());
+      assertThat(r.get("steady_seconds").asDouble()).isPositive().isLessThanOrEqualTo(r.get("seconds").asDouble());
+      assertThat(r.get("steady_samples_per_second").asDouble()).isEqualTo(
+          r.get("steady_samples").asDouble() / r.get("steady_seconds").asDouble(), org.assertj.core.data.Offset.offset(1e-6));
     }
   }
 
