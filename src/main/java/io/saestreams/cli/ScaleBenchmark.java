@@ -70,6 +70,12 @@ final class ScaleBenchmark {
     }
   }
 
+  /**
+   * How often the instances' {@code /metrics} are read: each scrape renders every meter, the Kafka
+   * clients' included, on the CPU of the instance being measured.
+   */
+  static final long POLL_MS = 500;
+
   /** The share of the samples to train after which the steady window starts. */
   static final double WARM_UP = 0.25;
 
@@ -200,7 +206,7 @@ final class ScaleBenchmark {
               : new Window(samples - warmSamples, (now - warm) / 1e9, cpu - warmCpu);
           return new Result(round, instances, samples - startSamples, (now - start) / 1e9, cpu - startCpu, steady);
         }
-        Thread.sleep(50);
+        Thread.sleep(POLL_MS);
       }
     } finally {
       for (Process p : processes) {
