@@ -115,6 +115,8 @@ public final class ModelCache {
     inForce = next;
     shadow = null;
     metrics.scorerVersion(partition, next.model().version());
-    LOG.info("scoring with model version {}", next.model().version());
+    // every scoring task says it for every version: the instance's one line per version is the
+    // model store's "model version … complete"; the sae_scorer_model_version gauge has it by partition
+    LOG.debug("partition {} scoring with model version {}", partition, next.model().version());
   }
 }
