@@ -490,7 +490,8 @@ final class BenchCommand implements Callable<Integer> {
 
   /** A thread group's name as a JSON key part: "stream producers' I/O" → "stream_producers_io". */
   static String jsonName(String group) {
-    return group.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_|_$", "");
+    return group.toLowerCase(Locale.ROOT).replaceAll("['/]", "").replaceAll("[^a-z0-9]+", "_")
+        .replaceAll("^_|_$", "");
   }
 
   private static String describe(PipelineBenchmark.Result r) {

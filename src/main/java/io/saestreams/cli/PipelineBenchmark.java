@@ -458,8 +458,9 @@ final class PipelineBenchmark {
       double scoredSeconds = (System.nanoTime() - start) / 1e9;
       awaitRest.run();
       double seconds = (System.nanoTime() - start) / 1e9;
-      double cpuSeconds = (os.getProcessCpuTime() - cpu) / 1e9;
+      // threads read inside the process's reading on both ends, so that their sum stays within it
       Map<String, Double> byThreads = ThreadCpu.now().since(threadsBefore);
+      double cpuSeconds = (os.getProcessCpuTime() - cpu) / 1e9;
       jitMillis = jit.getTotalCompilationTime() - jitMillis;
       Map<String, Double> threadTime = new LinkedHashMap<>();
       for (String ratio : THREAD_RATIOS) {

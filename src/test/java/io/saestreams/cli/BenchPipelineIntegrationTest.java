@@ -38,6 +38,24 @@ class BenchPipelineIntegrationTest {
       assertThat(r.get("scoring_alone_records_per_second").asDouble()).isPositive();
     }
     assertThat(runs.get(0).get("ratio_to_pass_through").asDouble()).isEqualTo(1.0);
+    // the CPU split by threads adds up to the whole; only the pipelines have training threads, and
+    // every topology's records pass through the broker and the stream threads
+    for (int i = 0; i < runs.size(); i++) {
+      JsonNode r = runs.get(i);
+      double sum = 0;
+      for (String g : ThreadCpu.GROUPS) {
+        sum += r.get("cpu_us_per_record_" + BenchCommand.jsonName(g)).asDouble();
+      }
+      sum += r.get("cpu_us_per_record_" + BenchCommand.jsonName(ThreadCpu.JVM)).asDouble();
+      assertThat(sum).isCloseTo(r.get("cpu_us_per_record").asDouble(), org.assertj.core.data.Offset.offset(1e-6 + 0.01 * sum));
+      assertThat(r.get("cpu_us_per_record_stream_threads").asDouble()).isPositive();
+      assertThat(r.get("cpu_us_per_record_broker").asDouble()).isPositive();
+      if (i >= 2) {
+        assertThat(r.get("cpu_us_per_record_training_threads").asDouble()).isPositive();
+      } else {
+        assertThat(r.get("cpu_us_per_record_training_threads").asDouble()).isZero();
+      }
+    }
     for (int i = 2; i <= 3; i++) {
       JsonNode r = runs.get(i);
       double work = runs.get(0).get("cpu_us_per_record").asDouble()

@@ -64,6 +64,7 @@ class ThreadCpuTest {
     assertThat(micros.get(ThreadCpu.BROKER)).isEqualTo(30.0);
     assertThat(micros.get(ThreadCpu.TRAINING)).isEqualTo(25.0);
     assertThat(micros.get(ThreadCpu.JVM)).isEqualTo(25.0);
-    assertThat(BenchCommand.jsonName(ThreadCpu.PRODUCER_IO)).isEqualTo("stream_producers_i_o");
+    assertThat(BenchCommand.jsonName(ThreadCpu.PRODUCER_IO)).isEqualTo("stream_producers_io");
+    assertThat(BenchCommand.jsonName(ThreadCpu.JVM)).isEqualTo("jvm_gc_jit_and_ended_threads");
   }
 }
