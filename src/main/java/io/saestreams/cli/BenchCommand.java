@@ -6,6 +6,7 @@ import io.saestreams.report.SummaryTable;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -220,7 +221,11 @@ final class BenchCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
+  /** The median of the values (not modified), NaN when there are none. */
   private static double median(double[] values) {
+    if (values.length == 0) {
+      return Double.NaN;
+    }
     double[] v = values.clone();
     java.util.Arrays.sort(v);
     int m = v.length / 2;
@@ -240,8 +245,8 @@ final class BenchCommand implements Callable<Integer> {
       if (!json) {
         out.printf(Locale.ROOT, "round %d, %d instance(s): %,d samples trained in %.2f s: %,.0f samples/s,"
             + " %,.0f samples per CPU-second (%.1f CPU-seconds); after the first %.0f %% (JIT warm-up): %,.0f"
-            + " samples/s, %,.0f per CPU-second (%.1f cores busy)%n", r.round(), r.instances(), r.samples(),
-            r.seconds(), r.samplesPerSecond(), r.samplesPerCpuSecond(), r.cpuSeconds(),
+            + " samples/s, %,.0f per CPU-second (%.1f cores busy)%n", r.round(), r.instances(), r.whole().samples(),
+            r.whole().seconds(), r.whole().samplesPerSecond(), r.whole().samplesPerCpuSecond(), r.whole().cpuSeconds(),
             100 * ScaleBenchmark.WARM_UP, r.steady().samplesPerSecond(), r.steady().samplesPerCpuSecond(),
             r.steady().cpuSeconds() / r.steady().seconds());
         out.flush();
@@ -253,16 +258,8 @@ final class BenchCommand implements Callable<Integer> {
         SummaryTable t = new SummaryTable();
         t.add("round", r.round());
         t.add("instances", r.instances());
-        t.add("samples", r.samples());
-        t.add("seconds", r.seconds());
-        t.add("samples_per_second", r.samplesPerSecond());
-        t.add("cpu_seconds", r.cpuSeconds());
-        t.add("samples_per_cpu_second", r.samplesPerCpuSecond());
-        t.add("steady_samples", r.steady().samples());
-        t.add("steady_seconds", r.steady().seconds());
-        t.add("steady_cpu_seconds", r.steady().cpuSeconds());
-        t.add("steady_samples_per_second", r.steady().samplesPerSecond());
-        t.add("steady_samples_per_cpu_second", r.steady().samplesPerCpuSecond());
+        addWindow(t, "", r.whole());
+        addWindow(t, "steady_", r.steady());
         sb.append(sb.length() == 1 ? "" : ",").append(t.toJson());
       }
       out.println(sb.append(']'));
@@ -276,7 +273,8 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "round %d: two instances / one: %.2f× samples/s, %.2f× samples per CPU-second;"
             + " after the warm-up %.2f× and %.2f× (%d cores on this machine, shared by both instances and the"
             + " broker)%n", k,
-            two.samplesPerSecond() / one.samplesPerSecond(), two.samplesPerCpuSecond() / one.samplesPerCpuSecond(),
+            two.whole().samplesPerSecond() / one.whole().samplesPerSecond(),
+            two.whole().samplesPerCpuSecond() / one.whole().samplesPerCpuSecond(),
             two.steady().samplesPerSecond() / one.steady().samplesPerSecond(),
             two.steady().samplesPerCpuSecond() / one.steady().samplesPerCpuSecond(),
             Runtime.getRuntime().availableProcessors());
@@ -284,6 +282,15 @@ final class BenchCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /** A measurement window's figures, each key after {@code prefix}. */
+  private static void addWindow(SummaryTable t, String prefix, ScaleBenchmark.Window w) {
+    t.add(prefix + "samples", w.samples());
+    t.add(prefix + "seconds", w.seconds());
+    t.add(prefix + "samples_per_second", w.samplesPerSecond());
+    t.add(prefix + "cpu_seconds", w.cpuSeconds());
+    t.add(prefix + "samples_per_cpu_second", w.samplesPerCpuSecond());
   }
 
   private int serde() {
@@ -458,17 +465,11 @@ final class BenchCommand implements Callable<Integer> {
   /** Median {@link #pipelineEfficiency} of one topology over the steady rounds. */
   static double medianEfficiency(List<PipelineBenchmark.Result> results, String topology, double trainingMicros,
       double scoringMicros) {
-    double[] e = results.stream()
+    return median(results.stream()
         .filter(r -> r.name().equals(topology) && r.round() >= STEADY_FROM_ROUND)
         .mapToDouble(r -> pipelineEfficiency(find(results, PipelineBenchmark.PASS_THROUGH, r.round()), trainingMicros,
             scoringMicros, r))
-        .sorted()
-        .toArray();
-    if (e.length == 0) {
-      return Double.NaN;
-    }
-    int m = e.length / 2;
-    return e.length % 2 == 1 ? e[m] : (e[m - 1] + e[m]) / 2;
+        .toArray());
   }
 
   /** Rounds from this one on count for the medians (the first two warm the JIT up). */
@@ -476,16 +477,10 @@ final class BenchCommand implements Callable<Integer> {
 
   /** Median records/s of one topology over the rounds from {@link #STEADY_FROM_ROUND} on. */
   static double median(List<PipelineBenchmark.Result> results, String topology) {
-    double[] rates = results.stream()
+    return median(results.stream()
         .filter(r -> r.name().equals(topology) && r.round() >= STEADY_FROM_ROUND)
         .mapToDouble(PipelineBenchmark.Result::recordsPerSecond)
-        .sorted()
-        .toArray();
-    if (rates.length == 0) {
-      return Double.NaN;
-    }
-    int m = rates.length / 2;
-    return rates.length % 2 == 1 ? rates[m] : (rates[m - 1] + rates[m]) / 2;
+        .toArray());
   }
 
   /** A thread group's name as a JSON key part: "stream producers' I/O" → "stream_producers_io". */
@@ -495,21 +490,20 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private static String describe(PipelineBenchmark.Result r) {
-    StringBuilder threads = new StringBuilder();
-    r.threadTime().forEach((k, v) -> threads.append(threads.length() == 0 ? "" : ", ")
-        .append(k).append(String.format(Locale.ROOT, " %.0f%%", 100 * v)));
+    String threads = joined(r.threadTime(), v -> String.format(Locale.ROOT, "%.0f%%", 100 * v));
     String scored = r.name().equals(PipelineBenchmark.FULL)
         ? String.format(Locale.ROOT, " (all scored at %.2f s)", r.scoredSeconds()) : "";
     return String.format(Locale.ROOT, "round %d %-13s %,d records in %5.2f s%s: %,7.0f records/s,"
         + " CPU %5.2f s (%3.0f µs/record), JIT %,5d ms; stream thread: %s%n    CPU µs/record by threads: %s",
         r.round(), r.name(), r.records(), r.seconds(), scored, r.recordsPerSecond(), r.cpuSeconds(),
-        r.cpuMicrosPerRecord(), r.jitMillis(), threads, byThreads(r));
+        r.cpuMicrosPerRecord(), r.jitMillis(), threads,
+        joined(r.cpuMicrosPerRecordByThreads(), v -> String.format(Locale.ROOT, "%.1f", v)));
   }
 
-  private static String byThreads(PipelineBenchmark.Result r) {
+  /** "name value, name value, ...", each value as {@code format} writes it. */
+  private static String joined(Map<String, Double> values, java.util.function.DoubleFunction<String> format) {
     StringBuilder sb = new StringBuilder();
-    r.cpuMicrosPerRecordByThreads().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ")
-        .append(k).append(String.format(Locale.ROOT, " %.1f", v)));
+    values.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(format.apply(v)));
     return sb.toString();
   }
 }

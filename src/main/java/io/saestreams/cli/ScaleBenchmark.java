@@ -42,22 +42,13 @@ final class ScaleBenchmark {
    * One measurement.
    *
    * @param instances application instances (JVMs)
-   * @param samples samples trained between the first trained sample and the end
-   * @param seconds wall time of that
-   * @param cpuSeconds CPU time of the instances meanwhile
+   * @param whole from the first trained sample to the end: samples trained, wall time, CPU time of
+   *     the instances meanwhile
    * @param steady the same from the moment {@link #WARM_UP} of the samples to train were trained:
    *     the JVMs' JIT compilers have done most of their work by then, and the rounds run as they do
    *     for as long as the input lasts
    */
-  record Result(int round, int instances, long samples, double seconds, double cpuSeconds, Window steady) {
-    double samplesPerSecond() {
-      return samples / seconds;
-    }
-
-    double samplesPerCpuSecond() {
-      return samples / cpuSeconds;
-    }
-  }
+  record Result(int round, int instances, Window whole, Window steady) {}
 
   /** Samples trained, wall seconds and CPU seconds of the instances over part of a measurement. */
   record Window(long samples, double seconds, double cpuSeconds) {
@@ -204,7 +195,8 @@ final class ScaleBenchmark {
           double cpu = cpuSeconds(processes);
           Window steady = warm == 0 ? new Window(0, Double.NaN, Double.NaN)
               : new Window(samples - warmSamples, (now - warm) / 1e9, cpu - warmCpu);
-          return new Result(round, instances, samples - startSamples, (now - start) / 1e9, cpu - startCpu, steady);
+          return new Result(round, instances, new Window(samples - startSamples, (now - start) / 1e9, cpu - startCpu),
+              steady);
         }
         Thread.sleep(POLL_MS);
       }
