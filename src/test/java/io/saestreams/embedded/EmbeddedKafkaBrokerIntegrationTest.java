@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,6 +29,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -103,7 +105,7 @@ class EmbeddedKafkaBrokerIntegrationTest {
 
   @Test
   @Order(2)
-  void producesAndConsumesHundredRecordsOnThreePartitions() {
+  void producesAndConsumesHundredRecordsOnThreePartitions() throws Exception {
     kafka.createTopic("plain", 3, Map.of("retention.ms", "3600000"));
     assertThatThrownBy(() -> kafka.createTopic("plain", 3, Map.of()))
         .isInstanceOf(TopicExistsException.class);
@@ -113,6 +115,14 @@ class EmbeddedKafkaBrokerIntegrationTest {
         producer.send(new ProducerRecord<>("plain", "key-" + i, "value-" + i));
       }
       producer.flush();
+    }
+
+    // a topic created without settings takes the broker's 64 MiB segments, not 1 MiB ones that
+    // roll every few hundred inputs
+    try (Admin admin = admin()) {
+      ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "plain");
+      Config config = admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic);
+      assertThat(config.get("segment.bytes").value()).isEqualTo(Integer.toString(64 << 20));
     }
 
     List<ConsumerRecord<String, String>> records = readAll("plain", 3, 100, "read_uncommitted");
