@@ -83,9 +83,10 @@ class CrashRecoveryIntegrationTest {
       first.assertAlive();
       first.kill();
 
-      // 2. mid-stream
+      // 2. mid-stream, once the trainer has checkpointed
       AppProcess second = run.start();
       run.awaitCodedIds(TOTAL / 2);
+      run.awaitCheckpointed();
       second.assertAlive();
       second.kill();
 
@@ -110,9 +111,10 @@ class CrashRecoveryIntegrationTest {
       first.awaitOutput("sae-streams running", WAIT);
       run.assertCleanStop(first);
 
-      // 2. mid-stream
+      // 2. mid-stream, once the trainer has checkpointed
       AppProcess second = run.start();
       run.awaitCodedIds(TOTAL / 2);
+      run.awaitCheckpointed();
       run.assertCleanStop(second);
       long checkpointed = run.lastTrainerStart(second).steps;
 
@@ -251,6 +253,18 @@ class CrashRecoveryIntegrationTest {
 
     void awaitCodedIds(int n) {
       out.codes.readUntil(WAIT, n + " ids with a code", r -> Outputs.idsOf(r, SparseCode::getId).size() >= n);
+    }
+
+    /**
+     * Waits until a committed model version shows that the trainer has passed a checkpoint: a
+     * version is the trainer's step, and the checkpoint taken at an earlier step went to its
+     * changelog in the same or an earlier transaction. Scoring does not wait for training, so
+     * half the inputs coded does not mean that (with a fast broker it once did not).
+     */
+    void awaitCheckpointed() {
+      long version = 2L * CHECKPOINT_EVERY;
+      out.model.readUntil(WAIT, "model version " + version,
+          r -> r.stream().anyMatch(c -> c.value().getModelVersion() >= version));
     }
 
     void assertCleanStop(AppProcess p) {
