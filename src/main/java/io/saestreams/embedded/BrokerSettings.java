@@ -76,9 +76,9 @@ final class BrokerSettings {
     // logs: 64 MiB segments. At 1 MiB the broker rolled a segment (new log and index files, the
     // old indexes trimmed and unmapped) for every ~330 inputs of 3 KB on each written partition:
     // rolls were a quarter of the request handlers' samples in a profile of bench --pipeline, and
-    // its broker CPU per record fell by a half to two thirds at 64-128 MiB (pass-through 2.8-6.2
-    // to 1.4-1.9 µs, data-parallel 15.5-21 to 6.9-7.7 µs). Kafka's own default is 1 GiB; topics
-    // that rely on compaction (the model topic) set a segment size of their own
+    // its broker CPU per record fell by a half to two thirds at 64-128 MiB (pass-through 3.8-7.1
+    // to 1.4-2.3 µs, data-parallel 17.8-29.4 to 6.9-8.8 µs; README, session 14). Kafka's own
+    // default is 1 GiB; the model topic, which relies on compaction, sets a segment size of its own
     p.put("log.segment.bytes", Integer.toString(SEGMENT_BYTES));
     p.put("log.index.size.max.bytes", "1048576");
     p.put("log.cleaner.dedupe.buffer.size", "2097152");
