@@ -6,9 +6,10 @@ import io.saestreams.report.SummaryTable;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.DoubleFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -501,7 +502,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** "name value, name value, ...", each value as {@code format} writes it. */
-  private static String joined(Map<String, Double> values, java.util.function.DoubleFunction<String> format) {
+  private static String joined(Map<String, Double> values, DoubleFunction<String> format) {
     StringBuilder sb = new StringBuilder();
     values.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(format.apply(v)));
     return sb.toString();
