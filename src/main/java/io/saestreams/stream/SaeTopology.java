@@ -11,6 +11,7 @@ import io.saestreams.stream.score.AnomalyProcessor;
 import io.saestreams.stream.score.OutputRecords;
 import io.saestreams.stream.score.Scored;
 import io.saestreams.stream.score.ScoringProcessor;
+import io.saestreams.stream.state.WriteBackStore;
 import io.saestreams.stream.sync.ReplicaProcessor;
 import io.saestreams.stream.sync.SyncAggregator;
 import io.saestreams.stream.sync.SyncChunk;
@@ -99,12 +100,10 @@ public final class SaeTopology {
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(dp ? ReplicaProcessor.CHECKPOINT_STORE : TrainerProcessor.CHECKPOINT_STORE),
             Serdes.String(), Serdes.ByteArray()));
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(dp ? ReplicaProcessor.REPLAY_STORE : TrainerProcessor.REPLAY_STORE),
-                Serdes.Long(), Serdes.ByteArray())
-            // cached: the open block is rewritten on every sample, only its last version is logged
-            .withCachingEnabled());
+    // written back at commits: the open block is rewritten on every sample, only its last version
+    // is logged
+    builder.addStateStore(WriteBackStore.persistent(
+        dp ? ReplicaProcessor.REPLAY_STORE : TrainerProcessor.REPLAY_STORE, Serdes.Long(), WriteBackStore.bytes()));
     if (dp) {
       // cached: a round's contributions are written and, once averaged, deleted, often within one commit
       builder.addStateStore(
@@ -112,11 +111,8 @@ public final class SaeTopology {
                   Stores.persistentKeyValueStore(SyncAggregator.STORE), Serdes.String(), Serdes.ByteArray())
               .withCachingEnabled());
     }
-    // cached: an input scored before the next commit costs the changelog only a tombstone
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ScoringProcessor.BUFFER_STORE), Serdes.Long(), Serdes.ByteArray())
-            .withCachingEnabled());
+    // written back at commits: an input scored before the next commit is never written
+    builder.addStateStore(ScoringProcessor.bufferStore());
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(AnomalyProcessor.STORE), Serdes.String(), Serdes.ByteArray())

@@ -1,5 +1,6 @@
 package io.saestreams.stream.score;
 
+import io.saestreams.stream.state.WriteBackStore;
 import io.saestreams.stream.training.InputRef;
 import io.saestreams.stream.validate.ValidInput;
 import java.nio.BufferUnderflowException;
@@ -33,6 +34,19 @@ record PendingInput(long seq, byte[] key, long timestamp, Headers headers, Valid
   static final byte FORMAT = 3;
   static final byte FORMAT_KEYED_BY_SEQ = 2;
   static final byte FORMAT_WITHOUT_SOURCE = 1;
+
+  /** How the scoring buffer's store keeps it. */
+  static final WriteBackStore.Codec<Long, PendingInput> CODEC = new WriteBackStore.Codec<>() {
+    @Override
+    public byte[] encode(PendingInput value) {
+      return value.encode();
+    }
+
+    @Override
+    public PendingInput decode(Long key, byte[] bytes) {
+      return PendingInput.decode(key, bytes);
+    }
+  };
 
   static PendingInput of(long seq, Record<byte[], ValidInput> record, InputRef source) {
     return new PendingInput(seq, record.key(), record.timestamp(), record.headers(), record.value(), source);

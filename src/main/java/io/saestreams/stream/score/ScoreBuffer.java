@@ -22,16 +22,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * lost, never scored twice.
  *
  * <p>The store is keyed by slot, not by input: a waiting input takes the lowest free slot, and a
- * scored batch frees its slots for the next. With a caching store, a commit therefore writes to
- * the changelog at most one record per slot (about {@code score.batch.size}: the inputs still
- * waiting, and tombstones for the freed slots), not one tombstone for every input scored since the
- * last commit. Each entry carries its input's sequence number, which orders a restore.
+ * scored batch frees its slots for the next. The store is a {@link
+ * io.saestreams.stream.state.WriteBackStore}: an input is encoded and written only if it is still
+ * waiting when the task commits, so a commit writes to the changelog at most one record per slot
+ * (about {@code score.batch.size}: the inputs still waiting, and tombstones for slots freed since
+ * the last commit), and an input scored between two commits is never encoded. Each entry carries
+ * its input's sequence number, which orders a restore.
  */
 final class ScoreBuffer {
   /** Slots at or above this are never handed out: a larger key is one an older version wrote. */
   private static final long SLOT_LIMIT = 1 << 20;
 
-  private final KeyValueStore<Long, byte[]> store;
+  private final KeyValueStore<Long, PendingInput> store;
   private final List<PendingInput> pending = new ArrayList<>();
   /** The store key of each pending input that is in the store (−1: kept in memory only). */
   private final List<Long> keys = new ArrayList<>();
@@ -39,13 +41,13 @@ final class ScoreBuffer {
   private long next;
 
   /** Loads what an earlier instance of the task left in the store, in arrival order. */
-  ScoreBuffer(KeyValueStore<Long, byte[]> store) {
+  ScoreBuffer(KeyValueStore<Long, PendingInput> store) {
     this.store = store;
     List<Map.Entry<Long, PendingInput>> restored = new ArrayList<>();
-    try (KeyValueIterator<Long, byte[]> it = store.all()) {
+    try (KeyValueIterator<Long, PendingInput> it = store.all()) {
       while (it.hasNext()) {
-        KeyValue<Long, byte[]> kv = it.next();
-        restored.add(Map.entry(kv.key, PendingInput.decode(kv.key, kv.value)));
+        KeyValue<Long, PendingInput> kv = it.next();
+        restored.add(Map.entry(kv.key, kv.value));
       }
     }
     restored.sort(Comparator.comparingLong(e -> e.getValue().seq()));
@@ -67,7 +69,7 @@ final class ScoreBuffer {
       int slot = taken.nextClearBit(0);
       taken.set(slot);
       key = slot;
-      store.put(key, p.encode());
+      store.put(key, p);
     }
     pending.add(p);
     keys.add(key);
@@ -90,7 +92,7 @@ final class ScoreBuffer {
   void clear() {
     for (long key : keys) {
       if (key >= 0) {
-        store.put(key, null); // a delete that does not read the old value back
+        store.delete(key);
       }
     }
     pending.clear();

@@ -3,18 +3,21 @@ package io.saestreams.stream.score;
 import io.saestreams.metrics.SaeMetricsSink;
 import io.saestreams.model.SaeModel;
 import io.saestreams.model.linalg.Gemms;
+import io.saestreams.stream.state.WriteBackStore;
 import io.saestreams.stream.training.InputRef;
 import io.saestreams.stream.validate.ValidInput;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
  * Encodes valid inputs with the newest complete model version (see {@link ModelCache}) and
@@ -28,7 +31,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * batchSize} 1 every input is encoded on arrival and the store is not written.
  */
 public final class ScoringProcessor implements Processor<byte[], ValidInput, byte[], Scored> {
-  /** Inputs waiting for their batch: sequence number → {@link PendingInput} bytes. */
+  /** Inputs waiting for their batch: slot → {@link PendingInput}. */
   public static final String BUFFER_STORE = "score-buffer";
 
   private final Supplier<SaeModel> initialModel;
@@ -75,11 +78,21 @@ public final class ScoringProcessor implements Processor<byte[], ValidInput, byt
     this.metrics = metrics;
   }
 
+  /** The buffer's store: persistent, changelogged, written back at commits ({@link WriteBackStore}). */
+  public static StoreBuilder<?> bufferStore() {
+    return WriteBackStore.persistent(BUFFER_STORE, Serdes.Long(), PendingInput.CODEC);
+  }
+
+  /** The same in memory (tests). */
+  static StoreBuilder<WriteBackStore<Long, PendingInput>> inMemoryBufferStore() {
+    return WriteBackStore.inMemory(BUFFER_STORE, Serdes.Long(), PendingInput.CODEC);
+  }
+
   @Override
   public void init(ProcessorContext<byte[], Scored> context) {
     this.context = context;
     this.store = context.getStateStore(modelStore);
-    KeyValueStore<Long, byte[]> pending = context.getStateStore(BUFFER_STORE);
+    KeyValueStore<Long, PendingInput> pending = context.getStateStore(BUFFER_STORE);
     this.buffer = new ScoreBuffer(pending);
     SaeModel initial = initialModel.get();
     this.models = new ModelCache(initial, Gemms.create(gemmBackend), batchSize, handoverRecords, metrics,

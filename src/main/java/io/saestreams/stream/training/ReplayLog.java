@@ -22,10 +22,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Samples are grouped in blocks of up to {@value #BLOCK_SAMPLES}, keyed by an increasing block
  * number (big-endian, so store order is block order). The open block is rewritten on every
- * append; with a caching store only its last version reaches RocksDB and the changelog at a
- * commit. A checkpoint records the first block it does not cover. A value of {@link
- * TrainingSampleSerde}'s format 1 (what the store held before blocks) is read as a one-sample
- * block.
+ * append; the topology's store is a {@link io.saestreams.stream.state.WriteBackStore}, so only its
+ * last version at a commit is written to RocksDB and the changelog. A checkpoint records the first
+ * block it does not cover. A value of {@link TrainingSampleSerde}'s format 1 (what the store held
+ * before blocks) is read as a one-sample block.
  */
 public final class ReplayLog {
   static final int BLOCK_SAMPLES = 64;

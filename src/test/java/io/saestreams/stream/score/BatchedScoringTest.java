@@ -25,7 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
@@ -223,22 +226,41 @@ class BatchedScoringTest {
     }
   }
 
+  /**
+   * The buffer is written back when the task commits (the driver commits after every input and
+   * punctuation): the waiting inputs, each once, under its slot; once they are scored, tombstones.
+   */
   @Test
-  void theBufferStoreIsChangelogged() {
+  void theTaskCommitWritesTheWaitingInputsToTheChangelogAndTheirTombstonesOnceScored() {
     try (SaeDriver sae = open(8, "changelog")) {
-      send(sae, inputs(1, 5).get(0));
-      assertThat(sae.driver.producedTopicNames())
-          .contains(sae.config.getString(AppConfig.APPLICATION_ID_CONFIG) + "-" + ScoringProcessor.BUFFER_STORE + "-changelog");
+      String changelog = sae.config.getString(AppConfig.APPLICATION_ID_CONFIG) + "-" + ScoringProcessor.BUFFER_STORE
+          + "-changelog";
+      TestOutputTopic<Long, byte[]> logged =
+          sae.driver.createOutputTopic(changelog, new LongDeserializer(), new ByteArrayDeserializer());
+      List<Input> data = inputs(3, 5);
+      for (Input in : data) {
+        send(sae, in);
+      }
+      List<KeyValue<Long, byte[]>> written = logged.readKeyValuesToList();
+      assertThat(written).extracting(kv -> kv.key).containsExactly(0L, 1L, 2L);
+      assertThat(written).extracting(kv -> PendingInput.decode(kv.key, kv.value).input().id())
+          .containsExactly("id-0", "id-1", "id-2");
+
+      sae.driver.advanceWallClockTime(Duration.ofMillis(WAIT_MS));
+      assertThat(sae.scores.readValuesToList()).hasSize(3);
+      List<KeyValue<Long, byte[]>> freed = logged.readKeyValuesToList();
+      assertThat(freed).extracting(kv -> kv.key).containsExactly(0L, 1L, 2L);
+      assertThat(freed).extracting(kv -> kv.value).containsOnlyNulls();
+      assertThat(bufferedIds(sae)).isEmpty();
     }
   }
 
   private static List<String> bufferedIds(SaeDriver sae) {
-    KeyValueStore<Long, byte[]> store = sae.driver.getKeyValueStore(ScoringProcessor.BUFFER_STORE);
+    KeyValueStore<Long, PendingInput> store = sae.driver.getKeyValueStore(ScoringProcessor.BUFFER_STORE);
     List<String> ids = new ArrayList<>();
-    try (KeyValueIterator<Long, byte[]> it = store.all()) {
+    try (KeyValueIterator<Long, PendingInput> it = store.all()) {
       while (it.hasNext()) {
-        KeyValue<Long, byte[]> kv = it.next();
-        ids.add(PendingInput.decode(kv.key, kv.value).input().id());
+        ids.add(it.next().value.input().id());
       }
     }
     return ids;

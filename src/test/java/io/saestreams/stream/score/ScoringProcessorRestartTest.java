@@ -9,6 +9,7 @@ import io.saestreams.model.SaeModel;
 import io.saestreams.model.linalg.Gemms;
 import io.saestreams.stream.SaeTopology;
 import io.saestreams.stream.modelstore.InitialModel;
+import io.saestreams.stream.state.WriteBackStore;
 import io.saestreams.stream.validate.ValidInput;
 import io.saestreams.train.TrainerConfig;
 import java.nio.charset.StandardCharsets;
@@ -45,10 +46,12 @@ class ScoringProcessorRestartTest {
       Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SaeTopology.MODEL_STORE), Serdes.String(), Serdes.ByteArray())
           .withLoggingDisabled()
           .build();
-  private final KeyValueStore<Long, byte[]> buffer =
+  /** What the buffer's store holds beneath its write-back layer: what a commit wrote. */
+  private final KeyValueStore<Long, byte[]> committed =
       Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ScoringProcessor.BUFFER_STORE), Serdes.Long(), Serdes.ByteArray())
           .withLoggingDisabled()
           .build();
+  private final WriteBackStore<Long, PendingInput> buffer = new WriteBackStore<>(committed, PendingInput.CODEC);
   private boolean storesOpen;
 
   private MockProcessorContext<byte[], Scored> context() {
@@ -102,8 +105,9 @@ class ScoringProcessorRestartTest {
     }
     int emitted = crashAt / before * before;
     assertThat(ids(ctx1)).hasSize(emitted);
-    assertThat(buffer.approximateNumEntries()).isEqualTo(crashAt - emitted);
-    // crash: `first` is dropped without a flush or close
+    buffer.flushCache(); // the task commits
+    assertThat(committed.approximateNumEntries()).isEqualTo(crashAt - emitted);
+    // crash: `first` is dropped without a close
 
     MockProcessorContext<byte[], Scored> ctx2 = context();
     ScoringProcessor second = start(ctx2, after);
@@ -145,7 +149,8 @@ class ScoringProcessorRestartTest {
     // 23 = 5 batches of 4 + 3 waiting, in slots 0-2 whatever their sequence numbers (20-22)
     List<Long> keys = new ArrayList<>();
     List<Long> seqs = new ArrayList<>();
-    try (var it = buffer.all()) {
+    buffer.flushCache();
+    try (var it = committed.all()) {
       it.forEachRemaining(kv -> {
         keys.add(kv.key);
         seqs.add(PendingInput.decode(kv.key, kv.value).seq());
@@ -162,7 +167,7 @@ class ScoringProcessorRestartTest {
     // what the previous version left: format 2 under keys 1000 and 1001, its sequence numbers
     for (int i = 0; i < 2; i++) {
       Record<byte[], ValidInput> r = in.get(i);
-      buffer.put(1000L + i, formatTwo(PendingInput.of(1000L + i, r, null)));
+      committed.put(1000L + i, formatTwo(PendingInput.of(1000L + i, r, null)));
     }
     ScoringProcessor p = start(ctx, 4);
     for (Record<byte[], ValidInput> r : in.subList(2, 5)) {
