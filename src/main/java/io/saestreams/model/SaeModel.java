@@ -111,7 +111,8 @@ public final class SaeModel {
 
   public byte[] toBytes() {
     try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      // sized for the tensors at once: megabytes, which would otherwise be copied as the buffer grows
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(params.writtenBytes() + 4096);
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeInt(MAGIC);
       out.writeInt(normaliser == null ? FORMAT_PLAIN : FORMAT_VERSION);

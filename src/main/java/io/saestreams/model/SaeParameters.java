@@ -1,9 +1,11 @@
 package io.saestreams.model;
 
+import io.saestreams.model.linalg.VectorOps;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import io.saestreams.model.linalg.VectorOps;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 
 /**
  * The learnable tensors of a sparse autoencoder, as flat row-major float arrays. Both weight
@@ -130,6 +132,15 @@ public final class SaeParameters {
     return Math.sqrt(VectorOps.sumOfSquares(wDec, j * inputDim, inputDim));
   }
 
+  /** The length of what {@link #write} writes. */
+  public int writtenBytes() {
+    long n = 2L * Integer.BYTES + Float.BYTES;
+    for (float[] t : tensors()) {
+      n += Integer.BYTES + (long) Float.BYTES * t.length;
+    }
+    return (int) Math.min(n, Integer.MAX_VALUE - 8);
+  }
+
   public void write(DataOutput out) throws IOException {
     out.writeInt(inputDim);
     out.writeInt(latentDim);
@@ -157,16 +168,13 @@ public final class SaeParameters {
   public static void writeFloats(DataOutput out, float[] a) throws IOException {
     out.writeInt(a.length);
     byte[] buf = new byte[Math.min(a.length, 8192) * 4];
+    // big-endian, as DataOutput.writeFloat; a bulk put swaps the bytes many values at a time
+    FloatBuffer view = ByteBuffer.wrap(buf).asFloatBuffer();
     int i = 0;
     while (i < a.length) {
       int len = Math.min(a.length - i, buf.length / 4);
-      for (int j = 0; j < len; j++) {
-        int bits = Float.floatToRawIntBits(a[i + j]);
-        buf[4 * j] = (byte) (bits >>> 24);
-        buf[4 * j + 1] = (byte) (bits >>> 16);
-        buf[4 * j + 2] = (byte) (bits >>> 8);
-        buf[4 * j + 3] = (byte) bits;
-      }
+      view.clear();
+      view.put(a, i, len);
       out.write(buf, 0, len * 4);
       i += len;
     }
@@ -179,18 +187,13 @@ public final class SaeParameters {
       throw new IOException("expected " + a.length + " values, found " + len);
     }
     byte[] buf = new byte[Math.min(a.length, 8192) * 4];
+    FloatBuffer view = ByteBuffer.wrap(buf).asFloatBuffer();
     int i = 0;
     while (i < a.length) {
       int n = Math.min(a.length - i, buf.length / 4);
       in.readFully(buf, 0, n * 4);
-      for (int j = 0; j < n; j++) {
-        a[i + j] =
-            Float.intBitsToFloat(
-                ((buf[4 * j] & 0xff) << 24)
-                    | ((buf[4 * j + 1] & 0xff) << 16)
-                    | ((buf[4 * j + 2] & 0xff) << 8)
-                    | (buf[4 * j + 3] & 0xff));
-      }
+      view.clear();
+      view.get(a, i, n);
       i += n;
     }
   }

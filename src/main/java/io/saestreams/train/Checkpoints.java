@@ -12,10 +12,12 @@ import java.io.DataInputStream;
 import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * The trainer's whole state as bytes, versioned so that later releases keep reading this format.
@@ -41,7 +43,11 @@ public final class Checkpoints {
 
   static byte[] write(OnlineTrainer t) {
     try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      // sized for the parameters and two optimiser moments at once (megabytes, otherwise copied as
+      // the buffer grows)
+      int d = t.config().model().inputDim();
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(
+          (int) Math.min(Integer.MAX_VALUE - 8, 3L * t.params.writtenBytes() + 4L * t.buffered * d + 65_536));
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeInt(MAGIC);
       out.writeInt(FORMAT_VERSION);
@@ -62,7 +68,6 @@ public final class Checkpoints {
       out.writeLong(t.rng.state());
       out.writeBoolean(t.rng.hasSpare());
       out.writeDouble(t.rng.spare());
-      int d = t.config().model().inputDim();
       float[] partial = new float[t.buffered * d];
       System.arraycopy(t.bufferArray(), 0, partial, 0, partial.length);
       SaeParameters.writeFloats(out, partial);
@@ -73,7 +78,7 @@ public final class Checkpoints {
       }
       out.flush();
       CRC32 crc = new CRC32();
-      crc.update(bytes.toByteArray());
+      bytes.writeTo(new CheckedOutputStream(OutputStream.nullOutputStream(), crc)); // no copy
       out.writeLong(crc.getValue());
       return bytes.toByteArray();
     } catch (IOException e) {
