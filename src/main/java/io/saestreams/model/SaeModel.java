@@ -170,6 +170,7 @@ public final class SaeModel {
     private final SaeModel model;
     private final SaeEngine engine;
     private final float[] work; // normalised inputs (null without normalisation)
+    private long batches;
 
     private Scorer(SaeModel model, SaeEngine engine) {
       this.model = model;
@@ -194,6 +195,12 @@ public final class SaeModel {
     public void score(float[] x, int rows) {
       float[] in = model.prepare(x, rows, work);
       engine.forward(model.params, in, in, rows, false);
+      batches++;
+    }
+
+    /** Batches scored so far: the results of one batch are valid while this stays the same. */
+    public long batches() {
+      return batches;
     }
 
     /** ‖x̂_b − x_b‖², in the input's units. */

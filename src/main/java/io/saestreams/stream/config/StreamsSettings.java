@@ -43,6 +43,16 @@ final class StreamsSettings {
 
   private static final String PARTITION_FETCH = ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG;
 
+  /**
+   * {@code max.task.idle.ms} unless configured: disabled. Every task of the topology reads one
+   * partition (each sub-topology has one source topic), so there are no partitions of one task to
+   * wait for each other and nothing to reorder. Kafka's default (0) makes a task whose partition
+   * has no buffered data check its fetch lag on every loop of the stream thread, and Kafka Streams
+   * 4.3 formats its trace messages there whether traced or not: 2.7 % of the data-parallel
+   * pipeline's stream-thread samples in a profile of {@code bench --pipeline}.
+   */
+  static final long MAX_TASK_IDLE_MS = StreamsConfig.MAX_TASK_IDLE_MS_DISABLED;
+
   private static final String GLOBAL_HANDLER =
       StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG;
 
@@ -96,6 +106,7 @@ final class StreamsSettings {
         LogAndFailProcessingExceptionHandler.class.getName());
     // the same handler for the global (model store) thread, as Kafka 5.0 will do by default
     p.put(GLOBAL_HANDLER, "true");
+    p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, MAX_TASK_IDLE_MS);
     Map<String, Object> streams = config.originalsWithPrefix(AppConfig.STREAMS_PREFIX);
     if (!streams.containsKey(ProducerConfig.BATCH_SIZE_CONFIG)
         && !streams.containsKey(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG))) {

@@ -3,6 +3,7 @@ package io.saestreams.stream.score;
 import io.saestreams.stream.anomaly.AnomalyVerdict;
 import io.saestreams.stream.training.InputRef;
 import io.saestreams.stream.validate.ValidInput;
+import java.util.function.Supplier;
 
 /**
  * One input after encoding: its sparse code, reconstruction and error, and (after the anomaly
@@ -14,7 +15,7 @@ import io.saestreams.stream.validate.ValidInput;
  * @param latentDim the model's number of latents
  * @param indices active latents
  * @param values their activations, aligned
- * @param reconstruction x̂
+ * @param reconstructionSource x̂, on demand (see {@link #reconstruction()})
  * @param error ‖x − x̂‖² / d
  * @param shadowVersion a newer version that scored the input alongside, during its handover; −1
  *     when none did
@@ -31,7 +32,7 @@ public record Scored(
     int latentDim,
     int[] indices,
     float[] values,
-    float[] reconstruction,
+    Supplier<float[]> reconstructionSource,
     double error,
     long shadowVersion,
     double shadowError,
@@ -39,7 +40,16 @@ public record Scored(
     boolean lastOfBatch) {
 
   public Scored withVerdict(AnomalyVerdict v) {
-    return new Scored(input, source, modelVersion, latentDim, indices, values, reconstruction, error,
+    return new Scored(input, source, modelVersion, latentDim, indices, values, reconstructionSource, error,
         shadowVersion, shadowError, v, lastOfBatch);
+  }
+
+  /**
+   * x̂, in the input's units. The scorer computes it only when asked (an alert's explanation),
+   * from its batch's results, so only while the input is being forwarded; later it throws {@link
+   * IllegalStateException}.
+   */
+  public float[] reconstruction() {
+    return reconstructionSource.get();
   }
 }

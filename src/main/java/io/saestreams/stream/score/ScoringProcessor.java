@@ -144,16 +144,45 @@ public final class ScoringProcessor implements Processor<byte[], ValidInput, byt
   private void forward(SaeModel.Scorer scorer, SaeModel.Scorer shadow, int row, PendingInput p, boolean last) {
     ValidInput in = p.input();
     int active = scorer.code(row, indices, values);
-    float[] reconstruction = new float[in.values().length];
-    scorer.reconstruction(row, reconstruction);
     double error = (double) scorer.squaredError(row) / in.values().length;
     metrics.reconstructionError(error);
     metrics.endToEndLatency(context.currentSystemTimeMs() - in.timestamp());
     long shadowVersion = shadow == null ? -1 : shadow.model().version();
     double shadowError = shadow == null ? Double.NaN : (double) shadow.squaredError(row) / in.values().length;
     Scored scored = new Scored(in, p.source(), scorer.model().version(), scorer.model().latentDim(),
-        Arrays.copyOf(indices, active), Arrays.copyOf(values, active), reconstruction, error,
+        Arrays.copyOf(indices, active), Arrays.copyOf(values, active), new RowReconstruction(scorer, row), error,
         shadowVersion, shadowError, null, last);
     context.forward(new Record<>(p.key(), scored, p.timestamp(), p.headers()));
+  }
+
+  /**
+   * A batch row's reconstruction, copied out of the scorer when first asked for: most inputs never
+   * need it (only an alert's explanation does), and a copy of d floats for every input is work
+   * for nothing. Valid until the scorer's next batch.
+   */
+  static final class RowReconstruction implements Supplier<float[]> {
+    private final SaeModel.Scorer scorer;
+    private final int row;
+    private final long batch;
+    private float[] copy;
+
+    RowReconstruction(SaeModel.Scorer scorer, int row) {
+      this.scorer = scorer;
+      this.row = row;
+      this.batch = scorer.batches();
+    }
+
+    @Override
+    public float[] get() {
+      if (copy == null) {
+        if (scorer.batches() != batch) {
+          throw new IllegalStateException("the reconstruction of a scored input is available only while it is"
+              + " forwarded; the scorer has moved on to another batch");
+        }
+        copy = new float[scorer.model().inputDim()];
+        scorer.reconstruction(row, copy);
+      }
+      return copy;
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.saestreams.stream.validate;
 
 import io.saestreams.avro.InputVector;
+import io.saestreams.model.linalg.VectorOps;
 import io.saestreams.serde.AvroDecodeException;
 import io.saestreams.serde.FloatList;
 import java.util.List;
@@ -128,6 +129,11 @@ public final class InputValidator {
   }
 
   private static Rejection checkFinite(float[] x) {
+    // one vectorised pass for the common case: a NaN or an infinity makes the sum of squares
+    // non-finite (so can huge finite values; then the scan below finds nothing to reject)
+    if (Double.isFinite(VectorOps.sumOfSquares(x, 0, x.length))) {
+      return null;
+    }
     for (int i = 0; i < x.length; i++) {
       if (!Float.isFinite(x[i])) {
         return new Rejection(Rejection.NON_FINITE, "value " + i + " is " + x[i] + "; every value must be finite");

@@ -83,6 +83,14 @@ class AppConfigTest {
   }
 
   @Test
+  void taskIdlingIsDisabledUnlessAStreamsKeySetsIt() {
+    assertThat(AppConfig.of(minimal()).streamsProperties().get("max.task.idle.ms")).isEqualTo(-1L);
+    Map<String, Object> m = minimal();
+    m.put("streams.max.task.idle.ms", "100");
+    assertThat(AppConfig.of(m).streamsProperties().get("max.task.idle.ms")).isEqualTo("100");
+  }
+
+  @Test
   void partitionFetchSizeHasALargeDefaultThatAnyStreamsConsumerKeyOverrides() {
     String prefixed = StreamsConfig.consumerPrefix("max.partition.fetch.bytes");
     assertThat(AppConfig.of(minimal()).streamsProperties().get(prefixed)).isEqualTo(16 * 1024 * 1024);

@@ -140,6 +140,39 @@ class ScoringProcessorRestartTest {
   }
 
   @Test
+  void aReconstructionIsComputedOnDemandWhileItsBatchIsCurrentAndRefusedAfter() {
+    List<Record<byte[], ValidInput>> in = records(8);
+    MockProcessorContext<byte[], Scored> ctx = context();
+    ScoringProcessor p = start(ctx, 4);
+    for (Record<byte[], ValidInput> r : in) {
+      p.process(r);
+    }
+    List<Scored> out = ctx.forwarded().stream().map(f -> (Scored) f.record().value()).toList();
+    assertThat(out).hasSize(8);
+    // the first batch's results were overwritten by the second's
+    assertThatThrownBy(() -> out.get(0).reconstruction())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("only while it is forwarded");
+    SaeModel.Scorer reference = MODEL.scorer(Gemms.create("java"), 1);
+    for (int i = 4; i < 8; i++) {
+      float[] got = out.get(i).reconstruction();
+      reference.score(in.get(i).value().values(), 1);
+      float[] want = new float[D];
+      reference.reconstruction(0, want);
+      for (int j = 0; j < D; j++) {
+        assertThat(got[j]).isCloseTo(want[j], org.assertj.core.api.Assertions.within(1e-5f));
+      }
+      assertThat(out.get(i).reconstruction()).as("computed once").isSameAs(got);
+    }
+    // once taken, it stays
+    p.process(in.get(0));
+    p.process(in.get(1));
+    p.process(in.get(2));
+    p.process(in.get(3));
+    assertThat(out.get(7).reconstruction()).isNotNull();
+  }
+
+  @Test
   void waitingInputsTakeTheLowestFreeSlotsSoTheStoreNeverGrowsBeyondABatch() {
     List<Record<byte[], ValidInput>> in = records(23);
     ScoringProcessor p = start(context(), 4);
