@@ -92,12 +92,19 @@ public final class WriteBackStore<K, V> implements KeyValueStore<K, V>, CachedSt
 
   /** A value to write, or a deletion. */
   private static final Object DELETED = new Object();
+  /** Most keys remembered as absent; past it the memory starts again (it only saves tombstones). */
+  static final int ABSENT_KEYS = 4096;
 
   private final KeyValueStore<K, byte[]> inner;
   private final Codec<K, V> codec;
   /** Written since the last flush, in write order: a value, or {@link #DELETED}. */
   private final Map<K, Object> dirty = new LinkedHashMap<>();
-  /** Keys known to be absent beneath (deleted by a flush of this instance): deleting them again is a no-op. */
+  /**
+   * Keys known to be absent beneath (deleted by a flush of this instance): deleting them again is a
+   * no-op. Bounded by {@link #ABSENT_KEYS}: a store whose keys are never reused (a replay log's
+   * block numbers) would otherwise grow it for ever; one whose keys are (the scoring buffer's
+   * slots) keeps far fewer.
+   */
   private final Set<K> absent = new HashSet<>();
   private StateStoreContext context;
 
@@ -140,6 +147,11 @@ public final class WriteBackStore<K, V> implements KeyValueStore<K, V>, CachedSt
   /** Entries written (or deleted) and not yet written through. */
   public int pendingWrites() {
     return dirty.size();
+  }
+
+  /** Keys remembered as absent beneath (for tests). */
+  int knownAbsent() {
+    return absent.size();
   }
 
   @Override
@@ -230,6 +242,9 @@ public final class WriteBackStore<K, V> implements KeyValueStore<K, V>, CachedSt
           inner.put(e.getKey(), codec.encode((V) e.getValue()));
           absent.remove(e.getKey());
         }
+      }
+      if (absent.size() + deleted.size() > ABSENT_KEYS) {
+        absent.clear();
       }
       absent.addAll(deleted);
       dirty.clear();

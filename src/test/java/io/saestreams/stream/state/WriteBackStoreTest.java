@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -151,14 +152,24 @@ class WriteBackStoreTest {
     }
   }
 
+  /** An unlogged in-memory store, to be the store beneath. */
+  private static <K> KeyValueStore<K, byte[]> inMemory(Serde<K> keys) {
+    return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), keys, Serdes.ByteArray())
+        .withLoggingDisabled()
+        .build();
+  }
+
+  /** A write-back store of bytes over {@code beneath}, initialised outside any task. */
+  private static <K> WriteBackStore<K, byte[]> over(KeyValueStore<K, byte[]> beneath) {
+    WriteBackStore<K, byte[]> store = new WriteBackStore<>(beneath, WriteBackStore.bytes());
+    store.init(new org.apache.kafka.streams.processor.api.MockProcessorContext<>().getStateStoreContext(), store);
+    return store;
+  }
+
   @Test
   void pendingWritesAreForgottenWhenTheTaskDiscardsItsState() {
-    KeyValueStore<String, byte[]> beneath =
-        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray())
-            .withLoggingDisabled()
-            .build();
-    WriteBackStore<String, byte[]> store = new WriteBackStore<>(beneath, WriteBackStore.bytes());
-    store.init(new org.apache.kafka.streams.processor.api.MockProcessorContext<>().getStateStoreContext(), store);
+    KeyValueStore<String, byte[]> beneath = inMemory(Serdes.String());
+    WriteBackStore<String, byte[]> store = over(beneath);
     store.put("a", new byte[] {1});
     store.flushCache();
     store.put("b", new byte[] {2});
@@ -168,6 +179,21 @@ class WriteBackStoreTest {
     assertThat(store.pendingWrites()).isZero();
     assertThat(beneath.get("a")).containsExactly(1);
     assertThat(beneath.get("b")).isNull();
+  }
+
+  @Test
+  void keysThatAreNeverReusedDoNotGrowItsMemoryOfAbsentKeys() {
+    KeyValueStore<Long, byte[]> beneath = inMemory(Serdes.Long());
+    WriteBackStore<Long, byte[]> store = over(beneath);
+    // a replay log: blocks numbered up for ever, each written, committed, then deleted
+    for (long block = 0; block < 5 * WriteBackStore.ABSENT_KEYS; block++) {
+      store.put(block, new byte[] {1});
+      store.flushCache();
+      store.delete(block);
+      store.flushCache();
+      assertThat(store.knownAbsent()).isLessThanOrEqualTo(WriteBackStore.ABSENT_KEYS);
+    }
+    assertThat(beneath.approximateNumEntries()).isZero();
   }
 
   @Test
