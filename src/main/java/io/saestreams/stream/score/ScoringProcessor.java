@@ -83,11 +83,6 @@ public final class ScoringProcessor implements Processor<byte[], ValidInput, byt
     return WriteBackStore.persistent(BUFFER_STORE, Serdes.Long(), PendingInput.CODEC);
   }
 
-  /** The same in memory (tests). */
-  static StoreBuilder<WriteBackStore<Long, PendingInput>> inMemoryBufferStore() {
-    return WriteBackStore.inMemory(BUFFER_STORE, Serdes.Long(), PendingInput.CODEC);
-  }
-
   @Override
   public void init(ProcessorContext<byte[], Scored> context) {
     this.context = context;

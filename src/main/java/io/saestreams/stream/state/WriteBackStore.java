@@ -78,12 +78,6 @@ public final class WriteBackStore<K, V> implements KeyValueStore<K, V>, CachedSt
         codec);
   }
 
-  /** The same over an in-memory store (tests). */
-  public static <K, V> StoreBuilder<WriteBackStore<K, V>> inMemory(String name, Serde<K> keySerde, Codec<K, V> codec) {
-    return new Builder<>(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keySerde, Serdes.ByteArray()),
-        codec);
-  }
-
   /** The write-back layer over {@code inner}, which must not be cached (it would only add a copy). */
   public WriteBackStore(KeyValueStore<K, byte[]> inner, Codec<K, V> codec) {
     this.inner = inner;
@@ -144,8 +138,8 @@ public final class WriteBackStore<K, V> implements KeyValueStore<K, V>, CachedSt
     return null;
   }
 
-  /** Entries written (or deleted) and not yet written through. */
-  public int pendingWrites() {
+  /** Entries written (or deleted) and not yet written through (for tests). */
+  int pendingWrites() {
     return dirty.size();
   }
 
