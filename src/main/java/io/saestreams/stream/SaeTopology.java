@@ -29,6 +29,7 @@ import io.saestreams.stream.validate.Validated;
 import io.saestreams.stream.validate.ValidationProcessor;
 import io.saestreams.train.ParameterAverage;
 import io.saestreams.train.TrainerConfig;
+import io.saestreams.train.TrainerPool;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -74,6 +75,8 @@ public final class SaeTopology {
   public static final String TRAINING_TOPIC = "training";
   /** Name of the repartition topic of data-parallel contributions (prefixed by the application id). */
   public static final String SYNC_TOPIC = "sync";
+  /** Names the threads data-parallel replicas train on ({@code sae-replica-0}, ...). */
+  public static final String REPLICA_THREAD_PREFIX = "sae-replica-";
   /** How long a restarted trainer may take to read one batch of replayed samples back. */
   static final Duration REPLAY_FETCH_TIMEOUT = Duration.ofMinutes(2);
 
@@ -198,10 +201,12 @@ public final class SaeTopology {
       TrainerSettings settings, SaeMetricsSink metrics, SaeSerdes serdes, SampleFetcher.Factory fetchers) {
     int partitions = syncPartitions(config);
     TrainerSettings replicas = settings.withTrainer(replicaConfig(config));
+    // the replicas of this instance take turns on these threads; they start with the first sample
+    TrainerPool pool = settings.async() ? new TrainerPool(config.syncThreads(), REPLICA_THREAD_PREFIX) : null;
     samples
         .process(
             () -> new ReplicaProcessor(replicas, config.syncSteps(), config.syncMaxWaitMs(), partitions, MODEL_STORE,
-                metrics, fetchers),
+                metrics, fetchers, pool),
             Named.as("replica"),
             ReplicaProcessor.CHECKPOINT_STORE,
             ReplicaProcessor.REPLAY_STORE)

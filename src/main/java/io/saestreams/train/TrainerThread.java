@@ -8,14 +8,18 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.LongPredicate;
 
 /**
- * An {@link OnlineTrainer} driven by one owner thread, trained either on a thread of its own or,
- * when {@code background} is false, on the owner's thread as each call is made.
+ * An {@link OnlineTrainer} driven by one owner thread, trained on a thread of its own, on the
+ * threads of a shared {@link TrainerPool} (with other trainers), or, when {@code background} is
+ * false, on the owner's thread as each call is made.
  *
  * <p>The owner hands over samples ({@link #accept}) and partial-batch flushes ({@link #flush}) in
  * order; the trainer applies them in that order, so the result is the same as training on the
@@ -24,6 +28,11 @@ import java.util.function.LongPredicate;
  * flush) it also takes a publication with {@code publisher}, on the training thread, before
  * training on. {@link #await} runs a function on the trainer once everything handed over before
  * it has been trained (a checkpoint, for instance).
+ *
+ * <p>On a pool, the trainer's work is a queue of its own that at most one pool thread works
+ * through at a time, {@link #QUANTUM_BATCHES} mini-batches' worth of samples per turn before it
+ * lets the pool's other trainers have theirs; the order of everything handed over is kept, so the
+ * result is the same bit for bit.
  *
  * <p>The hand-over queue is bounded: an owner that runs ahead of training waits. A failure on the
  * training thread is rethrown to the owner by its next call. Not thread-safe for several owners.
@@ -42,6 +51,8 @@ public final class TrainerThread<P> implements AutoCloseable {
   private static final Object FLUSH = new Object();
   private static final Object STOP = new Object();
   private static final long WAIT_SLICE_MS = 100;
+  /** On a pool: mini-batches' worth of samples trained in a turn before the next trainer's turn. */
+  static final int QUANTUM_BATCHES = 2;
 
   private record Barrier(Function<OnlineTrainer, ?> function, CompletableFuture<Object> result) {}
 
@@ -51,6 +62,15 @@ public final class TrainerThread<P> implements AutoCloseable {
   private final Queue<Done<P>> outbox = new ConcurrentLinkedQueue<>();
   private final BlockingQueue<Object> inbox;
   private final Thread thread;
+  private final String name;
+  /** The pool's threads, or null (a thread of its own, or the owner's). */
+  private final Executor pool;
+  /** On a pool: whether a turn is queued or running. */
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  /** On a pool: held by a turn while it trains; {@link #close} takes it to wait for the turn. */
+  private final ReentrantLock turn = new ReentrantLock();
+  private final int quantum;
+  private volatile boolean closed;
   private volatile Throwable failure;
 
   /**
@@ -67,6 +87,9 @@ public final class TrainerThread<P> implements AutoCloseable {
     this.trainer = trainer;
     this.due = due;
     this.publisher = publisher;
+    this.name = name;
+    this.pool = null;
+    this.quantum = 0;
     if (background) {
       this.inbox = new ArrayBlockingQueue<>(capacity);
       this.thread = new Thread(this::run, name);
@@ -78,9 +101,32 @@ public final class TrainerThread<P> implements AutoCloseable {
     }
   }
 
+  /**
+   * A trainer whose training runs on the threads of {@code pool}, one turn at a time.
+   *
+   * @param capacity most samples and commands waiting to be trained
+   * @param name names the trainer in errors
+   * @param due whether the version reached by a full-batch step is published
+   * @param publisher takes a publication of the trainer's state (runs on a pool thread)
+   */
+  public TrainerThread(OnlineTrainer trainer, TrainerPool pool, int capacity, String name, LongPredicate due,
+      Function<OnlineTrainer, P> publisher) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
+    }
+    this.trainer = trainer;
+    this.due = due;
+    this.publisher = publisher;
+    this.name = name;
+    this.pool = pool.executor();
+    this.quantum = QUANTUM_BATCHES * trainer.config().batchSize();
+    this.inbox = new ArrayBlockingQueue<>(capacity);
+    this.thread = null;
+  }
+
   /** Hands over a sample (not copied: do not modify it afterwards). */
   public void accept(float[] x) {
-    if (thread == null) {
+    if (inbox == null) {
       apply(x);
     } else {
       put(x);
@@ -92,17 +138,21 @@ public final class TrainerThread<P> implements AutoCloseable {
    * (no thread of its own) it trains at once. Returns false, taking nothing, when the queue is full.
    */
   public boolean offer(float[] x) {
-    if (thread == null) {
+    if (inbox == null) {
       apply(x);
       return true;
     }
     rethrow();
-    return inbox.offer(x);
+    if (!inbox.offer(x)) {
+      return false;
+    }
+    signal();
+    return true;
   }
 
   /** Hands over a flush: the buffered samples, if any, are trained as a short batch. */
   public void flush() {
-    if (thread == null) {
+    if (inbox == null) {
       apply(FLUSH);
     } else {
       put(FLUSH);
@@ -125,7 +175,7 @@ public final class TrainerThread<P> implements AutoCloseable {
    */
   @SuppressWarnings("unchecked")
   public <T> T await(Function<OnlineTrainer, T> function) {
-    if (thread == null) {
+    if (inbox == null) {
       return function.apply(trainer);
     }
     Barrier b = new Barrier(function, new CompletableFuture<>());
@@ -151,7 +201,7 @@ public final class TrainerThread<P> implements AutoCloseable {
    */
   @SuppressWarnings("unchecked")
   public <T> CompletableFuture<T> submit(Function<OnlineTrainer, T> function) {
-    if (thread == null) {
+    if (inbox == null) {
       return CompletableFuture.completedFuture(function.apply(trainer));
     }
     Barrier b = new Barrier(function, new CompletableFuture<>());
@@ -159,10 +209,21 @@ public final class TrainerThread<P> implements AutoCloseable {
     return (CompletableFuture<T>) (CompletableFuture<?>) b.result();
   }
 
-  /** Stops the training thread; what it has not trained yet is dropped. */
+  /**
+   * Stops the training thread, or on a pool waits for a turn in progress to end; what it has not
+   * trained yet is dropped.
+   */
   @Override
   public void close() {
-    if (thread == null) {
+    if (inbox == null) {
+      return;
+    }
+    closed = true;
+    if (pool != null) {
+      inbox.clear();
+      // a turn in progress ends after its current item
+      turn.lock();
+      turn.unlock();
       return;
     }
     inbox.clear();
@@ -183,13 +244,69 @@ public final class TrainerThread<P> implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while handing a sample to the training thread", e);
     }
+    signal();
     rethrow();
   }
 
   private void rethrow() {
     Throwable t = failure;
     if (t != null) {
-      throw new IllegalStateException("training failed on thread " + thread.getName(), t);
+      throw new IllegalStateException("training failed on thread " + name, t);
+    }
+  }
+
+  /** On a pool: queues a turn unless one is queued or running. */
+  private void signal() {
+    if (pool != null && scheduled.compareAndSet(false, true)) {
+      pool.execute(this::turn);
+    }
+  }
+
+  /**
+   * On a pool: trains up to {@link #quantum} samples (and the commands among them), then lets
+   * the pool's other trainers have a turn, queueing another for what is left.
+   */
+  private void turn() {
+    turn.lock();
+    try {
+      int samples = 0;
+      while (!closed && failure == null && samples < quantum) {
+        Object item = inbox.poll();
+        if (item == null) {
+          break;
+        }
+        if (item instanceof Barrier b) {
+          try {
+            b.result().complete(b.function().apply(trainer));
+          } catch (RuntimeException | Error e) {
+            failure = e;
+            b.result().completeExceptionally(e);
+            throw e;
+          }
+        } else {
+          apply(item);
+          samples++;
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      failure = e;
+      failBarriers(e);
+    } finally {
+      turn.unlock();
+    }
+    scheduled.set(false);
+    // an item handed over after the last poll found the turn still scheduled
+    if (!closed && failure == null && !inbox.isEmpty()) {
+      signal();
+    }
+  }
+
+  /** Fails the barriers still queued, so that nobody waits on them forever. */
+  private void failBarriers(Throwable e) {
+    for (Object item; (item = inbox.poll()) != null; ) {
+      if (item instanceof Barrier b) {
+        b.result().completeExceptionally(e);
+      }
     }
   }
 
@@ -218,11 +335,7 @@ public final class TrainerThread<P> implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       failure = e;
       // nobody waits on a barrier forever
-      for (Object item; (item = inbox.poll()) != null; ) {
-        if (item instanceof Barrier b) {
-          b.result().completeExceptionally(e);
-        }
-      }
+      failBarriers(e);
     }
   }
 

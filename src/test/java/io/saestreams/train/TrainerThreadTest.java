@@ -10,7 +10,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 @Timeout(60)
 class TrainerThreadTest {
@@ -26,12 +31,24 @@ class TrainerThreadTest {
     return GaussianRows.of(n, D, seed);
   }
 
-  @ParameterizedTest(name = "background {0}")
-  @ValueSource(booleans = {false, true})
-  void trainsInOrderBitForBitAsOnTheCallersThread(boolean background) {
+  /** Where the trainer under test trains. */
+  enum Where { OWNER, OWN_THREAD, POOL }
+
+  private static TrainerThread<Long> publishingEvenSteps(Where where, TrainerPool pool) {
+    return switch (where) {
+      case OWNER, OWN_THREAD -> new TrainerThread<>(fresh(), where == Where.OWN_THREAD, 3, "t", s -> s % 2 == 0,
+          OnlineTrainer::steps);
+      case POOL -> new TrainerThread<>(fresh(), pool, 3, "t", s -> s % 2 == 0, OnlineTrainer::steps);
+    };
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Where.class)
+  void trainsInOrderBitForBitAsOnTheCallersThread(Where where) {
     float[][] xs = samples(63, 1);
     OnlineTrainer reference = fresh();
-    try (TrainerThread<Long> t = new TrainerThread<>(fresh(), background, 3, "t", s -> s % 2 == 0, OnlineTrainer::steps)) {
+    try (TrainerPool pool = new TrainerPool(1, "pool-");
+        TrainerThread<Long> t = publishingEvenSteps(where, pool)) {
       List<TrainerThread.Done<Long>> done = new ArrayList<>();
       for (int i = 0; i < xs.length; i++) {
         t.accept(xs[i]);
@@ -138,5 +155,192 @@ class TrainerThreadTest {
     assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName).doesNotContain("trainer-under-test");
     assertThatThrownBy(() -> new TrainerThread<>(fresh(), true, 0, "t", s -> false, x -> null))
         .hasMessageContaining("capacity must be >= 1");
+  }
+
+  @ParameterizedTest(name = "{0} pool threads")
+  @ValueSource(ints = {1, 2, 3})
+  void trainersSharingAPoolEachTrainBitForBitAsAlone(int threads) {
+    int trainers = 5;
+    java.util.Random random = new java.util.Random(11);
+    try (TrainerPool pool = new TrainerPool(threads, "pool-")) {
+      List<TrainerThread<Void>> ts = new ArrayList<>();
+      List<OnlineTrainer> references = new ArrayList<>();
+      for (int i = 0; i < trainers; i++) {
+        ts.add(new TrainerThread<>(fresh(), pool, 1 + random.nextInt(12), "t" + i, s -> false, x -> null));
+        references.add(fresh());
+      }
+      float[][] xs = samples(400, 5);
+      // one owner hands samples, flushes and barriers to the trainers in a seeded random order
+      List<CompletableFuture<Long>> submitted = new ArrayList<>();
+      List<Long> expected = new ArrayList<>();
+      for (float[] x : xs) {
+        int i = random.nextInt(trainers);
+        if (random.nextInt(10) == 0) {
+          ts.get(i).flush();
+          references.get(i).flush();
+        }
+        if (random.nextBoolean()) {
+          ts.get(i).accept(x);
+        } else {
+          while (!ts.get(i).offer(x)) {
+            Thread.onSpinWait();
+          }
+        }
+        references.get(i).accept(x);
+        if (random.nextInt(25) == 0) {
+          submitted.add(ts.get(i).submit(OnlineTrainer::steps));
+          expected.add(references.get(i).steps());
+        }
+      }
+      for (int i = 0; i < trainers; i++) {
+        assertThat(ts.get(i).await(OnlineTrainer::checkpoint)).as("trainer %d", i)
+            .isEqualTo(references.get(i).checkpoint());
+        ts.get(i).close();
+      }
+      assertThat(submitted).extracting(CompletableFuture::join).containsExactlyElementsOf(expected);
+    }
+  }
+
+  @Test
+  void onAPoolOfOneThreadATrainerWaitsAtMostATurnForAnotherWithMuchQueued() throws Exception {
+    int batch = CONFIG.batchSize();
+    int queued = 20;
+    try (TrainerPool pool = new TrainerPool(1, "pool-")) {
+      CountDownLatch hold = new CountDownLatch(1);
+      CountDownLatch entered = new CountDownLatch(1);
+      TrainerThread<Void> holder = new TrainerThread<>(fresh(), pool, 1, "holder", s -> false, x -> null);
+      AtomicLong busySteps = new AtomicLong();
+      TrainerThread<Void> busy = new TrainerThread<>(fresh(), pool, queued * batch, "busy", s -> {
+        busySteps.set(s);
+        return false;
+      }, x -> null);
+      TrainerThread<Void> light = new TrainerThread<>(fresh(), pool, 2 * batch, "light", s -> false, x -> null);
+      CompletableFuture<Object> held = holder.submit(t -> {
+        entered.countDown();
+        try {
+          hold.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return null;
+      });
+      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      for (float[] x : samples(queued * batch, 6)) {
+        busy.accept(x);
+      }
+      for (float[] x : samples(batch, 7)) {
+        light.accept(x);
+      }
+      CompletableFuture<Long> busyWhenLightTrained = light.submit(t -> busySteps.get());
+      hold.countDown();
+      held.get(10, TimeUnit.SECONDS);
+      assertThat(busyWhenLightTrained.get(10, TimeUnit.SECONDS)).as("busy's steps before light's turn")
+          .isEqualTo(TrainerThread.QUANTUM_BATCHES);
+      assertThat(busy.await(OnlineTrainer::steps)).isEqualTo(queued);
+      for (TrainerThread<Void> t : List.of(holder, busy, light)) {
+        t.close();
+      }
+    }
+  }
+
+  @Test
+  void onAPoolOfferTakesASampleOnlyWhenTheQueueHasRoom() throws Exception {
+    try (TrainerPool pool = new TrainerPool(1, "pool-")) {
+      CountDownLatch hold = new CountDownLatch(1);
+      CountDownLatch entered = new CountDownLatch(1);
+      TrainerThread<Void> t = new TrainerThread<>(fresh(), pool, 2, "t", s -> false, x -> null);
+      CompletableFuture<Void> held = CompletableFuture.runAsync(() -> t.await(tr -> {
+        entered.countDown();
+        try {
+          hold.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return null;
+      }));
+      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      float[][] xs = samples(3, 8);
+      assertThat(t.offer(xs[0])).isTrue();
+      assertThat(t.offer(xs[1])).isTrue();
+      assertThat(t.offer(xs[2])).as("a full queue").isFalse();
+      hold.countDown();
+      held.get(10, TimeUnit.SECONDS);
+      assertThat(t.await(OnlineTrainer::buffered)).isEqualTo(2);
+      t.close();
+    }
+  }
+
+  @Test
+  void onAPoolAFailureIsRethrownToTheOwnerAndTheOtherTrainersGoOn() {
+    try (TrainerPool pool = new TrainerPool(1, "pool-")) {
+      TrainerThread<Void> failing = new TrainerThread<>(fresh(), pool, 4, "failing", s -> false, x -> null);
+      TrainerThread<Void> other = new TrainerThread<>(fresh(), pool, 4, "other", s -> false, x -> null);
+      assertThatThrownBy(() -> {
+        failing.accept(new float[D + 1]);
+        failing.await(OnlineTrainer::steps);
+      }).isInstanceOf(IllegalStateException.class).hasMessageContaining("training failed")
+          .hasRootCauseInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> failing.accept(new float[D])).hasMessageContaining("training failed on thread failing");
+      assertThatThrownBy(() -> failing.await(x -> {
+        throw new ArithmeticException("unreached");
+      })).hasMessageContaining("training failed");
+      for (float[] x : samples(5, 9)) {
+        other.accept(x);
+      }
+      assertThat(other.await(OnlineTrainer::steps)).isEqualTo(1);
+      TrainerThread<Void> barrierFails = new TrainerThread<>(fresh(), pool, 4, "barrier", s -> false, x -> null);
+      assertThatThrownBy(() -> barrierFails.await(x -> {
+        throw new ArithmeticException("boom");
+      })).hasRootCauseInstanceOf(ArithmeticException.class);
+      assertThatThrownBy(() -> barrierFails.accept(new float[D])).hasMessageContaining("training failed");
+      for (TrainerThread<Void> t : List.of(failing, other, barrierFails)) {
+        t.close();
+      }
+    }
+  }
+
+  @Test
+  void onAPoolCloseWaitsForTheTurnInProgressAndNothingIsTrainedAfterIt() throws Exception {
+    try (TrainerPool pool = new TrainerPool(1, "pool-")) {
+      CountDownLatch entered = new CountDownLatch(1);
+      CountDownLatch hold = new CountDownLatch(1);
+      AtomicLong trainedAfterClose = new AtomicLong();
+      java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+      TrainerThread<Void> t = new TrainerThread<>(fresh(), pool, 100, "t", s -> {
+        if (closing.get()) {
+          trainedAfterClose.incrementAndGet();
+        }
+        return false;
+      }, x -> null);
+      t.submit(tr -> {
+        entered.countDown();
+        try {
+          hold.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return null;
+      });
+      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      for (float[] x : samples(50, 10)) {
+        t.accept(x);
+      }
+      CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> {
+        closing.set(true);
+        t.close();
+      });
+      Thread.sleep(200);
+      assertThat(closed).as("close waits for the turn in progress").isNotDone();
+      hold.countDown();
+      closed.get(10, TimeUnit.SECONDS);
+      // a turn queued after close finds nothing to do
+      Thread.sleep(100);
+      assertThat(trainedAfterClose).hasValue(0);
+    }
+  }
+
+  @Test
+  void aPoolNeedsAThread() {
+    assertThatThrownBy(() -> new TrainerPool(0, "p")).hasMessageContaining("threads must be >= 1, got 0");
   }
 }

@@ -212,6 +212,11 @@ public final class AppConfig extends AbstractConfig {
   public static final String TRAIN_SYNC_PARTITIONS_CONFIG = "train.sync.partitions";
   public static final String TRAIN_SYNC_PARTITIONS_DOC =
       "data-parallel: replicas per round (0 = the input topic's partition count, looked up at start-up).";
+  public static final String TRAIN_SYNC_THREADS_CONFIG = "train.sync.threads";
+  public static final String TRAIN_SYNC_THREADS_DOC =
+      "data-parallel with train.async: threads an instance trains its replicas on, shared by them in"
+          + " turns of two mini-batches (0 = half the JVM's available processors, at least 1). More"
+          + " threads than cores only make the replicas evict each other from the caches.";
   public static final String TRAIN_CHECKPOINT_INTERVAL_STEPS_CONFIG = "train.checkpoint.interval.steps";
   public static final String TRAIN_CHECKPOINT_INTERVAL_STEPS_DOC = "Checkpoint the trainer every this many steps.";
   public static final String TRAIN_CHECKPOINT_INTERVAL_MS_CONFIG = "train.checkpoint.interval.ms";
@@ -487,6 +492,12 @@ public final class AppConfig extends AbstractConfig {
     return getInt(TRAIN_SYNC_PARTITIONS_CONFIG);
   }
 
+  /** data-parallel: the training threads the replicas of this instance share (0 resolved). */
+  public int syncThreads() {
+    int threads = getInt(TRAIN_SYNC_THREADS_CONFIG);
+    return threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+  }
+
   /** A copy with {@code key} set to {@code value} (for settings resolved at start-up). */
   public AppConfig with(String key, Object value) {
     Map<String, Object> m = new HashMap<>(originals());
@@ -577,6 +588,7 @@ public final class AppConfig extends AbstractConfig {
         .define(TRAIN_SYNC_MAX_WAIT_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.MEDIUM, TRAIN_SYNC_MAX_WAIT_MS_DOC)
         .define(TRAIN_SYNC_LEARNING_RATE_CONFIG, Type.DOUBLE, 0.0, Validators.atLeast(0), Importance.MEDIUM, TRAIN_SYNC_LEARNING_RATE_DOC)
         .define(TRAIN_SYNC_PARTITIONS_CONFIG, Type.INT, 0, Range.between(0, 100_000), Importance.LOW, TRAIN_SYNC_PARTITIONS_DOC)
+        .define(TRAIN_SYNC_THREADS_CONFIG, Type.INT, 0, Range.between(0, 1_024), Importance.LOW, TRAIN_SYNC_THREADS_DOC)
         .define(TRAIN_CHECKPOINT_INTERVAL_STEPS_CONFIG, Type.INT, 100, Range.atLeast(1), Importance.MEDIUM, TRAIN_CHECKPOINT_INTERVAL_STEPS_DOC)
         .define(TRAIN_CHECKPOINT_INTERVAL_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(1), Importance.MEDIUM, TRAIN_CHECKPOINT_INTERVAL_MS_DOC)
         .define(MODEL_PUBLISH_INTERVAL_STEPS_CONFIG, Type.INT, 50, Range.atLeast(1), Importance.MEDIUM, MODEL_PUBLISH_INTERVAL_STEPS_DOC)

@@ -16,6 +16,7 @@ import io.saestreams.stream.training.TrainingSample;
 import io.saestreams.train.OnlineTrainer;
 import io.saestreams.train.ParameterAverage;
 import io.saestreams.train.StatsSnapshot;
+import io.saestreams.train.TrainerPool;
 import io.saestreams.train.TrainerThread;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -78,6 +79,8 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
   private final SaeMetricsSink metrics;
   private final SampleFetcher.Factory fetchers;
   private final long roundSamples;
+  /** The training threads replicas share, or null for the owner's thread ({@code train.async=false}). */
+  private final TrainerPool pool;
 
   private ProcessorContext<String, SyncChunk> context;
   private KeyValueStore<String, byte[]> checkpointKv;
@@ -120,9 +123,11 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
    * @param partitions replicas in the group
    * @param modelStoreName the global store of model versions the averages arrive in
    * @param fetchers reads replayed samples again from the input topic after a restart
+   * @param pool the training threads this instance's replicas share; null to train on the stream
+   *     thread
    */
   public ReplicaProcessor(TrainerSettings settings, int syncSteps, long maxWaitMs, int partitions,
-      String modelStoreName, SaeMetricsSink metrics, SampleFetcher.Factory fetchers) {
+      String modelStoreName, SaeMetricsSink metrics, SampleFetcher.Factory fetchers, TrainerPool pool) {
     if (syncSteps < 1 || maxWaitMs < 1 || partitions < 1) {
       throw new IllegalArgumentException("sync steps, max wait and partitions must be >= 1, got " + syncSteps
           + ", " + maxWaitMs + ", " + partitions);
@@ -134,6 +139,7 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
     this.modelStoreName = modelStoreName;
     this.metrics = metrics;
     this.fetchers = fetchers;
+    this.pool = pool;
     this.roundSamples = (long) syncSteps * settings.trainer().batchSize();
   }
 
@@ -178,8 +184,11 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
     LOG.info("replica {} {} at step {}, round {}{}, {} samples to go through again", partition,
         loaded.isPresent() ? "restored" : "started", steps, round, awaiting ? " (awaiting its average)" : "",
         pending.size());
-    trainer = new TrainerThread<>(replica, settings.async(), QUEUED_BATCHES * settings.trainer().batchSize(),
-        "sae-replica-" + context.taskId(), v -> false, t -> null);
+    int capacity = QUEUED_BATCHES * settings.trainer().batchSize();
+    String name = "sae-replica-" + context.taskId();
+    trainer = pool != null
+        ? new TrainerThread<>(replica, pool, capacity, name, v -> false, t -> null)
+        : new TrainerThread<>(replica, false, capacity, name, v -> false, t -> null);
     long now = context.currentSystemTimeMs();
     roundStartedAt = now;
     lastCheckpointAt = now;
@@ -329,6 +338,8 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
     }
     checkpointKv.put(ROUND_KEY, new RoundState(round, true, 0).toBytes());
     contribute(s, timestamp);
+    // the aggregator can read the contribution only once it is committed, and the round waits for it
+    context.commit();
     contributed = true;
     report(s);
     LOG.trace("replica {} waited {} ms for its round's snapshot", partition, now - endingAt);

@@ -238,6 +238,8 @@ public final class SyncAggregator implements Processor<String, SyncChunk, String
     }
     deleteRound(r);
     store.put(NEXT_ROUND, ByteBuffer.allocate(Long.BYTES).putLong(r + 1).array());
+    // every replica waits for this version: commit it now rather than at the next commit interval
+    context.commit();
     metrics.syncAggregated(partitions, trained);
     metrics.modelVersion("trainer", r + 1);
     LOG.debug("averaged round {} of {} replicas ({} trained), published model version {}", r, partitions, trained,

@@ -183,6 +183,19 @@ class AppConfigTest {
   }
 
   @Test
+  void replicaTrainingThreadsDefaultToHalfTheProcessorsAndAreValidated() {
+    assertThat(AppConfig.of(minimal()).syncThreads())
+        .isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+    Map<String, Object> m = minimal();
+    m.put("train.sync.threads", "3");
+    assertThat(AppConfig.of(m).syncThreads()).isEqualTo(3);
+    Map<String, Object> bad = minimal();
+    bad.put("train.sync.threads", "-1");
+    assertThatThrownBy(() -> AppConfig.of(bad)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("train.sync.threads").hasMessageContaining("-1").hasMessageContaining("at least 0");
+  }
+
+  @Test
   void invalidNumberNamesKeyValueAndRange() {
     Map<String, Object> m = minimal();
     m.put("train.sample.rate", "1.5");

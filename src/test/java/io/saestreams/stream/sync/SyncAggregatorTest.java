@@ -214,8 +214,10 @@ class SyncAggregatorTest {
     send(contribution(0, 1, 2, 8, b));
     send(contribution(0, 1, 2, 8, b));
     assertThat(context.forwarded()).isEmpty();
+    assertThat(context.committed()).as("nothing to commit early").isFalse();
     send(contribution(0, 0, 2, 8, a));
     assertThat(published()).hasSize(1);
+    assertThat(context.committed()).as("every replica waits for the version: committed at once").isTrue();
     int forwarded = context.forwarded().size();
     // a contribution sent again after its round was averaged (a replica replaying after a crash
     // whose first sending had committed) is ignored
