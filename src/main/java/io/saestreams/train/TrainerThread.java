@@ -275,16 +275,7 @@ public final class TrainerThread<P> implements AutoCloseable {
         if (item == null) {
           break;
         }
-        if (item instanceof Barrier b) {
-          try {
-            b.result().complete(b.function().apply(trainer));
-          } catch (RuntimeException | Error e) {
-            failure = e;
-            b.result().completeExceptionally(e);
-            throw e;
-          }
-        } else {
-          apply(item);
+        if (!handle(item)) {
           samples++;
         }
       }
@@ -299,6 +290,23 @@ public final class TrainerThread<P> implements AutoCloseable {
     if (!closed && failure == null && !inbox.isEmpty()) {
       signal();
     }
+  }
+
+  /** Runs a barrier's function or trains a sample or flush; true for a barrier. */
+  private boolean handle(Object item) {
+    if (item instanceof Barrier b) {
+      try {
+        b.result().complete(b.function().apply(trainer));
+      } catch (RuntimeException | Error e) {
+        // failed before the owner hears of it, so that its next call fails too
+        failure = e;
+        b.result().completeExceptionally(e);
+        throw e;
+      }
+      return true;
+    }
+    apply(item);
+    return false;
   }
 
   /** Fails the barriers still queued, so that nobody waits on them forever. */
@@ -317,18 +325,7 @@ public final class TrainerThread<P> implements AutoCloseable {
         if (item == STOP) {
           return;
         }
-        if (item instanceof Barrier b) {
-          try {
-            b.result().complete(b.function().apply(trainer));
-          } catch (RuntimeException | Error e) {
-            // failed before the owner hears of it, so that its next call fails too
-            failure = e;
-            b.result().completeExceptionally(e);
-            throw e;
-          }
-        } else {
-          apply(item);
-        }
+        handle(item);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

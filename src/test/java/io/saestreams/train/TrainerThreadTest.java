@@ -72,30 +72,37 @@ class TrainerThreadTest {
     }
   }
 
+  /**
+   * Holds the thread that trains {@code t} inside a barrier until the returned latch is counted
+   * down, and returns once it is held there.
+   */
+  private static CountDownLatch holdTrainingThread(TrainerThread<?> t) throws InterruptedException {
+    CountDownLatch hold = new CountDownLatch(1);
+    CountDownLatch entered = new CountDownLatch(1);
+    t.submit(tr -> {
+      entered.countDown();
+      try {
+        hold.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return null;
+    });
+    assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+    return hold;
+  }
+
   @Test
   void offerTakesASampleOnlyWhenTheQueueHasRoomAndTrainsLikeAccept() throws Exception {
     float[][] xs = samples(10, 4);
     OnlineTrainer reference = fresh();
-    java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
     try (TrainerThread<Void> t = new TrainerThread<>(fresh(), true, 2, "t", s -> false, x -> null)) {
       // the training thread is held inside a barrier, so nothing leaves the queue (room for 2)
-      java.util.concurrent.CompletableFuture<Void> held = java.util.concurrent.CompletableFuture.runAsync(
-          () -> t.await(tr -> {
-            entered.countDown();
-            try {
-              hold.await();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-            return null;
-          }));
-      assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      CountDownLatch hold = holdTrainingThread(t);
       assertThat(t.offer(xs[0])).isTrue();
       assertThat(t.offer(xs[1])).isTrue();
       assertThat(t.offer(xs[2])).as("a full queue").isFalse();
       hold.countDown();
-      held.get(10, java.util.concurrent.TimeUnit.SECONDS);
       for (int i = 2; i < xs.length; i++) {
         while (!t.offer(xs[i])) {
           Thread.onSpinWait();
@@ -206,8 +213,6 @@ class TrainerThreadTest {
     int batch = CONFIG.batchSize();
     int queued = 20;
     try (TrainerPool pool = new TrainerPool(1, "pool-")) {
-      CountDownLatch hold = new CountDownLatch(1);
-      CountDownLatch entered = new CountDownLatch(1);
       TrainerThread<Void> holder = new TrainerThread<>(fresh(), pool, 1, "holder", s -> false, x -> null);
       AtomicLong busySteps = new AtomicLong();
       TrainerThread<Void> busy = new TrainerThread<>(fresh(), pool, queued * batch, "busy", s -> {
@@ -215,16 +220,7 @@ class TrainerThreadTest {
         return false;
       }, x -> null);
       TrainerThread<Void> light = new TrainerThread<>(fresh(), pool, 2 * batch, "light", s -> false, x -> null);
-      CompletableFuture<Object> held = holder.submit(t -> {
-        entered.countDown();
-        try {
-          hold.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return null;
-      });
-      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      CountDownLatch hold = holdTrainingThread(holder);
       for (float[] x : samples(queued * batch, 6)) {
         busy.accept(x);
       }
@@ -233,7 +229,6 @@ class TrainerThreadTest {
       }
       CompletableFuture<Long> busyWhenLightTrained = light.submit(t -> busySteps.get());
       hold.countDown();
-      held.get(10, TimeUnit.SECONDS);
       assertThat(busyWhenLightTrained.get(10, TimeUnit.SECONDS)).as("busy's steps before light's turn")
           .isEqualTo(TrainerThread.QUANTUM_BATCHES);
       assertThat(busy.await(OnlineTrainer::steps)).isEqualTo(queued);
@@ -246,25 +241,13 @@ class TrainerThreadTest {
   @Test
   void onAPoolOfferTakesASampleOnlyWhenTheQueueHasRoom() throws Exception {
     try (TrainerPool pool = new TrainerPool(1, "pool-")) {
-      CountDownLatch hold = new CountDownLatch(1);
-      CountDownLatch entered = new CountDownLatch(1);
       TrainerThread<Void> t = new TrainerThread<>(fresh(), pool, 2, "t", s -> false, x -> null);
-      CompletableFuture<Void> held = CompletableFuture.runAsync(() -> t.await(tr -> {
-        entered.countDown();
-        try {
-          hold.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return null;
-      }));
-      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      CountDownLatch hold = holdTrainingThread(t);
       float[][] xs = samples(3, 8);
       assertThat(t.offer(xs[0])).isTrue();
       assertThat(t.offer(xs[1])).isTrue();
       assertThat(t.offer(xs[2])).as("a full queue").isFalse();
       hold.countDown();
-      held.get(10, TimeUnit.SECONDS);
       assertThat(t.await(OnlineTrainer::buffered)).isEqualTo(2);
       t.close();
     }
@@ -302,8 +285,6 @@ class TrainerThreadTest {
   @Test
   void onAPoolCloseWaitsForTheTurnInProgressAndNothingIsTrainedAfterIt() throws Exception {
     try (TrainerPool pool = new TrainerPool(1, "pool-")) {
-      CountDownLatch entered = new CountDownLatch(1);
-      CountDownLatch hold = new CountDownLatch(1);
       AtomicLong trainedAfterClose = new AtomicLong();
       java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
       TrainerThread<Void> t = new TrainerThread<>(fresh(), pool, 100, "t", s -> {
@@ -312,16 +293,7 @@ class TrainerThreadTest {
         }
         return false;
       }, x -> null);
-      t.submit(tr -> {
-        entered.countDown();
-        try {
-          hold.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return null;
-      });
-      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      CountDownLatch hold = holdTrainingThread(t);
       for (float[] x : samples(50, 10)) {
         t.accept(x);
       }
