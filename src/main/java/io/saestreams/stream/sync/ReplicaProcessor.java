@@ -68,6 +68,9 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
 
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaProcessor.class);
 
+  /** An average taken: the replica's distance from it, and how long the round lasted. */
+  private record Adoption(double divergence, long roundMs, boolean report) {}
+
   private record Snapshot(byte[] bytes, long steps, SaeParameters params, InputNormaliser statistics,
       StatsSnapshot stats, int dead) {}
 
@@ -118,6 +121,8 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
    * update at the start of a round instead of holding every round up for the wait.
    */
   private boolean othersTraining;
+  /** The last average's adoption on the training thread, until its outcome has been read. */
+  private CompletableFuture<Adoption> adopting;
 
   /**
    * @param partitions replicas in the group
@@ -194,6 +199,7 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
     lastCheckpointAt = now;
     lastSampleAt = now;
     othersTraining = false;
+    adopting = null;
     context.schedule(Duration.ofMillis(punctuateIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
   }
 
@@ -248,17 +254,23 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
         break;
       }
       // hand samples over while the training thread has room; wait for it only when more than
-      // a round's worth waits here (so that memory stays bounded when training falls behind)
+      // a round's worth waits here (so that memory stays bounded when training falls behind), and
+      // then for one sample only: the stream thread's other tasks must feed their replicas too,
+      // or the round, which needs every replica, waits for them while this one is fed
       while (!pending.isEmpty() && inRound < roundSamples) {
         float[] x = pending.peek().values();
-        if (!trainer.offer(x)) {
-          if (pending.size() <= roundSamples) {
-            break;
-          }
+        boolean handed = trainer.offer(x);
+        if (!handed && pending.size() <= roundSamples) {
+          break;
+        }
+        if (!handed) {
           trainer.accept(x);
         }
         pending.poll();
         inRound++;
+        if (!handed) {
+          break;
+        }
       }
       if (inRound < roundSamples) {
         break;
@@ -284,17 +296,17 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
     SaeModel averaged = SaeModel.fromBytes(ModelStoreLayout.latestModel(models));
     SaeParameters average = averaged.parameters();
     InputNormaliser statistics = averaged.normaliser();
-    // the replica has trained nothing since its round ended: its parameters are what it contributed
-    double divergence = trainer.await(t -> {
+    // the replica has trained nothing since its round ended: its parameters are what it contributed.
+    // Not waited for: the next round's samples follow it in the training thread's queue.
+    long now = context.currentSystemTimeMs();
+    long roundMs = now - roundStartedAt;
+    boolean report = contributed;
+    adopting = trainer.submit(t -> {
       double d = ParameterAverage.distance(t.parameters(), average);
       t.adopt(average, statistics);
       return d;
-    });
-    othersTraining = divergence != 0;
-    long now = context.currentSystemTimeMs();
-    if (contributed) {
-      metrics.syncRound(partition, divergence, now - roundStartedAt);
-    }
+    }).thenApply(d -> new Adoption(d, roundMs, report));
+    othersTraining = false;
     contributed = false;
     round = latest;
     awaiting = false;
@@ -380,11 +392,19 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
     metrics.checkpoint(s.bytes().length, now);
   }
 
-  /** Reports the steps the trainer finished. */
+  /** Reports the steps the trainer finished, and the last average's adoption once it is done. */
   private void drain() {
     for (TrainerThread.Done<Void> d : trainer.drain()) {
       metrics.trainingStep(d.step());
       steps = d.steps();
+    }
+    if (adopting != null && adopting.isDone()) {
+      Adoption a = adopting.join();
+      adopting = null;
+      othersTraining = a.divergence() != 0;
+      if (a.report()) {
+        metrics.syncRound(partition, a.divergence(), a.roundMs());
+      }
     }
   }
 
