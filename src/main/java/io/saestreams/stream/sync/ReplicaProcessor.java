@@ -253,25 +253,7 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
       if (awaiting && !adoptIfArrived()) {
         break;
       }
-      // hand samples over while the training thread has room; wait for it only when more than
-      // a round's worth waits here (so that memory stays bounded when training falls behind), and
-      // then for one sample only: the stream thread's other tasks must feed their replicas too,
-      // or the round, which needs every replica, waits for them while this one is fed
-      while (!pending.isEmpty() && inRound < roundSamples) {
-        float[] x = pending.peek().values();
-        boolean handed = trainer.offer(x);
-        if (!handed && pending.size() <= roundSamples) {
-          break;
-        }
-        if (!handed) {
-          trainer.accept(x);
-        }
-        pending.poll();
-        inRound++;
-        if (!handed) {
-          break;
-        }
-      }
+      inRound += handOver(pending, roundSamples - inRound, roundSamples, trainer);
       if (inRound < roundSamples) {
         break;
       }
@@ -281,6 +263,35 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
     if (!awaiting && pending.isEmpty() && steps - lastCheckpointSteps >= settings.checkpointIntervalSteps()) {
       checkpoint(timestamp);
     }
+  }
+
+  /**
+   * Hands up to {@code room} pending samples to the trainer while it has room for them. It waits
+   * for the trainer only when more than {@code threshold} samples are pending (so that memory
+   * stays bounded when training falls behind), and then for one sample only: the stream thread's
+   * other tasks must feed their replicas too, or the round, which needs every replica, waits for
+   * them while this one is fed.
+   *
+   * @return the samples handed over, taken from the head of {@code pending}
+   */
+  static long handOver(ArrayDeque<TrainingSample> pending, long room, long threshold, TrainerThread<?> trainer) {
+    long handed = 0;
+    while (!pending.isEmpty() && handed < room) {
+      float[] x = pending.peek().values();
+      boolean taken = trainer.offer(x);
+      if (!taken && pending.size() <= threshold) {
+        break;
+      }
+      if (!taken) {
+        trainer.accept(x);
+      }
+      pending.poll();
+      handed++;
+      if (!taken) {
+        break;
+      }
+    }
+    return handed;
   }
 
   private boolean adoptIfArrived() {
