@@ -7,15 +7,15 @@ import io.saestreams.model.SaeConfig;
 import io.saestreams.model.linalg.Gemms;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 @Timeout(60)
 class TrainerThreadTest {
@@ -72,33 +72,13 @@ class TrainerThreadTest {
     }
   }
 
-  /**
-   * Holds the thread that trains {@code t} inside a barrier until the returned latch is counted
-   * down, and returns once it is held there.
-   */
-  private static CountDownLatch holdTrainingThread(TrainerThread<?> t) throws InterruptedException {
-    CountDownLatch hold = new CountDownLatch(1);
-    CountDownLatch entered = new CountDownLatch(1);
-    t.submit(tr -> {
-      entered.countDown();
-      try {
-        hold.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return null;
-    });
-    assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
-    return hold;
-  }
-
   @Test
   void offerTakesASampleOnlyWhenTheQueueHasRoomAndTrainsLikeAccept() throws Exception {
     float[][] xs = samples(10, 4);
     OnlineTrainer reference = fresh();
     try (TrainerThread<Void> t = new TrainerThread<>(fresh(), true, 2, "t", s -> false, x -> null)) {
       // the training thread is held inside a barrier, so nothing leaves the queue (room for 2)
-      CountDownLatch hold = holdTrainingThread(t);
+      CountDownLatch hold = TrainingThreads.hold(t);
       assertThat(t.offer(xs[0])).isTrue();
       assertThat(t.offer(xs[1])).isTrue();
       assertThat(t.offer(xs[2])).as("a full queue").isFalse();
@@ -220,7 +200,7 @@ class TrainerThreadTest {
         return false;
       }, x -> null);
       TrainerThread<Void> light = new TrainerThread<>(fresh(), pool, 2 * batch, "light", s -> false, x -> null);
-      CountDownLatch hold = holdTrainingThread(holder);
+      CountDownLatch hold = TrainingThreads.hold(holder);
       for (float[] x : samples(queued * batch, 6)) {
         busy.accept(x);
       }
@@ -242,7 +222,7 @@ class TrainerThreadTest {
   void onAPoolOfferTakesASampleOnlyWhenTheQueueHasRoom() throws Exception {
     try (TrainerPool pool = new TrainerPool(1, "pool-")) {
       TrainerThread<Void> t = new TrainerThread<>(fresh(), pool, 2, "t", s -> false, x -> null);
-      CountDownLatch hold = holdTrainingThread(t);
+      CountDownLatch hold = TrainingThreads.hold(t);
       float[][] xs = samples(3, 8);
       assertThat(t.offer(xs[0])).isTrue();
       assertThat(t.offer(xs[1])).isTrue();
@@ -293,7 +273,7 @@ class TrainerThreadTest {
         }
         return false;
       }, x -> null);
-      CountDownLatch hold = holdTrainingThread(t);
+      CountDownLatch hold = TrainingThreads.hold(t);
       for (float[] x : samples(50, 10)) {
         t.accept(x);
       }

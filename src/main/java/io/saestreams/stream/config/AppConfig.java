@@ -215,8 +215,8 @@ public final class AppConfig extends AbstractConfig {
   public static final String TRAIN_SYNC_THREADS_CONFIG = "train.sync.threads";
   public static final String TRAIN_SYNC_THREADS_DOC =
       "data-parallel with train.async: threads an instance trains its replicas on, shared by them in"
-          + " turns of two mini-batches (0 = half the JVM's available processors, at least 1). More"
-          + " threads than cores only make the replicas evict each other from the caches.";
+          + " turns of two mini-batches (0 = the JVM's available processors). More threads than cores"
+          + " only make the replicas preempt each other and evict each other's weights from the caches.";
   public static final String TRAIN_CHECKPOINT_INTERVAL_STEPS_CONFIG = "train.checkpoint.interval.steps";
   public static final String TRAIN_CHECKPOINT_INTERVAL_STEPS_DOC = "Checkpoint the trainer every this many steps.";
   public static final String TRAIN_CHECKPOINT_INTERVAL_MS_CONFIG = "train.checkpoint.interval.ms";
@@ -495,7 +495,7 @@ public final class AppConfig extends AbstractConfig {
   /** data-parallel: the training threads the replicas of this instance share (0 resolved). */
   public int syncThreads() {
     int threads = getInt(TRAIN_SYNC_THREADS_CONFIG);
-    return threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
   }
 
   /** A copy with {@code key} set to {@code value} (for settings resolved at start-up). */

@@ -183,9 +183,8 @@ class AppConfigTest {
   }
 
   @Test
-  void replicaTrainingThreadsDefaultToHalfTheProcessorsAndAreValidated() {
-    assertThat(AppConfig.of(minimal()).syncThreads())
-        .isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+  void replicaTrainingThreadsDefaultToTheProcessorsAndAreValidated() {
+    assertThat(AppConfig.of(minimal()).syncThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
     Map<String, Object> m = minimal();
     m.put("train.sync.threads", "3");
     assertThat(AppConfig.of(m).syncThreads()).isEqualTo(3);

@@ -9,6 +9,7 @@ import io.saestreams.train.OnlineTrainer;
 import io.saestreams.train.TrainerConfig;
 import io.saestreams.train.TrainerPool;
 import io.saestreams.train.TrainerThread;
+import io.saestreams.train.TrainingThreads;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -41,28 +42,18 @@ class ReplicaHandOverTest {
 
   /** Holds the pool's only thread inside a barrier of another trainer until the latch opens. */
   private static CountDownLatch holdPool(TrainerPool pool) throws InterruptedException {
-    TrainerThread<Void> other = new TrainerThread<>(new OnlineTrainer(CONFIG, Gemms.create("java")), pool, 1,
-        "other", s -> false, t -> null);
-    CountDownLatch hold = new CountDownLatch(1);
-    CountDownLatch entered = new CountDownLatch(1);
-    other.submit(t -> {
-      entered.countDown();
-      try {
-        hold.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return null;
-    });
-    assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
-    return hold;
+    return TrainingThreads.hold(new TrainerThread<>(new OnlineTrainer(CONFIG, Gemms.create("java")), pool, 1,
+        "other", s -> false, t -> null));
+  }
+
+  private static TrainerThread<Void> replica(TrainerPool pool) {
+    return new TrainerThread<>(new OnlineTrainer(CONFIG, Gemms.create("java")), pool, CAPACITY, "replica", s -> false,
+        t -> null);
   }
 
   @Test
   void withFewPendingItHandsOverWhatFitsAndNeverWaits() throws Exception {
-    try (TrainerPool pool = new TrainerPool(1, "pool-");
-        TrainerThread<Void> trainer = new TrainerThread<>(new OnlineTrainer(CONFIG, Gemms.create("java")), pool,
-            CAPACITY, "replica", s -> false, t -> null)) {
+    try (TrainerPool pool = new TrainerPool(1, "pool-"); TrainerThread<Void> trainer = replica(pool)) {
       CountDownLatch hold = holdPool(pool);
       ArrayDeque<TrainingSample> q = pending(CAPACITY + 20);
       // the training thread is held: what fits in its queue goes, the rest stays (20 <= threshold 20)
@@ -79,9 +70,7 @@ class ReplicaHandOverTest {
 
   @Test
   void withManyPendingItWaitsForOneSampleOnlyAndReturns() throws Exception {
-    try (TrainerPool pool = new TrainerPool(1, "pool-");
-        TrainerThread<Void> trainer = new TrainerThread<>(new OnlineTrainer(CONFIG, Gemms.create("java")), pool,
-            CAPACITY, "replica", s -> false, t -> null)) {
+    try (TrainerPool pool = new TrainerPool(1, "pool-"); TrainerThread<Void> trainer = replica(pool)) {
       CountDownLatch hold = holdPool(pool);
       int threshold = 20;
       ArrayDeque<TrainingSample> q = pending(CAPACITY + threshold + 10);
