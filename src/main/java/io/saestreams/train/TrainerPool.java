@@ -16,7 +16,6 @@ public final class TrainerPool implements AutoCloseable {
   private static final long KEEP_ALIVE_SECONDS = 60;
 
   private final ThreadPoolExecutor executor;
-  private final int threads;
 
   /**
    * @param threads the pool's threads
@@ -26,7 +25,6 @@ public final class TrainerPool implements AutoCloseable {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
-    this.threads = threads;
     AtomicInteger next = new AtomicInteger();
     this.executor = new ThreadPoolExecutor(threads, threads, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), r -> {
@@ -35,10 +33,6 @@ public final class TrainerPool implements AutoCloseable {
           return t;
         });
     executor.allowCoreThreadTimeOut(true);
-  }
-
-  public int threads() {
-    return threads;
   }
 
   Executor executor() {

@@ -81,24 +81,7 @@ public final class TrainerThread<P> implements AutoCloseable {
    */
   public TrainerThread(OnlineTrainer trainer, boolean background, int capacity, String name,
       LongPredicate due, Function<OnlineTrainer, P> publisher) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
-    }
-    this.trainer = trainer;
-    this.due = due;
-    this.publisher = publisher;
-    this.name = name;
-    this.pool = null;
-    this.quantum = 0;
-    if (background) {
-      this.inbox = new ArrayBlockingQueue<>(capacity);
-      this.thread = new Thread(this::run, name);
-      this.thread.setDaemon(true);
-      this.thread.start();
-    } else {
-      this.inbox = null;
-      this.thread = null;
-    }
+    this(trainer, null, background, capacity, name, due, publisher);
   }
 
   /**
@@ -111,6 +94,12 @@ public final class TrainerThread<P> implements AutoCloseable {
    */
   public TrainerThread(OnlineTrainer trainer, TrainerPool pool, int capacity, String name, LongPredicate due,
       Function<OnlineTrainer, P> publisher) {
+    this(trainer, pool.executor(), false, capacity, name, due, publisher);
+  }
+
+  /** On {@code pool} if not null, else on a thread of its own if {@code ownThread}, else on the owner's. */
+  private TrainerThread(OnlineTrainer trainer, Executor pool, boolean ownThread, int capacity, String name,
+      LongPredicate due, Function<OnlineTrainer, P> publisher) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
     }
@@ -118,10 +107,14 @@ public final class TrainerThread<P> implements AutoCloseable {
     this.due = due;
     this.publisher = publisher;
     this.name = name;
-    this.pool = pool.executor();
-    this.quantum = QUANTUM_BATCHES * trainer.config().batchSize();
-    this.inbox = new ArrayBlockingQueue<>(capacity);
-    this.thread = null;
+    this.pool = pool;
+    this.quantum = pool == null ? 0 : QUANTUM_BATCHES * trainer.config().batchSize();
+    this.inbox = pool != null || ownThread ? new ArrayBlockingQueue<>(capacity) : null;
+    this.thread = ownThread ? new Thread(this::run, name) : null;
+    if (thread != null) {
+      thread.setDaemon(true);
+      thread.start();
+    }
   }
 
   /** Hands over a sample (not copied: do not modify it afterwards). */

@@ -277,16 +277,21 @@ class TrainerThreadTest {
       for (float[] x : samples(50, 10)) {
         t.accept(x);
       }
-      CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> {
+      java.util.concurrent.FutureTask<Void> closed = new java.util.concurrent.FutureTask<>(() -> {
         closing.set(true);
         t.close();
-      });
-      Thread.sleep(200);
+      }, null);
+      Thread closer = new Thread(closed, "closer");
+      closer.start();
+      TrainingThreads.awaitWaiting(closer);
       assertThat(closed).as("close waits for the turn in progress").isNotDone();
       hold.countDown();
       closed.get(10, TimeUnit.SECONDS);
-      // a turn queued after close finds nothing to do
-      Thread.sleep(100);
+      // a turn queued after close finds nothing to do: once another trainer's turn, queued after
+      // it on the pool's one thread, has run, nothing more was trained
+      try (TrainerThread<Void> after = new TrainerThread<>(fresh(), pool, 1, "after", s -> false, x -> null)) {
+        after.await(OnlineTrainer::steps);
+      }
       assertThat(trainedAfterClose).hasValue(0);
     }
   }

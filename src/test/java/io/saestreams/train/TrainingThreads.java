@@ -28,4 +28,18 @@ public final class TrainingThreads {
     assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
     return hold;
   }
+
+  /**
+   * Returns once {@code t} waits (parked on a lock or a condition), failing after 10 s: for a
+   * test that an owner blocks on a held training thread.
+   */
+  public static void awaitWaiting(Thread t) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(t.getName() + " never waited; it is " + t.getState());
+      }
+      Thread.yield();
+    }
+  }
 }

@@ -11,8 +11,8 @@ import io.saestreams.train.TrainerPool;
 import io.saestreams.train.TrainerThread;
 import io.saestreams.train.TrainingThreads;
 import java.util.ArrayDeque;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -74,13 +74,14 @@ class ReplicaHandOverTest {
       CountDownLatch hold = holdPool(pool);
       int threshold = 20;
       ArrayDeque<TrainingSample> q = pending(CAPACITY + threshold + 10);
-      CompletableFuture<Long> handed = CompletableFuture.supplyAsync(
-          () -> ReplicaProcessor.handOver(q, 1_000, threshold, trainer));
-      Thread.sleep(300);
+      FutureTask<Long> handed = new FutureTask<>(() -> ReplicaProcessor.handOver(q, 1_000, threshold, trainer));
+      Thread owner = new Thread(handed, "owner");
+      owner.start();
+      TrainingThreads.awaitWaiting(owner);
       assertThat(handed).as("waits for the held training thread").isNotDone();
       hold.countDown();
       // once the trainer takes samples again, the queue's worth plus the one waited for; then it
-      // returns although more than the threshold is still pending (the old rule went on to 20)
+      // returns although more than the threshold is still pending (the old rule handed over 24)
       assertThat(handed.get(10, TimeUnit.SECONDS)).isEqualTo(CAPACITY + 1);
       assertThat(q).hasSize(threshold + 9);
       assertThat(trainer.await(OnlineTrainer::buffered) + BATCH * trainer.await(OnlineTrainer::steps))
