@@ -105,6 +105,9 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--sync-moments", defaultValue = "local", description = "--data-parallel: local (each replica keeps its optimiser moments) or average (moments averaged like the parameters) (default: ${DEFAULT-VALUE}).")
   String syncMoments;
 
+  @Option(names = "--sync-overlap-steps", defaultValue = "0", description = "--data-parallel: overlapped rounds, as train.sync.overlap.steps: each replica trains this many steps of a round from its own parameters before it takes the previous round's average, keeping its own update; 0 waits for the average (default: ${DEFAULT-VALUE}).")
+  int syncOverlapSteps;
+
   @Option(names = "--data-parallel-learning-rate", description = "--data-parallel: the replicas' learning rate (default: P × --learning-rate, as train.sync.learning.rate=0 does in the application).")
   Float dataParallelLearningRate;
 
@@ -136,6 +139,10 @@ final class EvaluateCommand implements Callable<Integer> {
     DataParallelRun.Moments moments;
     try {
       moments = DataParallelRun.Moments.parse(syncMoments);
+      if (syncOverlapSteps > 0 && moments == DataParallelRun.Moments.AVERAGE) {
+        throw new IllegalArgumentException(
+            "--sync-overlap-steps keeps the optimiser moments local; --sync-moments average is not available with it");
+      }
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -296,7 +303,7 @@ final class EvaluateCommand implements Callable<Integer> {
       TrainerConfig cfg = model.trainerConfig(source.dimension());
       cfg = ParameterAverage.replicaConfig(cfg, dataParallel,
           dataParallelLearningRate == null ? 0 : dataParallelLearningRate);
-      run = new DataParallelRun(cfg, gemm, dataParallel, syncSteps, moments);
+      run = new DataParallelRun(cfg, gemm, dataParallel, syncSteps, moments, syncOverlapSteps);
       while (source.hasNext()) {
         run.accept(source.next().values());
       }
@@ -304,13 +311,14 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     OnlineTrainer first = run.replicas().get(0);
-    // with --normalise-input, every replica holds the merged input statistics after the last round
+    // with --normalise-input, the model carries the last round's merged input statistics
     SaeModel averaged = SaeModel.of(first.config().model(), result.parameters(), first.steps(),
-        first.normaliser());
+        result.statistics());
     TrainingStats stats = ModelQuality.measure(averaged, gemm, heldOutVectors).stats();
     table.add("data parallel", dataParallel);
     table.add("sync steps", syncSteps);
     table.add("sync moments", moments.configName());
+    table.add("sync overlap steps", syncOverlapSteps);
     table.add("sync rounds", result.rounds().size());
     table.add("data parallel learning rate",
         Double.parseDouble(Float.toString(first.config().optimizer().learningRate())));

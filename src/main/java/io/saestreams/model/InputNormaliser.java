@@ -127,6 +127,34 @@ public final class InputNormaliser {
     return m;
   }
 
+  /**
+   * These statistics moved onto {@code merged}: {@code merged} plus what they added since {@code
+   * anchor} (count, Σx and Σ‖x − μ‖), with μ and s recomputed. A replica that trained a round
+   * from its own statistics {@code anchor} before the previous round's merge arrived takes the
+   * merge this way, keeping its own additions, so that the next merge counts each sample once.
+   *
+   * @throws IllegalArgumentException if a dimension differs or these have fewer samples than
+   *     {@code anchor}
+   */
+  public InputNormaliser rebase(InputNormaliser anchor, InputNormaliser merged) {
+    if (anchor.d != d || merged.d != d || count < anchor.count) {
+      throw new IllegalArgumentException("input statistics (d=" + d + ", " + count
+          + " samples) do not continue the anchor (d=" + anchor.d + ", " + anchor.count
+          + " samples) or do not match the merge (d=" + merged.d + ")");
+    }
+    InputNormaliser m = merged.copy();
+    m.count += count - anchor.count;
+    for (int i = 0; i < d; i++) {
+      m.sum[i] += sum[i] - anchor.sum[i];
+    }
+    m.sumNorm += sumNorm - anchor.sumNorm;
+    if (m.count > 0) {
+      m.refreshMean();
+    }
+    m.scale = scaleOf(d, m.count, m.sumNorm);
+    return m;
+  }
+
   /** {@link #write}'s bytes. */
   public byte[] toBytes() {
     java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();

@@ -205,7 +205,8 @@ public final class SaeTopology {
     TrainerPool pool = settings.async() ? new TrainerPool(config.syncThreads(), REPLICA_THREAD_PREFIX) : null;
     samples
         .process(
-            () -> new ReplicaProcessor(replicas, config.syncSteps(), config.syncMaxWaitMs(), partitions, MODEL_STORE,
+            () -> new ReplicaProcessor(replicas, config.syncSteps(), config.syncOverlapSteps(), config.syncMaxWaitMs(),
+                partitions, MODEL_STORE,
                 metrics, fetchers, pool),
             Named.as("replica"),
             ReplicaProcessor.CHECKPOINT_STORE,

@@ -28,6 +28,14 @@ import java.util.function.Function;
  * <p>With one replica the result is the single trainer's parameters bit for bit: the average of one
  * contribution is that contribution.
  *
+ * <p><b>Overlapped rounds</b> ({@code overlapSteps} k > 0): a replica does not wait for a round's
+ * average. It goes on training the next round from its own parameters, and takes the average of
+ * round r after its k-th step of round r + 1, or at the end of round r + 1 if that comes first
+ * ({@link OnlineTrainer#rebase}: its parameters plus the average minus what it contributed to
+ * round r). Its first k steps of a round are then trained from parameters one round stale. The
+ * application runs the same schedule ({@code train.sync.overlap.steps}), where a replica's training
+ * waits for a round trip through Kafka only when that takes longer than k steps.
+ *
  * <p>Not thread-safe.
  */
 public final class DataParallelRun {
@@ -76,11 +84,15 @@ public final class DataParallelRun {
   }
 
   /**
-   * @param parameters the last round's average, which every replica holds at the end
+   * @param parameters the last round's average (which every replica holds at the end, unless the
+   *     rounds overlap)
+   * @param statistics with input normalisation, the last round's merged input statistics (else
+   *     null)
    * @param rounds the rounds in order, the last one the round {@link #finish()} ended
    * @param samples samples accepted
    */
-  public record Result(SaeParameters parameters, List<Round> rounds, long samples) {
+  public record Result(SaeParameters parameters, InputNormaliser statistics, List<Round> rounds,
+      long samples) {
     /** The mean of the rounds' {@link Round#meanDivergence()} (0 without rounds). */
     public double meanDivergence() {
       return rounds.stream().mapToDouble(Round::meanDivergence).average().orElse(0);
@@ -90,6 +102,15 @@ public final class DataParallelRun {
   private final OnlineTrainer[] replicas;
   private final int syncSteps;
   private final Moments moments;
+  /** Steps of a round trained before the previous round's average is taken (0: synchronous). */
+  private final int overlapSteps;
+  /** Overlapped rounds: whether each replica has still to take the last round's average. */
+  private final boolean[] late;
+  /** Overlapped rounds: what each replica contributed to the last round (null before the first). */
+  private final SaeParameters[] anchors;
+  private final InputNormaliser[] anchorStatistics;
+  /** Overlapped rounds: the last round's average, not taken by the replicas yet (null before). */
+  private SaeParameters lastAverage;
   private final int[] stepsInRound;
   private final long[] samplesBeforeRound;
   private final List<Round> rounds = new ArrayList<>();
@@ -104,6 +125,16 @@ public final class DataParallelRun {
    */
   public DataParallelRun(TrainerConfig cfg, Gemm gemm, int replicas, int syncSteps,
       Moments moments) {
+    this(cfg, gemm, replicas, syncSteps, moments, 0);
+  }
+
+  /**
+   * @param overlapSteps steps of a round each replica trains before it takes the previous round's
+   *     average, in [0, syncSteps]; 0 for synchronous rounds (see the class comment); above 0 not
+   *     with {@link Moments#AVERAGE}
+   */
+  public DataParallelRun(TrainerConfig cfg, Gemm gemm, int replicas, int syncSteps,
+      Moments moments, int overlapSteps) {
     if (replicas < 1) {
       throw new IllegalArgumentException("replicas must be >= 1, got " + replicas);
     }
@@ -113,6 +144,18 @@ public final class DataParallelRun {
     if (moments == null) {
       throw new IllegalArgumentException("a moments policy is required");
     }
+    if (overlapSteps < 0 || overlapSteps > syncSteps) {
+      throw new IllegalArgumentException("overlap steps must be in [0, " + syncSteps + "] (the sync steps), got "
+          + overlapSteps);
+    }
+    if (overlapSteps > 0 && moments == Moments.AVERAGE) {
+      throw new IllegalArgumentException("overlapped rounds keep the optimiser moments local;"
+          + " averaging them is not available with overlap");
+    }
+    this.overlapSteps = overlapSteps;
+    this.late = new boolean[replicas];
+    this.anchors = new SaeParameters[replicas];
+    this.anchorStatistics = new InputNormaliser[replicas];
     this.replicas = new OnlineTrainer[replicas];
     for (int r = 0; r < replicas; r++) {
       this.replicas[r] = OnlineTrainer.replica(cfg, gemm, r);
@@ -128,7 +171,13 @@ public final class DataParallelRun {
   /** Trains on every sample of {@code samples}, then {@link #finish()}es. */
   public static Result run(TrainerConfig cfg, Gemm gemm, int replicas, int syncSteps,
       Moments moments, Iterator<float[]> samples) {
-    DataParallelRun run = new DataParallelRun(cfg, gemm, replicas, syncSteps, moments);
+    return run(cfg, gemm, replicas, syncSteps, moments, 0, samples);
+  }
+
+  /** Trains on every sample of {@code samples}, rounds overlapped or not, then {@link #finish()}es. */
+  public static Result run(TrainerConfig cfg, Gemm gemm, int replicas, int syncSteps,
+      Moments moments, int overlapSteps, Iterator<float[]> samples) {
+    DataParallelRun run = new DataParallelRun(cfg, gemm, replicas, syncSteps, moments, overlapSteps);
     while (samples.hasNext()) {
       run.accept(samples.next());
     }
@@ -144,6 +193,9 @@ public final class DataParallelRun {
     accepted++;
     if (replicas[r].accept(x) != null) {
       stepsInRound[r]++;
+      if (late[r] && stepsInRound[r] >= overlapSteps) {
+        takeLate(r);
+      }
       if (Arrays.stream(stepsInRound).allMatch(s -> s >= syncSteps)) {
         synchronise();
       }
@@ -167,7 +219,11 @@ public final class DataParallelRun {
     if (Arrays.stream(stepsInRound).anyMatch(s -> s > 0)) {
       synchronise();
     }
-    return new Result(replicas[0].parameters().copy(), List.copyOf(rounds), accepted);
+    SaeParameters last = overlapSteps > 0 ? lastAverage : replicas[0].parameters();
+    if (last == null) {
+      last = replicas[0].parameters();
+    }
+    return new Result(last.copy(), merged == null ? null : merged.copy(), List.copyOf(rounds), accepted);
   }
 
   /** The replicas, in partition order (live: for reading their statistics). */
@@ -184,6 +240,11 @@ public final class DataParallelRun {
     int p = replicas.length;
     long[] weights = new long[p];
     List<SaeParameters> params = new ArrayList<>(p);
+    for (int r = 0; r < p; r++) {
+      if (late[r]) {
+        takeLate(r);
+      }
+    }
     for (int r = 0; r < p; r++) {
       weights[r] = replicas[r].samplesSeen() - samplesBeforeRound[r];
       params.add(replicas[r].parameters());
@@ -205,11 +266,25 @@ public final class DataParallelRun {
       merged = InputNormaliser.merge(merged, statistics);
     }
     for (int r = 0; r < p; r++) {
-      replicas[r].adopt(average, merged);
+      if (overlapSteps > 0) {
+        anchors[r] = replicas[r].parameters().copy();
+        InputNormaliser s = replicas[r].normaliser();
+        anchorStatistics[r] = s == null ? null : s.copy();
+        late[r] = true;
+      } else {
+        replicas[r].adopt(average, merged);
+      }
       samplesBeforeRound[r] = replicas[r].samplesSeen();
       stepsInRound[r] = 0;
     }
+    lastAverage = average;
     rounds.add(new Round(weights, divergence));
+  }
+
+  /** Replica r takes the last round's average late, keeping its own update since it contributed. */
+  private void takeLate(int r) {
+    replicas[r].rebase(anchors[r], lastAverage, anchorStatistics[r], merged);
+    late[r] = false;
   }
 
   /** Replaces one kind of moment in every replica by its weighted average (none kept: nothing). */

@@ -175,6 +175,56 @@ public final class OnlineTrainer {
     }
   }
 
+  /**
+   * Takes a round's average late, keeping what this replica learnt since it contributed to that
+   * round (overlapped rounds): parameters θ ← θ + (average − anchor), {@code anchor} being the
+   * parameters it contributed, with decoder directions put back to unit norm when the model keeps
+   * them so and JumpReLU thresholds kept at 0 or above; with input normalisation the statistics
+   * move the same way ({@link InputNormaliser#rebase}). Optimiser moments and everything else stay local, as in {@link
+   * #adopt}. With nothing trained since the contribution this is {@link #adopt} up to rounding.
+   * An average equal to the anchor (one replica, or none trained) changes nothing, bit for bit;
+   * so do statistics equal to the anchor's.
+   *
+   * @param anchorStatistics the input statistics contributed with {@code anchor} (null without
+   *     normalisation)
+   * @param merged the merged statistics published with {@code average} (null without)
+   */
+  public void rebase(SaeParameters anchor, SaeParameters average, InputNormaliser anchorStatistics,
+      InputNormaliser merged) {
+    if (anchor.inputDim() != params.inputDim() || anchor.latentDim() != params.latentDim()
+        || average.inputDim() != params.inputDim() || average.latentDim() != params.latentDim()) {
+      throw new IllegalArgumentException("the anchor and the average must have this trainer's shape d="
+          + params.inputDim() + " n=" + params.latentDim());
+    }
+    if (normaliser != null && merged != null && anchorStatistics != null && !merged.equals(anchorStatistics)) {
+      normaliser = normaliser.rebase(anchorStatistics, merged);
+    }
+    if (sameValues(anchor, average)) {
+      return;
+    }
+    decoderBiasInitialised = true;
+    float[][] p = params.tensors();
+    float[][] a = average.tensors();
+    float[][] c = anchor.tensors();
+    for (int t = 0; t < p.length; t++) {
+      float[] pt = p[t];
+      float[] at = a[t];
+      float[] ct = c[t];
+      for (int i = 0; i < pt.length; i++) {
+        pt[i] += at[i] - ct[i];
+      }
+    }
+    params.inferenceThreshold += average.inferenceThreshold - anchor.inferenceThreshold;
+    if (model.unitNormDecoder()) {
+      normaliseDecoder(params);
+    }
+    if (model.activation() == Activation.JUMPRELU) {
+      for (int j = 0; j < n; j++) {
+        params.theta[j] = Math.max(params.theta[j], 0f);
+      }
+    }
+  }
+
   private static boolean sameValues(SaeParameters a, SaeParameters b) {
     float[][] x = a.tensors();
     float[][] y = b.tensors();

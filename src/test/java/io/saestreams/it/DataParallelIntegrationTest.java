@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +48,12 @@ import org.slf4j.LoggerFactory;
  * task, in the middle of rounds), and after the group shrinks from two instances to one and grows
  * back. A third test leaves a partition idle: the rounds go on, by the wait, and every sample is
  * trained.
+ *
+ * <p>The crash test runs with synchronous rounds and with overlapped ones ({@code
+ * train.sync.overlap.steps}): with 2 a replica takes each average two batches into its next round
+ * and checkpoints after that; with 5, the whole round, it is late for an average nearly all the
+ * time, so the kills find it late and it restarts from the checkpoint of a round's end. The
+ * rebalance runs with the default overlap.
  */
 class DataParallelIntegrationTest {
   private static final Logger LOG = LoggerFactory.getLogger(DataParallelIntegrationTest.class);
@@ -59,12 +67,13 @@ class DataParallelIntegrationTest {
 
   @RegisterExtension static final EmbeddedCluster EMBEDDED = new EmbeddedCluster();
 
-  @Test
+  @ParameterizedTest(name = "train.sync.overlap.steps={0}")
+  @ValueSource(ints = {0, 2, 5})
   @Timeout(value = 480, unit = TimeUnit.SECONDS)
-  void killingEachOfTwoInstancesMidRoundChangesNoVersion(@TempDir Path work) throws Exception {
+  void killingEachOfTwoInstancesMidRoundChangesNoVersion(int overlapSteps, @TempDir Path work) throws Exception {
     // with input normalisation: the merged statistics, kept by the aggregator and taken by the
     // replicas every round, must come back exactly too
-    try (Run run = new Run("dp-kill", work, 3_600_000L, true)) {
+    try (Run run = new Run("dp-kill-" + overlapSteps, work, 3_600_000L, true, overlapSteps)) {
       AppProcess a = run.start("a");
       AppProcess b = run.start("b");
       run.produceInBackground();
@@ -139,13 +148,17 @@ class DataParallelIntegrationTest {
     final List<AppProcess> processes = new ArrayList<>();
     CompletableFuture<Void> production = CompletableFuture.completedFuture(null);
 
+    /** train.sync.overlap.steps as the application runs it. */
+    final int overlapSteps;
+
     Run(String name, Path work, long maxWaitMs) throws Exception {
-      this(name, work, maxWaitMs, false);
+      this(name, work, maxWaitMs, false, null);
     }
 
-    Run(String name, Path work, long maxWaitMs, boolean normalise) throws Exception {
+    /** @param overlapSteps train.sync.overlap.steps, or null for the default */
+    Run(String name, Path work, long maxWaitMs, boolean normalise, Integer overlapSteps) throws Exception {
       this.work = work;
-      app = AppUnderTest.create(EMBEDDED.cluster(), name, PARTITIONS, Map.ofEntries(
+      Map<String, Object> settings = new java.util.HashMap<>(Map.ofEntries(
           Map.entry(AppConfig.TRAIN_NORMALISE_INPUT_CONFIG, normalise),
           Map.entry(AppConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2"),
           Map.entry(AppConfig.TRAIN_MODE_CONFIG, "data-parallel"),
@@ -159,6 +172,11 @@ class DataParallelIntegrationTest {
           Map.entry(AppConfig.MODEL_CHUNK_BYTES_CONFIG, 2048),
           Map.entry("streams.num.stream.threads", 2),
           Map.entry("streams.producer.transaction.timeout.ms", 10_000)));
+      if (overlapSteps != null) {
+        settings.put(AppConfig.TRAIN_SYNC_OVERLAP_STEPS_CONFIG, overlapSteps);
+      }
+      app = AppUnderTest.create(EMBEDDED.cluster(), name, PARTITIONS, settings);
+      this.overlapSteps = app.config().syncOverlapSteps();
       // the test reads the model topic's whole history: keep the log cleaner off it meanwhile
       ConfigResource model = new ConfigResource(ConfigResource.Type.TOPIC, app.config().modelTopic());
       ItCluster.get(EMBEDDED.cluster().admin().incrementalAlterConfigs(Map.of(model, List.of(new AlterConfigOp(
@@ -228,9 +246,12 @@ class DataParallelIntegrationTest {
 
     /**
      * The versions an uninterrupted group makes: a replica per partition trains {@value #ROUND}
-     * samples a round, in offset order; the rounds' averages, as published model bytes.
+     * samples a round, in offset order; the rounds' averages, as published model bytes. With
+     * overlapped rounds a replica takes round r's average after {@code overlapSteps} batches of
+     * round r + 1 (at its end if the round has no more), keeping its own update since it
+     * contributed.
      */
-    static List<byte[]> expectedVersions(TrainerConfig cfg, List<List<float[]>> byPartition) {
+    static List<byte[]> expectedVersions(TrainerConfig cfg, List<List<float[]>> byPartition, int overlapSteps) {
       int rounds = byPartition.stream().mapToInt(l -> l.size() / ROUND).min().orElseThrow();
       List<OnlineTrainer> replicas = new ArrayList<>();
       for (int p = 0; p < byPartition.size(); p++) {
@@ -240,20 +261,40 @@ class DataParallelIntegrationTest {
       java.util.Arrays.fill(weights, ROUND);
       List<byte[]> versions = new ArrayList<>();
       InputNormaliser merged = replicas.get(0).normaliser() == null ? null : replicas.get(0).normaliser().copy();
+      SaeParameters[] anchors = new SaeParameters[replicas.size()];
+      InputNormaliser[] anchorStatistics = new InputNormaliser[replicas.size()];
+      SaeParameters last = null;
       for (int r = 0; r < rounds; r++) {
         List<SaeParameters> params = new ArrayList<>();
         for (int p = 0; p < replicas.size(); p++) {
-          for (float[] x : byPartition.get(p).subList(r * ROUND, (r + 1) * ROUND)) {
-            replicas.get(p).accept(x);
+          OnlineTrainer t = replicas.get(p);
+          List<float[]> round = byPartition.get(p).subList(r * ROUND, (r + 1) * ROUND);
+          for (int i = 0; i < round.size(); i++) {
+            if (last != null && i == overlapSteps * BATCH) {
+              t.rebase(anchors[p], last, anchorStatistics[p], merged);
+            }
+            t.accept(round.get(i));
           }
-          params.add(replicas.get(p).parameters());
+          if (last != null && overlapSteps * BATCH >= round.size()) {
+            t.rebase(anchors[p], last, anchorStatistics[p], merged);
+          }
+          params.add(t.parameters());
         }
         SaeParameters avg = ParameterAverage.ofRound(cfg.model(), params, weights);
         if (merged != null) {
           merged = InputNormaliser.merge(merged, replicas.stream().map(OnlineTrainer::normaliser).toList());
         }
         InputNormaliser statistics = merged;
-        replicas.forEach(t -> t.adopt(avg, statistics));
+        if (overlapSteps == 0) {
+          replicas.forEach(t -> t.adopt(avg, statistics));
+        } else {
+          for (int p = 0; p < replicas.size(); p++) {
+            anchors[p] = replicas.get(p).parameters().copy();
+            InputNormaliser n = replicas.get(p).normaliser();
+            anchorStatistics[p] = n == null ? null : n.copy();
+          }
+          last = avg;
+        }
         versions.add(SaeModel.of(cfg.model(), avg, r + 1, statistics).toBytes());
       }
       return versions;
@@ -264,7 +305,7 @@ class DataParallelIntegrationTest {
       production.get(WAIT.toSeconds(), TimeUnit.SECONDS);
       out.awaitCodesAndScores(OutputChecks.ids(inputs), WAIT);
       List<byte[]> expected = expectedVersions(
-          ParameterAverage.replicaConfig(app.config().trainerConfig(), PARTITIONS, 0), inputByPartition());
+          ParameterAverage.replicaConfig(app.config().trainerConfig(), PARTITIONS, 0), inputByPartition(), overlapSteps);
       LOG.info("{} rounds expected", expected.size());
       assertThat(expected.size()).as("rounds the input fills").isGreaterThanOrEqualTo(5);
       awaitVersion(expected.size());

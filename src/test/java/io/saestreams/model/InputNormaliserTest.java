@@ -155,6 +155,38 @@ class InputNormaliserTest {
     assertThat(InputNormaliser.fromBytes(merged.toBytes())).isEqualTo(merged);
   }
 
+  /**
+   * A replica's statistics moved onto a merge it takes late: the merge plus what the replica added
+   * since its anchor. With the merge equal to the anchor's previous merge this is {@link
+   * InputNormaliser#merge} of the one replica.
+   */
+  @Test
+  void rebaseKeepsTheSamplesAddedSinceTheAnchorOnTopOfTheMerge() {
+    InputNormaliser anchor = new InputNormaliser(D);
+    anchor.update(data(6, 1), 6);
+    InputNormaliser own = anchor.copy();
+    own.update(data(5, 2), 5);
+    InputNormaliser merged = anchor.copy();
+    merged.update(data(9, 3), 9);
+
+    InputNormaliser moved = own.rebase(anchor, merged);
+    assertThat(moved.count()).isEqualTo(9 + 6 + 5);
+    InputNormaliser all = merged.copy();
+    all.update(data(5, 2), 5);
+    for (int i = 0; i < D; i++) {
+      assertThat((double) moved.mean()[i]).isCloseTo(all.mean()[i], within(1e-5));
+    }
+    double norms = Math.sqrt(D) * merged.count() / merged.scale()
+        + Math.sqrt(D) * own.count() / own.scale() - Math.sqrt(D) * anchor.count() / anchor.scale();
+    assertThat((double) moved.scale()).isCloseTo(Math.sqrt(D) * moved.count() / norms, within(1e-4));
+    assertThat(own.count()).as("not modified").isEqualTo(11);
+    assertThat(own.rebase(anchor, anchor)).isEqualTo(InputNormaliser.merge(anchor, java.util.List.of(own)));
+    assertThatThrownBy(() -> anchor.rebase(own, merged))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("do not continue");
+    assertThatThrownBy(() -> own.rebase(anchor, new InputNormaliser(D + 1)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   @Test
   void roundTripsThroughBytes() throws Exception {
     InputNormaliser n = new InputNormaliser(D);

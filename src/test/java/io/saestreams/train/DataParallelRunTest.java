@@ -40,15 +40,16 @@ class DataParallelRunTest {
     return run;
   }
 
-  @ParameterizedTest(name = "{0} moments, sync every {1} steps")
-  @CsvSource({"LOCAL, 1", "LOCAL, 7", "AVERAGE, 1", "AVERAGE, 7"})
-  void oneReplicaIsTheSingleTrainerBitForBit(Moments moments, int syncSteps) {
+  @ParameterizedTest(name = "{0} moments, sync every {1} steps, overlap {2}")
+  @CsvSource({"LOCAL, 1, 0", "LOCAL, 7, 0", "AVERAGE, 1, 0", "AVERAGE, 7, 0", "LOCAL, 1, 1", "LOCAL, 7, 1",
+      "LOCAL, 7, 7"})
+  void oneReplicaIsTheSingleTrainerBitForBit(Moments moments, int syncSteps, int overlapSteps) {
     TrainerConfig cfg = config(Noise.MASK, OptimizerKind.ADAM);
     List<float[]> xs = samples(37 * BATCH + 5, 1);
     OnlineTrainer single = new OnlineTrainer(cfg, new NaiveGemm());
     xs.forEach(single::accept);
     single.flush();
-    DataParallelRun run = new DataParallelRun(cfg, new NaiveGemm(), 1, syncSteps, moments);
+    DataParallelRun run = new DataParallelRun(cfg, new NaiveGemm(), 1, syncSteps, moments, overlapSteps);
     DataParallelRun.Result result = feed(run, xs).finish();
     assertSameParameters(result.parameters(), single.parameters());
     assertThat(run.replicas().get(0).checkpoint()).isEqualTo(single.checkpoint());
@@ -185,8 +186,9 @@ class DataParallelRunTest {
     assertThat(ParameterAverage.distance(avg, local)).isPositive();
   }
 
-  @Test
-  void fourReplicasLearnTheDictionaryAboutAsWellAsOneTrainer() {
+  @ParameterizedTest(name = "overlap steps {0}")
+  @CsvSource({"0", "3"})
+  void fourReplicasLearnTheDictionaryAboutAsWellAsOneTrainer(int overlapSteps) {
     TrainerConfig cfg = config(Noise.NONE, OptimizerKind.ADAM);
     TinyDictionary truth = new TinyDictionary(D, 24, 3, 7);
     List<float[]> xs = new ArrayList<>();
@@ -197,7 +199,7 @@ class DataParallelRunTest {
     OnlineTrainer single = new OnlineTrainer(cfg, new NaiveGemm());
     xs.forEach(single::accept);
     DataParallelRun.Result dp =
-        DataParallelRun.run(cfg, new NaiveGemm(), 4, 10, Moments.LOCAL, xs.iterator());
+        DataParallelRun.run(cfg, new NaiveGemm(), 4, 10, Moments.LOCAL, overlapSteps, xs.iterator());
     double singleMmcs = FeatureRecovery.of(truth.dict, single.parameters(), 0.9).mmcs();
     double dpMmcs = FeatureRecovery.of(truth.dict, dp.parameters(), 0.9).mmcs();
     double initialMmcs =
@@ -253,6 +255,72 @@ class DataParallelRunTest {
     return m / n;
   }
 
+  /**
+   * Overlapped rounds, written out: each replica trains round 1 for {@code k} steps from its own
+   * parameters, takes round 0's average late ({@link OnlineTrainer#rebase}), and trains on; the
+   * run's result is round 1's average of those contributions.
+   */
+  @ParameterizedTest(name = "k = {0}")
+  @CsvSource({"1", "2", "3"})
+  void overlappedRoundsTakeEachAverageAfterKStepsOfTheNextRound(int k) {
+    TrainerConfig cfg = config(Noise.MASK, OptimizerKind.ADAM);
+    int p = 2;
+    int sync = 3;
+    int round = p * sync * BATCH;
+    List<float[]> xs = samples(2 * round, 3);
+    DataParallelRun.Result result =
+        DataParallelRun.run(cfg, new NaiveGemm(), p, sync, Moments.LOCAL, k, xs.iterator());
+
+    OnlineTrainer[] replicas = {OnlineTrainer.replica(cfg, new NaiveGemm(), 0),
+        OnlineTrainer.replica(cfg, new NaiveGemm(), 1)};
+    for (int s = 0; s < round; s++) {
+      replicas[s % 2].accept(xs.get(s));
+    }
+    long[] weights = {sync * BATCH, sync * BATCH};
+    SaeParameters avg0 = ParameterAverage.ofRound(cfg.model(),
+        List.of(replicas[0].parameters(), replicas[1].parameters()), weights);
+    SaeParameters[] anchors = {replicas[0].parameters().copy(), replicas[1].parameters().copy()};
+    for (int r = 0; r < p; r++) {
+      for (int s = round + r, i = 0; s < 2 * round; s += 2, i++) {
+        if (i == k * BATCH) {
+          replicas[r].rebase(anchors[r], avg0, null, null);
+        }
+        replicas[r].accept(xs.get(s));
+      }
+      if (k == sync) {
+        replicas[r].rebase(anchors[r], avg0, null, null);
+      }
+    }
+    SaeParameters avg1 = ParameterAverage.ofRound(cfg.model(),
+        List.of(replicas[0].parameters(), replicas[1].parameters()), weights);
+    assertSameParameters(result.parameters(), avg1);
+    assertThat(result.rounds()).hasSize(2);
+    // and it is not the synchronous schedule
+    DataParallelRun.Result synchronous =
+        DataParallelRun.run(cfg, new NaiveGemm(), p, sync, Moments.LOCAL, 0, xs.iterator());
+    assertThat(ParameterAverage.distance(result.parameters(), synchronous.parameters())).isPositive();
+  }
+
+  /**
+   * Input normalisation with overlapped rounds: each merge still counts every sample once, though
+   * the replicas take each merge a round late.
+   */
+  @Test
+  void withOverlappedRoundsTheMergedStatisticsStillCountEverySampleOnce() {
+    TrainerConfig cfg = config(Noise.NONE, OptimizerKind.ADAM).withRecipe(true, 0);
+    List<float[]> xs = samples(4 * 10 * BATCH * 5 + 7, 4);
+    for (float[] row : xs) {
+      for (int i = 0; i < D; i++) {
+        row[i] = 3f * row[i] + 2f;
+      }
+    }
+    DataParallelRun run = new DataParallelRun(cfg, new NaiveGemm(), 4, 10, Moments.LOCAL, 4);
+    DataParallelRun.Result dp = feed(run, xs).finish();
+    assertThat(dp.rounds()).hasSize(6);
+    assertThat(dp.statistics().count()).isEqualTo(xs.size());
+    assertThat((double) dp.statistics().mean()[0]).isCloseTo(2.0 + 3.0 * meanOf(xs, 0), within(0.05));
+  }
+
   @Test
   void badArgumentsAndMisuseAreRejected() {
     TrainerConfig cfg = config(Noise.NONE, OptimizerKind.ADAM);
@@ -262,6 +330,13 @@ class DataParallelRunTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessage("sync steps must be >= 1, got 0");
     assertThatThrownBy(() -> new DataParallelRun(cfg, new NaiveGemm(), 2, 5, null))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new DataParallelRun(cfg, new NaiveGemm(), 2, 5, Moments.LOCAL, 6))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("overlap steps must be in [0, 5] (the sync steps), got 6");
+    assertThatThrownBy(() -> new DataParallelRun(cfg, new NaiveGemm(), 2, 5, Moments.LOCAL, -1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new DataParallelRun(cfg, new NaiveGemm(), 2, 5, Moments.AVERAGE, 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("moments local");
     DataParallelRun run = new DataParallelRun(cfg, new NaiveGemm(), 2, 5, Moments.LOCAL);
     DataParallelRun.Result empty = run.finish();
     assertThat(empty.rounds()).isEmpty();

@@ -152,6 +152,84 @@ class DataParallelTest {
     assertThat(Arrays.copyOf(a.bufferArray(), 3 * D)).isEqualTo(partial);
   }
 
+  /**
+   * A late average: θ + (average − anchor) element by element, then decoder directions back to
+   * unit norm, with the optimiser moments and the rest kept, as {@link #adoptCopiesTheParametersAndKeepsEverythingElse}.
+   */
+  @Test
+  void rebaseAddsTheAverageMinusTheAnchorAndKeepsEverythingElse() {
+    TrainerConfig cfg = config(Noise.MASK, OptimizerKind.ADAM);
+    assertThat(cfg.model().unitNormDecoder()).isTrue();
+    OnlineTrainer a = OnlineTrainer.replica(cfg, new NaiveGemm(), 0);
+    OnlineTrainer b = OnlineTrainer.replica(cfg, new NaiveGemm(), 1);
+    int samples = 12 * BATCH;
+    feed(a, new TinyDictionary(D, 24, 3, 7).batch(samples), samples);
+    feed(b, new TinyDictionary(D, 24, 3, 8).batch(samples), samples);
+    SaeParameters anchor = a.parameters().copy();
+    SaeParameters average = ParameterAverage.ofRound(cfg.model(), java.util.List.of(a.parameters(), b.parameters()),
+        new long[] {samples, samples});
+    feed(a, new TinyDictionary(D, 24, 3, 9).batch(3 * BATCH), 3 * BATCH);
+    SaeParameters own = a.parameters().copy();
+    float[][] m = deepCopy(a.optimizer.firstMoments());
+    long steps = a.steps();
+    long rngState = a.rng.state();
+
+    a.rebase(anchor, average, null, null);
+
+    SaeParameters expected = own.copy();
+    float[][] e = expected.tensors();
+    for (int t = 0; t < e.length; t++) {
+      for (int i = 0; i < e[t].length; i++) {
+        e[t][i] += average.tensors()[t][i] - anchor.tensors()[t][i];
+      }
+    }
+    OnlineTrainer.normaliseDecoder(expected);
+    assertSameParameters(a.parameters(), expected);
+    assertThat(ParameterAverage.distance(a.parameters(), own)).isPositive();
+    for (int j = 0; j < N; j++) {
+      assertThat(a.parameters().decoderNorm(j)).isCloseTo(1.0, within(1e-6));
+    }
+    float[][] mAfter = a.optimizer.firstMoments();
+    for (int t = 0; t < m.length; t++) {
+      assertThat(mAfter[t]).isEqualTo(m[t]);
+    }
+    assertThat(a.steps()).isEqualTo(steps);
+    assertThat(a.rng.state()).isEqualTo(rngState);
+  }
+
+  @Test
+  void rebaseWithNothingTrainedSinceTheAnchorIsAdoptUpToRounding() {
+    TrainerConfig cfg = config(Noise.MASK, OptimizerKind.ADAM);
+    OnlineTrainer a = OnlineTrainer.replica(cfg, new NaiveGemm(), 0);
+    OnlineTrainer b = OnlineTrainer.replica(cfg, new NaiveGemm(), 1);
+    feed(a, new TinyDictionary(D, 24, 3, 7).batch(8 * BATCH), 8 * BATCH);
+    feed(b, new TinyDictionary(D, 24, 3, 8).batch(8 * BATCH), 8 * BATCH);
+    SaeParameters average = ParameterAverage.ofRound(cfg.model(), java.util.List.of(a.parameters(), b.parameters()),
+        new long[] {1, 3});
+    a.rebase(a.parameters().copy(), average, null, null);
+    float[][] x = a.parameters().tensors();
+    float[][] y = average.tensors();
+    for (int t = 0; t < x.length; t++) {
+      for (int i = 0; i < x[t].length; i++) {
+        assertThat(x[t][i]).isCloseTo(y[t][i], within(1e-5f));
+      }
+    }
+  }
+
+  @Test
+  void rebaseOntoAnAverageEqualToTheAnchorChangesNothingBitForBit() {
+    TrainerConfig cfg = config(Noise.MASK, OptimizerKind.ADAM);
+    OnlineTrainer a = OnlineTrainer.replica(cfg, new NaiveGemm(), 0);
+    feed(a, new TinyDictionary(D, 24, 3, 7).batch(4 * BATCH), 4 * BATCH);
+    SaeParameters anchor = a.parameters().copy();
+    feed(a, new TinyDictionary(D, 24, 3, 8).batch(3 * BATCH), 3 * BATCH);
+    byte[] before = a.checkpoint();
+    a.rebase(anchor, anchor.copy(), null, null);
+    assertThat(a.checkpoint()).isEqualTo(before);
+    assertThatThrownBy(() -> a.rebase(new SaeParameters(D + 1, N), anchor, null, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shape");
+  }
+
   /** Samples of the tiny dictionary moved by +5 in every coordinate: their centre is far from 0. */
   private static float[] shifted(long seed) {
     float[] x = new TinyDictionary(D, 24, 3, seed).batch(BATCH);

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -57,6 +58,16 @@ import org.slf4j.LoggerFactory;
  * next needs this replica's next contribution). A round ended by the clock is recorded the same
  * way, by its checkpoint. Checkpoints are also taken inside a round, every {@code
  * train.checkpoint.interval.steps} steps or {@code train.checkpoint.interval.ms}.
+ *
+ * <p><b>Overlapped rounds</b> ({@code train.sync.overlap.steps} k > 0). After contributing round
+ * r the replica does not wait: it trains round r + 1 from its own parameters, and after k steps of
+ * it (or at its end, if that comes first) takes round r's average ({@link OnlineTrainer#rebase}:
+ * its parameters plus the average minus what it contributed), waiting for it only if it has not
+ * arrived by then. The take happens at a fixed sample count, so replay takes it at the same point.
+ * What the replica contributed (the anchor) is the state of the checkpoint taken at the round's
+ * end: no checkpoint is taken inside a round before the late average is taken, so a restored
+ * replica that is late finds its anchor in its checkpoint. {@link
+ * io.saestreams.train.DataParallelRun} runs the same schedule on one thread.
  */
 public final class ReplicaProcessor implements Processor<String, TrainingSample, String, SyncChunk> {
   public static final String CHECKPOINT_STORE = "replica-checkpoint";
@@ -74,6 +85,9 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
   private record Snapshot(byte[] bytes, long steps, SaeParameters params, InputNormaliser statistics,
       StatsSnapshot stats, int dead) {}
 
+  /** What the replica contributed to the round whose average it has still to take. */
+  private record Anchor(SaeParameters params, InputNormaliser statistics) {}
+
   private final TrainerSettings settings;
   private final int syncSteps;
   private final long maxWaitMs;
@@ -82,6 +96,10 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
   private final SaeMetricsSink metrics;
   private final SampleFetcher.Factory fetchers;
   private final long roundSamples;
+  /** train.sync.overlap.steps: 0 for synchronous rounds. */
+  private final int overlapSteps;
+  /** Samples of a round after which the previous round's average is taken (overlapped rounds). */
+  private final long lateAt;
   /** The training threads replicas share, or null for the owner's thread ({@code train.async=false}). */
   private final TrainerPool pool;
 
@@ -95,7 +113,18 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
   /** Samples not handed to the trainer yet: replayed ones after a restore, and a round's overflow. */
   private final ArrayDeque<TrainingSample> pending = new ArrayDeque<>();
   private long round;
+  /** Synchronous rounds: the replica has contributed {@code round} and waits for its average. */
   private boolean awaiting;
+  /** Overlapped rounds: the replica has still to take the average of round {@code round - 1}. */
+  private boolean late;
+  /** Overlapped rounds: the round has ended, but waits for the late average before its snapshot. */
+  private boolean closing;
+  /** Overlapped rounds: what the replica contributed to round {@code round - 1}, while late. */
+  private Anchor anchor;
+  /** When the round whose average is late started (for the round-duration metric). */
+  private long lateRoundStartedAt;
+  /** A late average was taken since the last checkpoint: the trainer's state changed without samples. */
+  private boolean rebasedSinceCheckpoint;
   /** Samples handed to the trainer in this round. */
   private long inRound;
   private long roundStartedAt;
@@ -130,13 +159,22 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
    * @param fetchers reads replayed samples again from the input topic after a restart
    * @param pool the training threads this instance's replicas share; null to train on the stream
    *     thread
+   * @param overlapSteps steps of a round trained before the previous round's average is taken, in
+   *     [0, syncSteps]; 0 for synchronous rounds
    */
-  public ReplicaProcessor(TrainerSettings settings, int syncSteps, long maxWaitMs, int partitions,
-      String modelStoreName, SaeMetricsSink metrics, SampleFetcher.Factory fetchers, TrainerPool pool) {
+  public ReplicaProcessor(TrainerSettings settings, int syncSteps, int overlapSteps, long maxWaitMs,
+      int partitions, String modelStoreName, SaeMetricsSink metrics, SampleFetcher.Factory fetchers,
+      TrainerPool pool) {
     if (syncSteps < 1 || maxWaitMs < 1 || partitions < 1) {
       throw new IllegalArgumentException("sync steps, max wait and partitions must be >= 1, got " + syncSteps
           + ", " + maxWaitMs + ", " + partitions);
     }
+    if (overlapSteps < 0 || overlapSteps > syncSteps) {
+      throw new IllegalArgumentException("overlap steps must be in [0, " + syncSteps + "] (the sync steps), got "
+          + overlapSteps);
+    }
+    this.overlapSteps = overlapSteps;
+    this.lateAt = (long) overlapSteps * settings.trainer().batchSize();
     this.settings = settings;
     this.syncSteps = syncSteps;
     this.maxWaitMs = maxWaitMs;
@@ -174,6 +212,17 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
     round = state.round();
     awaiting = state.awaiting();
     inRound = state.awaiting() ? 0 : state.samples();
+    late = state.late();
+    closing = false;
+    rebasedSinceCheckpoint = false;
+    if (late && overlapSteps == 0) {
+      throw new IllegalStateException("replica " + partition + " stopped with overlapped rounds, late for the"
+          + " average of round " + (round - 1) + ", and restarts with train.sync.overlap.steps=0; restart it with"
+          + " overlapped rounds, or use a new application.id");
+    }
+    // the checkpoint of a late replica is the one of its round's end: its state is what it contributed
+    anchor = late ? new Anchor(replica.parameters().copy(),
+        replica.normaliser() == null ? null : replica.normaliser().copy()) : null;
     ReplayLog.Replayed replayed = replay.replaySamples(
         loaded.map(CheckpointStore.Checkpoint::replayFrom).orElse(0L), pending::add,
         () -> fetchers.open(context.appConfigs()));
@@ -196,6 +245,7 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
         : new TrainerThread<>(replica, false, capacity, name, v -> false, t -> null);
     long now = context.currentSystemTimeMs();
     roundStartedAt = now;
+    lateRoundStartedAt = now;
     lastCheckpointAt = now;
     lastSampleAt = now;
     othersTraining = false;
@@ -228,11 +278,11 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
   private void punctuate(long now) {
     drive(now);
     boolean idle = pending.isEmpty() && now - lastSampleAt >= maxWaitMs;
-    if (!awaiting && (now - roundStartedAt >= maxWaitMs || (inRound == 0 && idle && othersTraining))) {
+    if (roundOpen() && (now - roundStartedAt >= maxWaitMs || (inRound == 0 && idle && othersTraining))) {
       endRound(now);
       drive(now);
     }
-    if (!awaiting && pending.isEmpty() && !replay.isEmpty()
+    if (checkpointable() && !replay.isEmpty()
         && (now - lastCheckpointAt >= settings.checkpointIntervalMs()
             || steps - lastCheckpointSteps >= settings.checkpointIntervalSteps())) {
       checkpoint(now);
@@ -253,16 +303,44 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
       if (awaiting && !adoptIfArrived()) {
         break;
       }
-      inRound += handOver(pending, roundSamples - inRound, roundSamples, trainer);
+      if (closing) {
+        if (!takeLate()) {
+          break;
+        }
+        closing = false;
+        snapshotRoundEnd();
+        continue;
+      }
+      long limit = late ? Math.min(lateAt, roundSamples) : roundSamples;
+      inRound += handOver(pending, limit - inRound, roundSamples, trainer);
+      if (late && inRound >= lateAt) {
+        if (!takeLate()) {
+          break;
+        }
+        continue;
+      }
       if (inRound < roundSamples) {
         break;
       }
       endRound(timestamp);
     }
     drain();
-    if (!awaiting && pending.isEmpty() && steps - lastCheckpointSteps >= settings.checkpointIntervalSteps()) {
+    if (checkpointable() && steps - lastCheckpointSteps >= settings.checkpointIntervalSteps()) {
       checkpoint(timestamp);
     }
+  }
+
+  /** Whether the round is open: not ended, neither waiting for its snapshot nor for an average. */
+  private boolean roundOpen() {
+    return !awaiting && !closing && ending == null;
+  }
+
+  /**
+   * Whether a checkpoint may be taken inside the round: it is open, every sample is handed over,
+   * and no late average is still to be taken (the checkpoint of the round's end holds the anchor).
+   */
+  private boolean checkpointable() {
+    return roundOpen() && !late && pending.isEmpty();
   }
 
   /**
@@ -304,21 +382,13 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
       LOG.warn("replica {} awaits the average of round {} (model version {}) but the newest version is {};"
           + " taking that", partition, round, wanted, latest);
     }
-    SaeModel averaged = SaeModel.fromBytes(ModelStoreLayout.latestModel(models));
-    SaeParameters average = averaged.parameters();
-    InputNormaliser statistics = averaged.normaliser();
-    // the replica has trained nothing since its round ended: its parameters are what it contributed.
-    // Not waited for: the next round's samples follow it in the training thread's queue.
-    long now = context.currentSystemTimeMs();
-    long roundMs = now - roundStartedAt;
-    boolean report = contributed;
-    adopting = trainer.submit(t -> {
-      double d = ParameterAverage.distance(t.parameters(), average);
-      t.adopt(average, statistics);
+    // the replica has trained nothing since its round ended: its parameters are what it contributed
+    takeNewest(roundStartedAt, (t, m) -> {
+      double d = ParameterAverage.distance(t.parameters(), m.parameters());
+      t.adopt(m.parameters(), m.normaliser());
       return d;
-    }).thenApply(d -> new Adoption(d, roundMs, report));
-    othersTraining = false;
-    contributed = false;
+    });
+    long now = context.currentSystemTimeMs();
     round = latest;
     awaiting = false;
     inRound = 0;
@@ -327,18 +397,74 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
   }
 
   /**
+   * Queues taking the newest average to the training thread, not waited for: the next samples
+   * follow it in the training thread's queue. {@code how} takes it and returns the replica's
+   * divergence from it, reported with the duration of the round that started at {@code
+   * roundStart}.
+   */
+  private void takeNewest(long roundStart, BiFunction<OnlineTrainer, SaeModel, Double> how) {
+    SaeModel averaged = SaeModel.fromBytes(ModelStoreLayout.latestModel(models));
+    long roundMs = context.currentSystemTimeMs() - roundStart;
+    boolean report = contributed;
+    adopting = trainer.submit(t -> how.apply(t, averaged)).thenApply(d -> new Adoption(d, roundMs, report));
+    othersTraining = false;
+    contributed = false;
+  }
+
+  /**
+   * Overlapped rounds: takes the late average of round {@code round - 1} (model version {@code
+   * round}) if it has arrived, queued to the training thread at this point of the round's samples.
+   *
+   * @return whether the replica is no longer late
+   */
+  private boolean takeLate() {
+    if (!late) {
+      return true;
+    }
+    long latest = ModelStoreLayout.latestVersion(models);
+    if (latest < round) {
+      return false;
+    }
+    if (latest > round) {
+      throw new IllegalStateException("replica " + partition + " is to take the average of round " + (round - 1)
+          + " (model version " + round + "), but the newest version is " + latest + ", which needs this replica's"
+          + " contribution to round " + round + "; is another application writing the same model topic?");
+    }
+    Anchor a = anchor;
+    takeNewest(lateRoundStartedAt, (t, m) -> {
+      double d = ParameterAverage.distance(a.params(), m.parameters());
+      t.rebase(a.params(), m.parameters(), a.statistics(), m.normaliser());
+      return d;
+    });
+    late = false;
+    anchor = null;
+    rebasedSinceCheckpoint = true;
+    return true;
+  }
+
+  /**
    * Ends the round: hands the partial batch and a snapshot request to the training thread; the
    * snapshot's checkpoint and contribution are written once it is taken ({@link #finishRound}), at
    * a later record or punctuation. Until then the replica awaits, as it does for the average.
+   * With overlapped rounds a replica still late for the previous average takes it first, and
+   * waits for it if it has not arrived ({@link #closing}).
    */
   private void endRound(long timestamp) {
     trainer.flush();
-    boolean trained = inRound > 0;
+    if (late) {
+      closing = true;
+      return;
+    }
+    snapshotRoundEnd();
+  }
+
+  private void snapshotRoundEnd() {
+    boolean trained = inRound > 0 || rebasedSinceCheckpoint;
     ending = trainer.submit(t -> new Snapshot(trained ? t.checkpoint() : null, t.steps(),
         t.parameters().copy(), t.normaliser() == null ? null : t.normaliser().copy(), t.snapshot(),
         t.deadCount()));
     endingAt = context.currentSystemTimeMs();
-    awaiting = true;
+    awaiting = overlapSteps == 0;
   }
 
   /**
@@ -357,10 +483,22 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
       }
       lastCheckpointSteps = s.steps();
       lastCheckpointAt = now;
+      rebasedSinceCheckpoint = false;
       metrics.checkpoint(s.bytes().length, now);
     }
-    checkpointKv.put(ROUND_KEY, new RoundState(round, true, 0).toBytes());
     contribute(s, timestamp);
+    if (overlapSteps > 0) {
+      // the next round starts now, from the replica's own parameters: the snapshot is its anchor
+      anchor = new Anchor(s.params(), s.statistics());
+      late = true;
+      lateRoundStartedAt = roundStartedAt;
+      round++;
+      inRound = 0;
+      roundStartedAt = now;
+      checkpointKv.put(ROUND_KEY, new RoundState(round, false, 0, true).toBytes());
+    } else {
+      checkpointKv.put(ROUND_KEY, new RoundState(round, true, 0, false).toBytes());
+    }
     // the aggregator can read the contribution only once it is committed, and the round waits for it
     context.commit();
     contributed = true;
@@ -397,7 +535,8 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
     long now = context.currentSystemTimeMs();
     checkpoints.save(s.bytes(), s.steps(), replay.seal());
     replay.truncate();
-    checkpointKv.put(ROUND_KEY, new RoundState(round, false, inRound).toBytes());
+    checkpointKv.put(ROUND_KEY, new RoundState(round, false, inRound, false).toBytes());
+    rebasedSinceCheckpoint = false;
     lastCheckpointSteps = s.steps();
     lastCheckpointAt = now;
     metrics.checkpoint(s.bytes().length, now);
@@ -433,6 +572,6 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
 
   /** The round the replica is in, and whether it awaits that round's average (for tests). */
   RoundState roundState() {
-    return new RoundState(round, awaiting, inRound);
+    return new RoundState(round, awaiting, inRound, late);
   }
 }

@@ -195,6 +195,23 @@ class AppConfigTest {
   }
 
   @Test
+  void overlapStepsDefaultToTenAreAtMostTheSyncStepsAndAreValidated() {
+    assertThat(AppConfig.of(minimal()).syncOverlapSteps()).isEqualTo(10);
+    Map<String, Object> m = minimal();
+    m.put("train.sync.overlap.steps", "0");
+    assertThat(AppConfig.of(m).syncOverlapSteps()).isZero();
+    m.put("train.sync.overlap.steps", "40");
+    assertThat(AppConfig.of(m).syncOverlapSteps()).as("the round's end").isEqualTo(25);
+    m.put("train.sync.steps", "5");
+    m.remove("train.sync.overlap.steps");
+    assertThat(AppConfig.of(m).syncOverlapSteps()).isEqualTo(5);
+    Map<String, Object> bad = minimal();
+    bad.put("train.sync.overlap.steps", "-2");
+    assertThatThrownBy(() -> AppConfig.of(bad)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("train.sync.overlap.steps").hasMessageContaining("-2").hasMessageContaining("at least 0");
+  }
+
+  @Test
   void invalidNumberNamesKeyValueAndRange() {
     Map<String, Object> m = minimal();
     m.put("train.sample.rate", "1.5");

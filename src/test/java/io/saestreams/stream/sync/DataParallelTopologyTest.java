@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Data-parallel training through the whole topology ({@code TopologyTestDriver}: one input
  * partition, so one replica): a full round, its average published as a version and taken by the
- * replica and the scorers, a round ended by the clock with a partial batch, and an idle round.
+ * replica and the scorers, a round ended by the clock with a partial batch, and an idle round;
+ * with synchronous rounds, and the schedule of overlapped ones.
  * Restarts and crashes are in {@code DataParallelIntegrationTest}, on a real broker.
  */
 @Timeout(60)
@@ -67,11 +68,12 @@ class DataParallelTopologyTest {
   }
 
   private SaeDriver open() {
-    return open(false);
+    return open(false, 0);
   }
 
-  private SaeDriver open(boolean normalise) {
+  private SaeDriver open(boolean normalise, int overlapSteps) {
     Map<String, Object> s = SaeDriver.settings(registry.url());
+    s.put(AppConfig.TRAIN_SYNC_OVERLAP_STEPS_CONFIG, overlapSteps);
     s.put(AppConfig.TRAIN_NORMALISE_INPUT_CONFIG, normalise);
     s.put(AppConfig.TRAIN_MODE_CONFIG, "data-parallel");
     s.put(AppConfig.TRAIN_SYNC_STEPS_CONFIG, 2);
@@ -153,7 +155,7 @@ class DataParallelTopologyTest {
    */
   @Test
   void withInputNormalisationTheAveragesCarryTheStatisticsAndTheReplicaTakesThem() {
-    open(true);
+    open(true, 0);
     float[][] xs = vectors(2 * ROUND, 6);
     for (int i = 0; i < xs.length; i++) {
       xs[i][0] += 5f; // an offset for the statistics to find
@@ -211,5 +213,56 @@ class DataParallelTopologyTest {
     assertThat(v3.keySet()).containsExactly(3L);
     assertSameParameters(v3.get(3L).parameters(), reference.parameters());
     assertThat(sae.metrics.syncAggregated).containsExactly("1/1", "1/1", "1/0");
+  }
+
+  /**
+   * Overlapped rounds ({@code train.sync.overlap.steps=1}, a round of 2 steps): the replica
+   * contributes a round and trains on at once; it takes the average after one batch of the next
+   * round, and a round the clock ends takes it before its contribution. With one replica each
+   * average is the replica's own parameters, so the versions are the single trainer's at the
+   * rounds' ends.
+   */
+  @Test
+  void withOverlappedRoundsTheReplicaTrainsOnAndTakesEachAverageAfterItsFirstBatch() {
+    open(false, 1);
+    int batch = ROUND / 2;
+    float[][] xs = vectors(2 * ROUND + 3, 7);
+    OnlineTrainer reference = OnlineTrainer.replica(sae.config.trainerConfig(), Gemms.create("java"), 0);
+    for (int i = 0; i < ROUND; i++) {
+      sae.send("s" + i, xs[i]);
+      reference.accept(xs[i]);
+    }
+    assertSameParameters(publishedVersions().get(1L).parameters(), reference.parameters());
+    // round 1: the replica trains on without round 0's average until it has done one batch
+    for (int i = ROUND; i < ROUND + batch - 1; i++) {
+      sae.send("s" + i, xs[i]);
+      reference.accept(xs[i]);
+    }
+    assertThat(sae.metrics.syncRounds).as("round 0's average not taken yet").isEmpty();
+    sae.send("s" + (ROUND + batch - 1), xs[ROUND + batch - 1]);
+    reference.accept(xs[ROUND + batch - 1]);
+    assertThat(sae.metrics.syncRounds).as("taken after the first batch").containsExactly(0);
+    for (int i = ROUND + batch; i < 2 * ROUND; i++) {
+      sae.send("s" + i, xs[i]);
+      reference.accept(xs[i]);
+    }
+    Map<Long, SaeModel> v2 = publishedVersions();
+    assertThat(v2.keySet()).containsExactly(2L);
+    assertSameParameters(v2.get(2L).parameters(), reference.parameters());
+
+    // round 2 ends by the clock after 3 samples, before its first batch: it takes round 1's
+    // average first, then trains its partial batch and contributes
+    for (int i = 2 * ROUND; i < 2 * ROUND + 3; i++) {
+      sae.send("s" + i, xs[i]);
+      reference.accept(xs[i]);
+    }
+    assertThat(sae.metrics.syncRounds).containsExactly(0);
+    sae.driver.advanceWallClockTime(Duration.ofMillis(MAX_WAIT_MS + 100));
+    reference.flush();
+    Map<Long, SaeModel> v3 = publishedVersions();
+    assertThat(v3.keySet()).containsExactly(3L);
+    assertSameParameters(v3.get(3L).parameters(), reference.parameters());
+    assertThat(sae.metrics.syncRounds).containsExactly(0, 0);
+    assertThat(sae.metrics.syncAggregated).containsExactly("1/1", "1/1", "1/1");
   }
 }
