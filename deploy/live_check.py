@@ -44,8 +44,10 @@ EXPECTED_EMPTY = {
         "the share of the day before, offset by 30 minutes: needs 30 minutes of history",
     "Replica divergence from the round's average [A]":
         "data-parallel training only; the demo runs a single trainer",
-    "Synchronisation round duration [A]":
+    "Synchronisation round duration and wait for the average [A]":
         "data-parallel training only: no round ends with a single trainer, the mean is 0/0",
+    "Synchronisation round duration and wait for the average [C]":
+        "data-parallel training only: no average is waited for with a single trainer, the mean is 0/0",
     "Contributions per round [A]":
         "data-parallel training only: NaN until the first round is averaged",
     "Contributions per round [B]":

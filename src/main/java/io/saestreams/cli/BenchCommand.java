@@ -377,6 +377,8 @@ final class BenchCommand implements Callable<Integer> {
           t.add("pipeline_efficiency", pipelineEfficiency(ref, training, scoring, r));
         }
         if (r.name().equals(PipelineBenchmark.DATA_PARALLEL)) {
+          t.add("averages_taken", r.averagesTaken());
+          t.add("average_wait_ms", r.averageWaitMillis());
           t.add("ratio_to_full_pipeline",
               r.recordsPerSecond() / find(results, PipelineBenchmark.FULL, r.round()).recordsPerSecond());
         }
@@ -498,7 +500,10 @@ final class BenchCommand implements Callable<Integer> {
         + " CPU %5.2f s (%3.0f µs/record), JIT %,5d ms; stream thread: %s%n    CPU µs/record by threads: %s",
         r.round(), r.name(), r.records(), r.seconds(), scored, r.recordsPerSecond(), r.cpuSeconds(),
         r.cpuMicrosPerRecord(), r.jitMillis(), threads,
-        joined(r.cpuMicrosPerRecordByThreads(), v -> String.format(Locale.ROOT, "%.1f", v)));
+        joined(r.cpuMicrosPerRecordByThreads(), v -> String.format(Locale.ROOT, "%.1f", v)))
+        + (r.averagesTaken() == 0 ? "" : String.format(Locale.ROOT,
+            "%n    averages taken by the replicas: %d; their training waited for them %,d ms in all (%.0f ms each)",
+            r.averagesTaken(), r.averageWaitMillis(), (double) r.averageWaitMillis() / r.averagesTaken()));
   }
 
   /** "name value, name value, ...", each value as {@code format} writes it. */

@@ -66,9 +66,18 @@ final class PipelineBenchmark {
    *     commit- and poll-ratio
    * @param scoredSeconds when every score was readable; {@code seconds} adds the wait for training
    * @param cpuByThreads seconds of CPU by group of Java threads ({@link ThreadCpu#GROUPS})
+   * @param averagesTaken data-parallel: round averages the replicas took (0 otherwise)
+   * @param averageWaitMillis data-parallel: how long, summed over those averages, the replicas'
+   *     training waited for them
    */
   record Result(String name, int round, long records, double seconds, double scoredSeconds,
-      double cpuSeconds, long jitMillis, Map<String, Double> threadTime, Map<String, Double> cpuByThreads) {
+      double cpuSeconds, long jitMillis, Map<String, Double> threadTime, Map<String, Double> cpuByThreads,
+      long averagesTaken, long averageWaitMillis) {
+    Result(String name, int round, long records, double seconds, double scoredSeconds, double cpuSeconds,
+        long jitMillis, Map<String, Double> threadTime, Map<String, Double> cpuByThreads) {
+      this(name, round, records, seconds, scoredSeconds, cpuSeconds, jitMillis, threadTime, cpuByThreads, 0, 0);
+    }
+
     double recordsPerSecond() {
       return records / seconds;
     }
@@ -187,24 +196,24 @@ final class PipelineBenchmark {
           }
           toTrainByPartition = fullBatchSamplesByPartition(broker, full, records);
         }
-        Result p = measure(PASS_THROUGH, round, broker, pass,
+        Result p = measure(PASS_THROUGH, round, broker, pass, null,
             cfg -> PassThroughTopology.build(cfg, serdes), () -> { });
         progress.accept(p);
         results.add(p);
         LongAdder received = new LongAdder();
-        Result fl = measure(FLOOR, round, broker, floor,
+        Result fl = measure(FLOOR, round, broker, floor, null,
             cfg -> PassThroughTopology.build(cfg, serdes, received),
             () -> awaitSamples(received::sum, records, "received by the training task"));
         progress.accept(fl);
         results.add(fl);
         TrainedCount trained = new TrainedCount();
-        Result f = measure(FULL, round, broker, full,
+        Result f = measure(FULL, round, broker, full, trained,
             cfg -> SaeTopology.build(cfg, trained, serdes),
             () -> awaitSamples(trained.rows::get, toTrain, "trained"));
         progress.accept(f);
         results.add(f);
         TrainedCount dpTrained = new TrainedCount();
-        Result d = measure(DATA_PARALLEL, round, broker, dp,
+        Result d = measure(DATA_PARALLEL, round, broker, dp, dpTrained,
             cfg -> SaeTopology.build(cfg, dpTrained, serdes),
             () -> awaitSamples(dpTrained.rows::get, toTrainByPartition, "trained by the replicas"));
         progress.accept(d);
@@ -364,13 +373,24 @@ final class PipelineBenchmark {
     return sampled.values().stream().mapToLong(n -> n / batch * batch).sum();
   }
 
-  /** Counts the samples the trainer has trained (steps' rows). */
+  /**
+   * Counts the samples the trainer has trained (steps' rows), and the averages the replicas took
+   * with how long their training waited for them.
+   */
   private static final class TrainedCount extends NoopMetricsSink {
     private final AtomicLong rows = new AtomicLong();
+    private final AtomicLong averages = new AtomicLong();
+    private final AtomicLong waitMillis = new AtomicLong();
 
     @Override
     public void trainingStep(StepResult step) {
       rows.addAndGet(step.rows());
+    }
+
+    @Override
+    public void syncRound(int partition, double divergence, long roundMillis, long waited) {
+      averages.incrementAndGet();
+      waitMillis.addAndGet(waited);
     }
   }
 
@@ -444,7 +464,8 @@ final class PipelineBenchmark {
     return m;
   }
 
-  private Result measure(String name, int round, EmbeddedKafkaBroker broker, AppConfig cfg,
+  /** @param counts the topology's metrics sink, for the averages taken (null: none) */
+  private Result measure(String name, int round, EmbeddedKafkaBroker broker, AppConfig cfg, TrainedCount counts,
       Function<AppConfig, Topology> topology, Runnable awaitRest) throws Exception {
     OperatingSystemMXBean os = ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class);
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
@@ -468,7 +489,7 @@ final class PipelineBenchmark {
       }
       streams.close(Duration.ofSeconds(30));
       return new Result(name, round, records, seconds, scoredSeconds, cpuSeconds, jitMillis,
-          threadTime, byThreads);
+          threadTime, byThreads, counts == null ? 0 : counts.averages.get(), counts == null ? 0 : counts.waitMillis.get());
     }
   }
 

@@ -145,6 +145,7 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
   private final List<DistributionSummary> errorSummaries = new CopyOnWriteArrayList<>();
   private final List<Timer> latencyTimers = new CopyOnWriteArrayList<>();
   private final List<Timer> roundTimers = new CopyOnWriteArrayList<>();
+  private final List<Timer> waitTimers = new CopyOnWriteArrayList<>();
   private volatile int latentsRegistered;
 
   public MicrometerSaeMetrics(SaeMetricsConfig config) {
@@ -327,11 +328,15 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
   }
 
   @Override
-  public void syncRound(int partition, double divergence, long roundMillis) {
+  public void syncRound(int partition, double divergence, long roundMillis, long waitMillis) {
     divergences.get(Integer.toString(partition)).value = divergence;
     long ms = Math.max(0, roundMillis);
     for (Timer t : roundTimers) {
       t.record(ms, TimeUnit.MILLISECONDS);
+    }
+    long waited = Math.max(0, waitMillis);
+    for (Timer t : waitTimers) {
+      t.record(waited, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -686,6 +691,11 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
     roundTimers.add(
         Timer.builder("sae.sync.round.duration")
             .description("Data-parallel training: a replica's round, from its start to its average's arrival")
+            .register(r));
+    waitTimers.add(
+        Timer.builder("sae.sync.wait")
+            .description("Data-parallel training: how long a replica's training waited for a round's average"
+                + " (0 when it had arrived by the time the replica needed it)")
             .register(r));
   }
 

@@ -58,7 +58,7 @@ public class NoopMetricsSink implements SaeMetricsSink {
   public void endToEndLatency(long millis) {}
 
   @Override
-  public void syncRound(int partition, double divergence, long roundMillis) {}
+  public void syncRound(int partition, double divergence, long roundMillis, long waitMillis) {}
 
   @Override
   public void syncAggregated(int contributions, int trained) {}

@@ -73,11 +73,13 @@ public interface SaeMetricsSink {
   SaeMetricsSink NOOP = new NoopMetricsSink();
 
   /**
-   * Data-parallel training: replica {@code partition} took the average of a round in place of its
-   * own parameters, which were {@code divergence} (L2 norm of the difference) from it; the round
-   * lasted {@code roundMillis}, from its start to the average's arrival.
+   * Data-parallel training: replica {@code partition} took the average of a round, from which the
+   * parameters it contributed were {@code divergence} (L2 norm of the difference); the round
+   * lasted {@code roundMillis}, from its start to the average's arrival, and the replica's
+   * training waited {@code waitMillis} for the average (0 when, with overlapped rounds, it had
+   * arrived by the time the replica needed it).
    */
-  void syncRound(int partition, double divergence, long roundMillis);
+  void syncRound(int partition, double divergence, long roundMillis, long waitMillis);
 
   /**
    * Data-parallel training: the aggregator averaged a round of {@code contributions} replicas'

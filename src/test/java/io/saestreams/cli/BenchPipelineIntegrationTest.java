@@ -64,6 +64,10 @@ class BenchPipelineIntegrationTest {
       assertThat(r.get("pipeline_efficiency").asDouble())
           .isEqualTo(work / r.get("cpu_us_per_record").asDouble(), org.assertj.core.data.Offset.offset(1e-9));
     }
+    // the replicas' waits for averages: at most every replica waiting all the run long
+    assertThat(runs.get(3).get("averages_taken").asLong()).isNotNegative();
+    assertThat(runs.get(3).get("average_wait_ms").asLong())
+        .isBetween(0L, (long) (4 * 1000 * runs.get(3).get("seconds").asDouble()));
     assertThat(runs.get(3).get("ratio_to_full_pipeline").asDouble())
         .isEqualTo(runs.get(3).get("records_per_second").asDouble() / runs.get(2).get("records_per_second").asDouble(),
             org.assertj.core.data.Offset.offset(1e-9));

@@ -434,6 +434,7 @@ class MicrometerSaeMetricsTest {
             "sae.sync.contributions",
             "sae.sync.contributions.trained",
             "sae.sync.round.duration",
+            "sae.sync.wait",
             "sae.model.version",
             "sae.checkpoint.age",
             "sae.checkpoint.size",
@@ -448,14 +449,18 @@ class MicrometerSaeMetricsTest {
   void dataParallelRoundsAreGaugedPerPartitionTimedAndCounted() {
     assertThat(gauge("sae.sync.contributions")).isNaN();
     assertThat(registry.find("sae.sync.divergence").gauges()).isEmpty();
-    sink.syncRound(3, 0.25, 1_500);
-    sink.syncRound(1, 0.5, 500);
+    sink.syncRound(3, 0.25, 1_500, 0);
+    sink.syncRound(1, 0.5, 500, 120);
     sink.syncAggregated(4, 3);
     assertThat(registry.get("sae.sync.divergence").tag("partition", "3").gauge().value()).isEqualTo(0.25);
     assertThat(registry.get("sae.sync.divergence").tag("partition", "1").gauge().value()).isEqualTo(0.5);
     io.micrometer.core.instrument.Timer rounds = registry.get("sae.sync.round.duration").timer();
     assertThat(rounds.count()).isEqualTo(2);
     assertThat(rounds.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(2_000.0);
+    io.micrometer.core.instrument.Timer waits = registry.get("sae.sync.wait").timer();
+    assertThat(waits.count()).isEqualTo(2);
+    assertThat(waits.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(120.0);
+    assertThat(waits.max(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(120.0);
     assertThat(gauge("sae.sync.contributions")).isEqualTo(4.0);
     assertThat(gauge("sae.sync.contributions.trained")).isEqualTo(3.0);
     assertThat(registry.get("sae.sync.rounds").functionCounter().count()).isEqualTo(1.0);

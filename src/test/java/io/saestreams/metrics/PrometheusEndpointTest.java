@@ -134,6 +134,8 @@ class PrometheusEndpointTest {
                 Map.entry("sae_sync_contributions_trained", "gauge"),
                 Map.entry("sae_sync_round_duration_seconds", "summary"),
                 Map.entry("sae_sync_round_duration_seconds_max", "gauge"),
+                Map.entry("sae_sync_wait_seconds", "summary"),
+                Map.entry("sae_sync_wait_seconds_max", "gauge"),
                 Map.entry("sae_scorer_model_version", "gauge"),
                 Map.entry("sae_train_loss", "gauge"),
                 Map.entry("sae_train_fvu", "gauge"),

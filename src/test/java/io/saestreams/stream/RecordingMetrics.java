@@ -32,6 +32,8 @@ public final class RecordingMetrics implements SaeMetricsSink {
   public final List<Double> drifts = new ArrayList<>();
   /** Data-parallel: "partition" per average a replica took; "contributions/trained" per round averaged. */
   public final List<Integer> syncRounds = new ArrayList<>();
+  /** The wait for each average taken, in milliseconds, in the order taken. */
+  public final List<Long> syncWaits = new ArrayList<>();
   public final List<String> syncAggregated = new ArrayList<>();
 
   @Override
@@ -123,8 +125,9 @@ public final class RecordingMetrics implements SaeMetricsSink {
   public void endToEndLatency(long millis) {}
 
   @Override
-  public synchronized void syncRound(int partition, double divergence, long roundMillis) {
+  public synchronized void syncRound(int partition, double divergence, long roundMillis, long waitMillis) {
     syncRounds.add(partition);
+    syncWaits.add(waitMillis);
   }
 
   @Override

@@ -79,8 +79,11 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
 
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaProcessor.class);
 
-  /** An average taken: the replica's distance from it, and how long the round lasted. */
-  private record Adoption(double divergence, long roundMs, boolean report) {}
+  /**
+   * An average taken: the replica's distance from it, how long the round lasted, and how long the
+   * replica's training waited for it.
+   */
+  private record Adoption(double divergence, long roundMs, long waitMs, boolean report) {}
 
   private record Snapshot(byte[] bytes, long steps, SaeParameters params, InputNormaliser statistics,
       StatsSnapshot stats, int dead) {}
@@ -125,6 +128,8 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
   private long lateRoundStartedAt;
   /** A late average was taken since the last checkpoint: the trainer's state changed without samples. */
   private boolean rebasedSinceCheckpoint;
+  /** Since when no sample can go to the trainer until an average arrives (-1: not waiting for one). */
+  private long waitingSince = -1;
   /** Samples handed to the trainer in this round. */
   private long inRound;
   private long roundStartedAt;
@@ -215,6 +220,7 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
     late = state.late();
     closing = false;
     rebasedSinceCheckpoint = false;
+    waitingSince = -1;
     if (late && overlapSteps == 0) {
       throw new IllegalStateException("replica " + partition + " stopped with overlapped rounds, late for the"
           + " average of round " + (round - 1) + ", and restarts with train.sync.overlap.steps=0; restart it with"
@@ -404,9 +410,13 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
    */
   private void takeNewest(long roundStart, BiFunction<OnlineTrainer, SaeModel, Double> how) {
     SaeModel averaged = SaeModel.fromBytes(ModelStoreLayout.latestModel(models));
-    long roundMs = context.currentSystemTimeMs() - roundStart;
+    long now = context.currentSystemTimeMs();
+    long roundMs = now - roundStart;
+    long waitMs = waitingSince < 0 ? 0 : now - waitingSince;
+    waitingSince = -1;
     boolean report = contributed;
-    adopting = trainer.submit(t -> how.apply(t, averaged)).thenApply(d -> new Adoption(d, roundMs, report));
+    adopting = trainer.submit(t -> how.apply(t, averaged))
+        .thenApply(d -> new Adoption(d, roundMs, waitMs, report));
     othersTraining = false;
     contributed = false;
   }
@@ -423,6 +433,9 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
     }
     long latest = ModelStoreLayout.latestVersion(models);
     if (latest < round) {
+      if (waitingSince < 0) {
+        waitingSince = context.currentSystemTimeMs();
+      }
       return false;
     }
     if (latest > round) {
@@ -465,6 +478,10 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
         t.deadCount()));
     endingAt = context.currentSystemTimeMs();
     awaiting = overlapSteps == 0;
+    if (awaiting) {
+      // synchronous rounds: no sample goes to the trainer until the average arrives
+      waitingSince = endingAt;
+    }
   }
 
   /**
@@ -553,7 +570,7 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
       adopting = null;
       othersTraining = a.divergence() != 0;
       if (a.report()) {
-        metrics.syncRound(partition, a.divergence(), a.roundMs());
+        metrics.syncRound(partition, a.divergence(), a.roundMs(), a.waitMs());
       }
     }
   }

@@ -140,6 +140,10 @@ class DataParallelTopologyTest {
     assertThat(sae.metrics.syncAggregated).containsExactly("1/1");
     assertThat(sae.metrics.versions).contains("trainer=1");
 
+    // synchronous rounds: the replica's training waits from the round's end to the average's
+    // adoption, at the next punctuation
+    sae.driver.advanceWallClockTime(Duration.ofMillis(300));
+    assertThat(sae.metrics.syncWaits).containsExactly(300L);
     sae.send("next", xs[ROUND]);
     List<ReconstructionScore> scores = sae.scores.readValuesToList();
     assertThat(scores).hasSize(ROUND + 1);
@@ -263,6 +267,7 @@ class DataParallelTopologyTest {
     assertThat(v3.keySet()).containsExactly(3L);
     assertSameParameters(v3.get(3L).parameters(), reference.parameters());
     assertThat(sae.metrics.syncRounds).containsExactly(0, 0);
+    assertThat(sae.metrics.syncWaits).as("each average was there when needed").containsExactly(0L, 0L);
     assertThat(sae.metrics.syncAggregated).containsExactly("1/1", "1/1", "1/1");
   }
 }
