@@ -415,6 +415,7 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
     long waitMs = waitingSince < 0 ? 0 : now - waitingSince;
     waitingSince = -1;
     boolean report = contributed;
+    LOG.debug("replica {} takes model version {} after waiting {} ms for it", partition, averaged.version(), waitMs);
     adopting = trainer.submit(t -> how.apply(t, averaged))
         .thenApply(d -> new Adoption(d, roundMs, waitMs, report));
     othersTraining = false;

@@ -119,6 +119,7 @@ public final class SyncAggregator implements Processor<String, SyncChunk, String
     store.put(chunkKey(c.round(), c.partition(), c.chunkIndex()), c.payload());
     if (count("c/" + round(c.round()) + part(c.partition()) + "/") == c.chunkCount()) {
       store.put(doneKey(c.round(), c.partition()), new byte[0]);
+      LOG.debug("round {}: replica {}'s contribution is complete ({} samples)", c.round(), c.partition(), c.samples());
       tryAverage(record.timestamp());
     }
   }
