@@ -105,7 +105,13 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--sync-moments", defaultValue = "local", description = "--data-parallel: local (each replica keeps its optimiser moments) or average (moments averaged like the parameters) (default: ${DEFAULT-VALUE}).")
   String syncMoments;
 
-  @Option(names = "--sync-overlap-steps", defaultValue = "0", description = "--data-parallel: overlapped rounds, as train.sync.overlap.steps: each replica trains this many steps of a round from its own parameters before it takes the previous round's average, keeping its own update; 0 waits for the average (default: ${DEFAULT-VALUE}).")
+  /** The application's default train.sync.overlap.steps, which --sync-overlap-steps defaults to. */
+  static final int DEFAULT_OVERLAP_STEPS = 10;
+
+  @Option(names = "--sync-overlap-steps", description = "--data-parallel: overlapped rounds, as train.sync.overlap.steps: each replica trains this many steps of a round from its own parameters before it takes the previous round's average, keeping its own update; above --sync-steps, at the round's end; 0 waits for the average (default: 10, as the application, or 0 with --sync-moments average).")
+  Integer syncOverlapOption;
+
+  /** --sync-overlap-steps resolved: its default, and at most --sync-steps. */
   int syncOverlapSteps;
 
   @Option(names = "--data-parallel-learning-rate", description = "--data-parallel: the replicas' learning rate (default: P × --learning-rate, as train.sync.learning.rate=0 does in the application).")
@@ -139,6 +145,12 @@ final class EvaluateCommand implements Callable<Integer> {
     DataParallelRun.Moments moments;
     try {
       moments = DataParallelRun.Moments.parse(syncMoments);
+      if (syncOverlapOption != null && syncOverlapOption < 0) {
+        throw new IllegalArgumentException("--sync-overlap-steps must be >= 0, got " + syncOverlapOption);
+      }
+      int overlap = syncOverlapOption != null ? syncOverlapOption
+          : moments == DataParallelRun.Moments.AVERAGE ? 0 : DEFAULT_OVERLAP_STEPS;
+      syncOverlapSteps = Math.min(overlap, syncSteps);
       if (syncOverlapSteps > 0 && moments == DataParallelRun.Moments.AVERAGE) {
         throw new IllegalArgumentException(
             "--sync-overlap-steps keeps the optimiser moments local; --sync-moments average is not available with it");

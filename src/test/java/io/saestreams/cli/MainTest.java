@@ -103,6 +103,7 @@ class MainTest {
     assertThat(json.get("data_parallel").asInt()).isEqualTo(2);
     assertThat(json.get("sync_steps").asInt()).isEqualTo(10);
     assertThat(json.get("sync_moments").asText()).isEqualTo("average");
+    assertThat(json.get("sync_overlap_steps").asInt()).as("no overlap with averaged moments").isZero();
     // 10,000 records a replica: 312 full batches and a short one, a round every 10 of them
     assertThat(json.get("sync_rounds").asInt()).isEqualTo(32);
     assertThat(json.get("data_parallel_learning_rate").asDouble()).isEqualTo(0.006);
@@ -142,6 +143,27 @@ class MainTest {
     assertThat(err.toString()).contains("--data-parallel-learning-rate must be > 0, got 0.0");
     assertThat(run("evaluate", "--anomaly", "--data-parallel", "2")).isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString()).contains("--data-parallel is not available with --anomaly");
+    assertThat(run("evaluate", "--data-parallel", "2", "--sync-overlap-steps", "-1")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--sync-overlap-steps must be >= 0, got -1");
+    assertThat(run("evaluate", "--data-parallel", "2", "--sync-overlap-steps", "3", "--sync-moments", "average"))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--sync-moments average is not available with it");
+  }
+
+  /** Overlapped rounds by default, as the application; at most --sync-steps. */
+  @Test
+  void evaluateDataParallelOverlapsRoundsAsTheApplicationDoes() throws Exception {
+    String[] common = {"evaluate", "--records", "4000", "--latents", "32", "--k", "4", "--held-out", "500",
+        "--dataset", "synthetic:dimension=16,features=16,mean-active=3", "--batch-size", "32", "--gemm", "java",
+        "--data-parallel", "2", "--json"};
+    assertThat(run(common)).as(err.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(new ObjectMapper().readTree(out.toString()).get("sync_overlap_steps").asInt()).isEqualTo(10);
+    out.getBuffer().setLength(0);
+    String[] fewSteps = java.util.Arrays.copyOf(common, common.length + 2);
+    fewSteps[common.length] = "--sync-steps";
+    fewSteps[common.length + 1] = "4";
+    assertThat(run(fewSteps)).as(err.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(new ObjectMapper().readTree(out.toString()).get("sync_overlap_steps").asInt()).isEqualTo(4);
   }
 
   /**
