@@ -57,15 +57,7 @@ class TrainerProcessorTest {
   private boolean storesOpen;
   /** The "input topic" the trainer reads replayed samples back from. */
   private final Map<InputRef, float[]> inputTopic = new HashMap<>();
-  private final SampleFetcher.Factory fetchers = configs -> new SampleFetcher() {
-    @Override
-    public List<float[]> fetch(List<InputRef> refs) {
-      return refs.stream().map(inputTopic::get).toList();
-    }
-
-    @Override
-    public void close() {}
-  };
+  private final SampleFetcher.Factory fetchers = MapSampleFetchers.of(inputTopic);
 
   private MockProcessorContext<String, ModelChunk> context() {
     MockProcessorContext<String, ModelChunk> ctx = new MockProcessorContext<>();
