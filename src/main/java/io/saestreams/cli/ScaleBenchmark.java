@@ -187,8 +187,11 @@ final class ScaleBenchmark {
           startSamples = samples;
           startCpu = cpuSeconds(processes);
         }
-        // the steady window starts at a later reading than the whole: it is the whole's tail
-        if (warm == 0 && start != 0 && now > start && samples >= WARM_UP * target && samples < target) {
+        // the steady window starts at a later reading than the whole, with more samples trained: it
+        // is the whole's tail (when the first reading already holds the warm-up's share, the next
+        // reading with progress starts it)
+        if (warm == 0 && start != 0 && now > start && samples > startSamples && samples >= WARM_UP * target
+            && samples < target) {
           warm = now;
           warmSamples = samples;
           warmCpu = cpuSeconds(processes);
