@@ -10,6 +10,7 @@ import io.saestreams.model.SaeModel;
 import io.saestreams.model.SaeParameters;
 import io.saestreams.model.linalg.Gemm;
 import io.saestreams.report.SummaryTable;
+import io.saestreams.stream.config.AppConfig;
 import io.saestreams.train.DataParallelRun;
 import io.saestreams.train.DecoderGeometry;
 import io.saestreams.train.FeatureRecovery;
@@ -105,9 +106,6 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--sync-moments", defaultValue = "local", description = "--data-parallel: local (each replica keeps its optimiser moments) or average (moments averaged like the parameters) (default: ${DEFAULT-VALUE}).")
   String syncMoments;
 
-  /** The application's default train.sync.overlap.steps, which --sync-overlap-steps defaults to. */
-  static final int DEFAULT_OVERLAP_STEPS = 10;
-
   @Option(names = "--sync-overlap-steps", description = "--data-parallel: overlapped rounds, as train.sync.overlap.steps: each replica trains this many steps of a round from its own parameters before it takes the previous round's average, keeping its own update; above --sync-steps, at the round's end; 0 waits for the average (default: 10, as the application, or 0 with --sync-moments average).")
   Integer syncOverlapOption;
 
@@ -149,7 +147,7 @@ final class EvaluateCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--sync-overlap-steps must be >= 0, got " + syncOverlapOption);
       }
       int overlap = syncOverlapOption != null ? syncOverlapOption
-          : moments == DataParallelRun.Moments.AVERAGE ? 0 : DEFAULT_OVERLAP_STEPS;
+          : moments == DataParallelRun.Moments.AVERAGE ? 0 : AppConfig.TRAIN_SYNC_OVERLAP_STEPS_DEFAULT;
       syncOverlapSteps = Math.min(overlap, syncSteps);
       if (syncOverlapSteps > 0 && moments == DataParallelRun.Moments.AVERAGE) {
         throw new IllegalArgumentException(

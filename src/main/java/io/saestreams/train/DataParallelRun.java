@@ -219,10 +219,8 @@ public final class DataParallelRun {
     if (Arrays.stream(stepsInRound).anyMatch(s -> s > 0)) {
       synchronise();
     }
-    SaeParameters last = overlapSteps > 0 ? lastAverage : replicas[0].parameters();
-    if (last == null) {
-      last = replicas[0].parameters();
-    }
+    // synchronous replicas hold the last average too; without a round, their shared start
+    SaeParameters last = lastAverage != null ? lastAverage : replicas[0].parameters();
     return new Result(last.copy(), merged == null ? null : merged.copy(), List.copyOf(rounds), accepted);
   }
 

@@ -200,6 +200,7 @@ public final class AppConfig extends AbstractConfig {
   public static final String TRAIN_SYNC_STEPS_DOC =
       "data-parallel: local training steps of a replica in one synchronisation round.";
   public static final String TRAIN_SYNC_OVERLAP_STEPS_CONFIG = "train.sync.overlap.steps";
+  public static final int TRAIN_SYNC_OVERLAP_STEPS_DEFAULT = 10;
   public static final String TRAIN_SYNC_OVERLAP_STEPS_DOC =
       "data-parallel: steps of a round a replica trains from its own parameters before it takes the"
           + " previous round's average (keeping its own update since it contributed), so that training"
@@ -599,7 +600,7 @@ public final class AppConfig extends AbstractConfig {
         .define(TRAIN_ASYNC_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, TRAIN_ASYNC_DOC)
         .define(TRAIN_MODE_CONFIG, Type.STRING, "single", Validators.oneOf("single", "data-parallel"), Importance.HIGH, TRAIN_MODE_DOC)
         .define(TRAIN_SYNC_STEPS_CONFIG, Type.INT, 25, Range.atLeast(1), Importance.MEDIUM, TRAIN_SYNC_STEPS_DOC)
-        .define(TRAIN_SYNC_OVERLAP_STEPS_CONFIG, Type.INT, 10, Range.atLeast(0), Importance.MEDIUM, TRAIN_SYNC_OVERLAP_STEPS_DOC)
+        .define(TRAIN_SYNC_OVERLAP_STEPS_CONFIG, Type.INT, TRAIN_SYNC_OVERLAP_STEPS_DEFAULT, Range.atLeast(0), Importance.MEDIUM, TRAIN_SYNC_OVERLAP_STEPS_DOC)
         .define(TRAIN_SYNC_MAX_WAIT_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.MEDIUM, TRAIN_SYNC_MAX_WAIT_MS_DOC)
         .define(TRAIN_SYNC_LEARNING_RATE_CONFIG, Type.DOUBLE, 0.0, Validators.atLeast(0), Importance.MEDIUM, TRAIN_SYNC_LEARNING_RATE_DOC)
         .define(TRAIN_SYNC_PARTITIONS_CONFIG, Type.INT, 0, Range.between(0, 100_000), Importance.LOW, TRAIN_SYNC_PARTITIONS_DOC)

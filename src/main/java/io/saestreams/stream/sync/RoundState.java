@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  * @param samples samples of {@code round} the checkpoint covers (while not awaiting)
  * @param late with overlapped rounds: whether the replica has still to take the average of the
  *     round before {@code round} (it trains on meanwhile; what it contributed to that round is
- *     the anchor saved beside the checkpoint)
+ *     the state of the checkpoint, taken at that round's end)
  */
 record RoundState(long round, boolean awaiting, long samples, boolean late) {
   static final RoundState START = new RoundState(0, false, 0, false);
