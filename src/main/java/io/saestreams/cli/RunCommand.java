@@ -15,8 +15,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,6 +37,8 @@ import picocli.CommandLine.Spec;
       "start with exit code 3. Never starts embedded services. Stops cleanly on Ctrl-C/SIGTERM."
     })
 final class RunCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
   @Spec CommandSpec spec;
 
   @Option(names = "--config", required = true, description = "The application's properties file.")
@@ -52,6 +58,14 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // signals are handled from the first moment: a SIGTERM during the start-up check is a clean stop too
+    StopRequest stop = new StopRequest();
+    try (StopSignals signals = StopSignals.install(stop::request)) {
+      return run(stop);
+    }
+  }
+
+  private Integer run(StopRequest stop) throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     AppConfig cfg;
     try {
@@ -75,23 +89,37 @@ final class RunCommand implements Callable<Integer> {
     Duration shutdownTimeout = Duration.ofMillis(cfg.shutdownTimeoutMs());
     Map<String, Object> adminConfig =
         new StreamsConfig(cfg.streamsProperties()).getAdminConfigs("sae-streams-startup-check");
+    LOG.info("starting application {} against bootstrap.servers={}",
+        cfg.streamsProperties().getProperty("application.id"), adminConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
+    stop.beginInterruptible();
     try {
       ClusterCheck.awaitReachable(adminConfig, startupTimeout);
+      if (createTopics) {
+        try (Admin admin = Admin.create(adminConfig)) {
+          TopicSpecs.createMissing(admin, cfg, partitions, replication);
+        }
+      }
     } catch (ClusterCheck.UnreachableException e) {
       err.println("error: " + e.getMessage());
       err.flush();
       return ExitCodes.FAILURE;
-    }
-    if (createTopics) {
-      try (Admin admin = Admin.create(adminConfig)) {
-        TopicSpecs.createMissing(admin, cfg, partitions, replication);
+    } catch (InterruptedException | InterruptException e) {
+      if (!stop.isRequested()) {
+        throw e;
       }
+    } finally {
+      stop.endInterruptible();
+    }
+    if (stop.isRequested()) {
+      LOG.info("stopped before the application started");
+      return ExitCodes.OK;
     }
     StreamsApp app = new StreamsApp(cfg);
     // SIGTERM/SIGINT ask this thread to stop; the hook covers any other exit of the JVM
     Thread hook = new Thread(() -> app.close(shutdownTimeout), "sae-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (StopSignals signals = StopSignals.install(app::requestStop)) {
+    stop.attach(app);
+    try {
       app.start();
       if (app.awaitFirstRunningOrStopRequest()) {
         PrintWriter out = spec.commandLine().getOut();

@@ -166,6 +166,8 @@ class CrashRecoveryIntegrationTest {
       run.awaitCodedIds(TOTAL / 2);
       int rebalances = count(a.output(), "rebalancing: the consumer group changed");
       AppProcess c = run.start(third);
+      // from this line on a SIGTERM is a clean stop (before it, the JVM is still loading the command)
+      c.awaitOutput("starting application", WAIT);
       Poll.until(WAIT, "a rebalance after the third instance joined",
           () -> count(a.output(), "rebalancing: the consumer group changed") > rebalances);
       run.assertCleanStop(a);

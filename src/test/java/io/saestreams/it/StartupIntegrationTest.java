@@ -25,13 +25,17 @@ import org.junit.jupiter.api.io.TempDir;
 class StartupIntegrationTest {
   @RegisterExtension static final EmbeddedCluster EMBEDDED = new EmbeddedCluster();
   private static Path config(Path dir, String bootstrap) throws Exception {
+    return config(dir, bootstrap, 3_000);
+  }
+
+  private static Path config(Path dir, String bootstrap, long startupTimeoutMs) throws Exception {
     return Files.writeString(dir.resolve("app.properties"), String.join("\n",
         "application.id=startup-check",
         "bootstrap.servers=" + bootstrap,
         "schema.registry.url=http://127.0.0.1:1",
         "sae.input.dim=16",
         "metrics.port=-1",
-        "startup.timeout.ms=3000",
+        "startup.timeout.ms=" + startupTimeoutMs,
         "streams.state.dir=" + dir.resolve("state"),
         ""));
   }
@@ -65,6 +69,26 @@ class StartupIntegrationTest {
       assertThat(exit).as("exit code\n%s", p.output()).isEqualTo(1);
       assertThat(p.output()).contains("bootstrap.servers=no-such-host.invalid:9092")
           .doesNotContain("Failed to create new KafkaAdminClient\n");
+    }
+  }
+
+  /**
+   * A SIGTERM while the start still waits for the broker is a clean stop as well: exit 0 at once,
+   * not the JVM's default 143 (the signal handlers used to be installed only once the application
+   * existed, and an instance stopped early in its start ended with 143).
+   */
+  @Test
+  @Timeout(value = 90, unit = TimeUnit.SECONDS)
+  void aSigtermWhileTheStartWaitsForTheBrokerExitsZero(@TempDir Path dir) throws Exception {
+    String bootstrap = "127.0.0.1:" + closedPort();
+    try (AppProcess p = AppProcess.start(config(dir, bootstrap, 60_000), dir, "broker-down")) {
+      p.awaitOutput("waiting for the Kafka cluster at bootstrap.servers=" + bootstrap, Duration.ofSeconds(60));
+      long t0 = System.nanoTime();
+      int exit = p.terminate(Duration.ofSeconds(20));
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      assertThat(exit).as("exit code after SIGTERM\n%s", p.output()).isZero();
+      assertThat(ms).as("stopped in %s ms", ms).isLessThan(10_000);
+      assertThat(p.output()).doesNotContain("\tat ", "error:");
     }
   }
 
