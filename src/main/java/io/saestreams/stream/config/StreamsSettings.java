@@ -30,18 +30,24 @@ final class StreamsSettings {
   static final int PRODUCER_BATCH_BYTES = 512 * 1024;
 
   /**
-   * Bytes a consumer fetches from one partition per request unless configured (for every consumer
-   * of the application: main, restore and global). Model versions, checkpoints and data-parallel
-   * contributions travel as chunks of hundreds of kilobytes — a round's contributions are
-   * P × the model's size on the one sync partition — and with Kafka's 1 MiB default the stream
-   * thread that averages them needed a fetch per two or three chunks, each behind a whole loop of
-   * processing inputs: 0.35–1.25 s from a replica's contribution to the aggregator in {@code bench
-   * --pipeline} with 4 replicas, 0.03–0.43 s with this default. The total of a fetch stays capped
-   * by {@code fetch.max.bytes} (50 MiB).
+   * Bytes a consumer fetches from one partition per request, and in all per request, unless
+   * configured (for every consumer of the application: main, restore and global). A Kafka 4.3
+   * consumer sends no fetch to a broker while it still holds fetched data of any partition led by
+   * that broker, so a stream thread reads its next records of every partition only once it has
+   * worked off what the last fetch brought of its inputs. In data-parallel training the
+   * aggregator's stream thread reads the round's contributions (P × the model's size, on the one
+   * sync partition) behind its share of the inputs: debug logs of {@code bench --pipeline} (4
+   * replicas, d784·n256, 2 stream threads) showed the contributions committed and then not
+   * fetched for 0.3–1 s while 16 MiB per input partition was processed, and no fetch at all in
+   * between. Per round the replicas waited 634–688 ms for the average at 16 MiB per partition,
+   * 236–412 ms at 4 MiB, and 251–279 ms with the total capped at 4 MiB too, which bounds the
+   * inputs buffered however many partitions a thread has. A record larger than the cap is still
+   * fetched whole (Kafka returns a partition's first batch regardless).
    */
-  static final int PARTITION_FETCH_BYTES = 16 * 1024 * 1024;
+  static final int FETCH_BYTES = 4 * 1024 * 1024;
 
   private static final String PARTITION_FETCH = ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG;
+  private static final String FETCH_MAX = ConsumerConfig.FETCH_MAX_BYTES_CONFIG;
 
   /**
    * {@code max.task.idle.ms} unless configured: disabled. Every task of the topology reads one
@@ -95,6 +101,15 @@ final class StreamsSettings {
     }
   }
 
+  /** Whether a {@code streams.*} key sets the consumer key {@code key}, plain or with any consumer prefix. */
+  private static boolean anyConsumerSets(Map<String, Object> streams, String key) {
+    return streams.containsKey(key)
+        || streams.containsKey(StreamsConfig.consumerPrefix(key))
+        || streams.containsKey(StreamsConfig.mainConsumerPrefix(key))
+        || streams.containsKey(StreamsConfig.restoreConsumerPrefix(key))
+        || streams.containsKey(StreamsConfig.globalConsumerPrefix(key));
+  }
+
   private static Properties build(AppConfig config, UnaryOperator<String> writtenAs) {
     Properties p = new Properties();
     // defaults a streams.* key may override
@@ -112,12 +127,10 @@ final class StreamsSettings {
         && !streams.containsKey(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG))) {
       p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
     }
-    if (!streams.containsKey(PARTITION_FETCH)
-        && !streams.containsKey(StreamsConfig.consumerPrefix(PARTITION_FETCH))
-        && !streams.containsKey(StreamsConfig.mainConsumerPrefix(PARTITION_FETCH))
-        && !streams.containsKey(StreamsConfig.restoreConsumerPrefix(PARTITION_FETCH))
-        && !streams.containsKey(StreamsConfig.globalConsumerPrefix(PARTITION_FETCH))) {
-      p.put(StreamsConfig.consumerPrefix(PARTITION_FETCH), PARTITION_FETCH_BYTES);
+    for (String fetchKey : new String[] {PARTITION_FETCH, FETCH_MAX}) {
+      if (!anyConsumerSets(streams, fetchKey)) {
+        p.put(StreamsConfig.consumerPrefix(fetchKey), FETCH_BYTES);
+      }
     }
     for (Map.Entry<String, Object> e : streams.entrySet()) {
       if (TOP_LEVEL.contains(e.getKey())) {

@@ -15,6 +15,8 @@ import java.util.Properties;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AppConfigTest {
   private static Map<String, Object> minimal() {
@@ -90,13 +92,13 @@ class AppConfigTest {
     assertThat(AppConfig.of(m).streamsProperties().get("max.task.idle.ms")).isEqualTo("100");
   }
 
-  @Test
-  void partitionFetchSizeHasALargeDefaultThatAnyStreamsConsumerKeyOverrides() {
-    String prefixed = StreamsConfig.consumerPrefix("max.partition.fetch.bytes");
-    assertThat(AppConfig.of(minimal()).streamsProperties().get(prefixed)).isEqualTo(16 * 1024 * 1024);
-    for (String key : List.of("max.partition.fetch.bytes", "consumer.max.partition.fetch.bytes",
-        "main.consumer.max.partition.fetch.bytes", "restore.consumer.max.partition.fetch.bytes",
-        "global.consumer.max.partition.fetch.bytes")) {
+  @ParameterizedTest
+  @ValueSource(strings = {"max.partition.fetch.bytes", "fetch.max.bytes"})
+  void fetchSizesHaveA4MibDefaultThatAnyStreamsConsumerKeyOverrides(String fetchKey) {
+    String prefixed = StreamsConfig.consumerPrefix(fetchKey);
+    assertThat(AppConfig.of(minimal()).streamsProperties().get(prefixed)).isEqualTo(4 * 1024 * 1024);
+    for (String key : List.of(fetchKey, "consumer." + fetchKey, "main.consumer." + fetchKey,
+        "restore.consumer." + fetchKey, "global.consumer." + fetchKey)) {
       Map<String, Object> m = minimal();
       m.put("streams." + key, "2097152");
       Properties p = AppConfig.of(m).streamsProperties();
