@@ -87,10 +87,12 @@ final class RunCommand implements Callable<Integer> {
     }
     Duration startupTimeout = Duration.ofMillis(cfg.startupTimeoutMs());
     Duration shutdownTimeout = Duration.ofMillis(cfg.shutdownTimeoutMs());
+    Properties streamsProperties = cfg.streamsProperties();
+    String applicationId = streamsProperties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
     Map<String, Object> adminConfig =
-        new StreamsConfig(cfg.streamsProperties()).getAdminConfigs("sae-streams-startup-check");
-    LOG.info("starting application {} against bootstrap.servers={}",
-        cfg.streamsProperties().getProperty("application.id"), adminConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
+        new StreamsConfig(streamsProperties).getAdminConfigs("sae-streams-startup-check");
+    LOG.info("starting application {} against bootstrap.servers={}", applicationId,
+        adminConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
     stop.beginInterruptible();
     try {
       ClusterCheck.awaitReachable(adminConfig, startupTimeout);
@@ -123,8 +125,7 @@ final class RunCommand implements Callable<Integer> {
       app.start();
       if (app.awaitFirstRunningOrStopRequest()) {
         PrintWriter out = spec.commandLine().getOut();
-        out.println("sae-streams running: application " + cfg.streamsProperties()
-            .getProperty("application.id") + ", input " + cfg.inputTopic()
+        out.println("sae-streams running: application " + applicationId + ", input " + cfg.inputTopic()
             + (app.endpoint != null ? ", metrics " + app.endpoint.metricsUrl() : ""));
         out.flush();
         app.awaitStopRequest();
