@@ -373,6 +373,7 @@ final class BenchCommand implements Callable<Integer> {
         t.add("jit_ms", r.jitMillis());
         r.threadTime().forEach((k, v) -> t.add("stream_thread_" + k + "_ratio", v));
         r.cpuMicrosPerRecordByThreads().forEach((k, v) -> t.add("cpu_us_per_record_" + jsonName(k), v));
+        t.add("bytes_produced_per_record", r.writtenBytesPerRecord());
         if (r.name().equals(PipelineBenchmark.DATA_PARALLEL) || r.name().equals(PipelineBenchmark.FULL)) {
           t.add("pipeline_efficiency", pipelineEfficiency(ref, training, scoring, r));
         }
@@ -501,6 +502,10 @@ final class BenchCommand implements Callable<Integer> {
         r.round(), r.name(), r.records(), r.seconds(), scored, r.recordsPerSecond(), r.cpuSeconds(),
         r.cpuMicrosPerRecord(), r.jitMillis(), threads,
         joined(r.cpuMicrosPerRecordByThreads(), v -> String.format(Locale.ROOT, "%.1f", v)))
+        + (r.writtenBytes().isEmpty() ? "" : String.format(Locale.ROOT, "%n    bytes produced per record: %,.0f (%s)",
+            r.writtenBytesPerRecord(), r.writtenBytesPerRecordByTopic().entrySet().stream().limit(5)
+                .map(e -> String.format(Locale.ROOT, "%s %,.0f", e.getKey(), e.getValue()))
+                .collect(java.util.stream.Collectors.joining(", "))))
         + (r.averagesTaken() == 0 ? "" : String.format(Locale.ROOT,
             "%n    averages taken by the replicas: %d; their training waited for them %,d ms in all (%.0f ms each)",
             r.averagesTaken(), r.averageWaitMillis(), (double) r.averageWaitMillis() / r.averagesTaken()));

@@ -69,13 +69,34 @@ final class PipelineBenchmark {
    * @param averagesTaken data-parallel: round averages the replicas took (0 otherwise)
    * @param averageWaitMillis data-parallel: how long, summed over those averages, the replicas'
    *     training waited for them
+   * @param writtenBytes bytes produced to the broker meanwhile, by topic ({@link TopicBytes})
    */
   record Result(String name, int round, long records, double seconds, double scoredSeconds,
       double cpuSeconds, long jitMillis, Map<String, Double> threadTime, Map<String, Double> cpuByThreads,
-      long averagesTaken, long averageWaitMillis) {
+      long averagesTaken, long averageWaitMillis, Map<String, Long> writtenBytes) {
     Result(String name, int round, long records, double seconds, double scoredSeconds, double cpuSeconds,
         long jitMillis, Map<String, Double> threadTime, Map<String, Double> cpuByThreads) {
-      this(name, round, records, seconds, scoredSeconds, cpuSeconds, jitMillis, threadTime, cpuByThreads, 0, 0);
+      this(name, round, records, seconds, scoredSeconds, cpuSeconds, jitMillis, threadTime, cpuByThreads, 0, 0,
+          Map.of());
+    }
+
+    /** Bytes produced per record, all topics. */
+    double writtenBytesPerRecord() {
+      return writtenBytes.values().stream().mapToLong(Long::longValue).sum() / (double) records;
+    }
+
+    /**
+     * Bytes produced per record by topic, largest first, each named without the run's prefix
+     * ({@code bench-<run>-} of internal topics, {@code <run>-} of outputs): a changelog by its
+     * store.
+     */
+    Map<String, Double> writtenBytesPerRecordByTopic() {
+      Map<String, Double> by = new LinkedHashMap<>();
+      writtenBytes.entrySet().stream()
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+          .forEach(e -> by.merge(e.getKey().replaceFirst("^(bench-)?[a-z]+\\d+-", ""),
+              e.getValue() / (double) records, Double::sum));
+      return by;
     }
 
     double recordsPerSecond() {
@@ -473,6 +494,7 @@ final class PipelineBenchmark {
       long cpu = os.getProcessCpuTime();
       long jitMillis = jit.getTotalCompilationTime();
       ThreadCpu threadsBefore = ThreadCpu.now();
+      Map<String, Long> bytesBefore = TopicBytes.written();
       long start = System.nanoTime();
       streams.start();
       awaitCount(broker, cfg.scoresTopic(), records, Duration.ofSeconds(60 + records / 200));
@@ -481,6 +503,7 @@ final class PipelineBenchmark {
       double seconds = (System.nanoTime() - start) / 1e9;
       // threads read inside the process's reading on both ends, so that their sum stays within it
       Map<String, Double> byThreads = ThreadCpu.now().since(threadsBefore);
+      Map<String, Long> written = TopicBytes.since(bytesBefore, TopicBytes.written());
       double cpuSeconds = (os.getProcessCpuTime() - cpu) / 1e9;
       jitMillis = jit.getTotalCompilationTime() - jitMillis;
       Map<String, Double> threadTime = new LinkedHashMap<>();
@@ -489,7 +512,8 @@ final class PipelineBenchmark {
       }
       streams.close(Duration.ofSeconds(30));
       return new Result(name, round, records, seconds, scoredSeconds, cpuSeconds, jitMillis,
-          threadTime, byThreads, counts == null ? 0 : counts.averages.get(), counts == null ? 0 : counts.waitMillis.get());
+          threadTime, byThreads, counts == null ? 0 : counts.averages.get(), counts == null ? 0 : counts.waitMillis.get(),
+          written);
     }
   }
 

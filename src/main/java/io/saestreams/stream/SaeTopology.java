@@ -47,6 +47,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -101,8 +102,9 @@ public final class SaeTopology {
     boolean dp = config.dataParallel();
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(dp ? ReplicaProcessor.CHECKPOINT_STORE : TrainerProcessor.CHECKPOINT_STORE),
-            Serdes.String(), Serdes.ByteArray()));
+                trainingStateStore(config, dp ? ReplicaProcessor.CHECKPOINT_STORE : TrainerProcessor.CHECKPOINT_STORE),
+                Serdes.String(), Serdes.ByteArray())
+            .withLoggingEnabled(TopicSpecs.trainingStateChangelogConfigs()));
     // written back at commits: the open block is rewritten on every sample, only its last version
     // is logged
     builder.addStateStore(WriteBackStore.persistent(
@@ -110,9 +112,9 @@ public final class SaeTopology {
     if (dp) {
       // cached: a round's contributions are written and, once averaged, deleted, often within one commit
       builder.addStateStore(
-          Stores.keyValueStoreBuilder(
-                  Stores.persistentKeyValueStore(SyncAggregator.STORE), Serdes.String(), Serdes.ByteArray())
-              .withCachingEnabled());
+          Stores.keyValueStoreBuilder(trainingStateStore(config, SyncAggregator.STORE), Serdes.String(), Serdes.ByteArray())
+              .withCachingEnabled()
+              .withLoggingEnabled(TopicSpecs.trainingStateChangelogConfigs()));
     }
     // written back at commits: an input scored before the next commit is never written
     builder.addStateStore(ScoringProcessor.bufferStore());
@@ -120,6 +122,15 @@ public final class SaeTopology {
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(AnomalyProcessor.STORE), Serdes.String(), Serdes.ByteArray())
             .withCachingEnabled());
+  }
+
+  /**
+   * A store of training state (checkpoints, contributions): megabytes rewritten every round or
+   * checkpoint. In memory, a write costs its changelog record only; RocksDB adds its memtable,
+   * flushes and compactions of values that are superseded seconds later ({@code train.state.store}).
+   */
+  private static KeyValueBytesStoreSupplier trainingStateStore(AppConfig config, String name) {
+    return config.trainingStateInMemory() ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
   }
 
   /**

@@ -64,6 +64,14 @@ class BenchPipelineIntegrationTest {
       assertThat(r.get("pipeline_efficiency").asDouble())
           .isEqualTo(work / r.get("cpu_us_per_record").asDouble(), org.assertj.core.data.Offset.offset(1e-9));
     }
+    // bytes produced: a score (and a code) per record everywhere; the floor and the full pipeline
+    // also send every 784-float sample through the training topic, the pass-through does not
+    for (JsonNode r : runs) {
+      assertThat(r.get("bytes_produced_per_record").asDouble()).as(r.get("topology").asText()).isGreaterThan(50.0);
+    }
+    assertThat(runs.get(0).get("bytes_produced_per_record").asDouble()).isLessThan(784 * 4);
+    assertThat(runs.get(1).get("bytes_produced_per_record").asDouble()).isGreaterThan(784 * 4);
+    assertThat(runs.get(2).get("bytes_produced_per_record").asDouble()).isGreaterThan(784 * 4);
     // the replicas' waits for averages: at most every replica waiting all the run long
     assertThat(runs.get(3).get("averages_taken").asLong()).isNotNegative();
     assertThat(runs.get(3).get("average_wait_ms").asLong())

@@ -9,6 +9,8 @@ import io.saestreams.model.SaeParameters;
 import io.saestreams.model.linalg.Gemms;
 import io.saestreams.serde.AvroDeserializer;
 import io.saestreams.stream.config.AppConfig;
+import io.saestreams.stream.sync.ReplicaProcessor;
+import io.saestreams.stream.sync.SyncAggregator;
 import io.saestreams.train.OnlineTrainer;
 import io.saestreams.train.ParameterAverage;
 import io.saestreams.train.TrainerConfig;
@@ -21,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.ConfigResource;
@@ -31,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,13 +70,15 @@ class DataParallelIntegrationTest {
 
   @RegisterExtension static final EmbeddedCluster EMBEDDED = new EmbeddedCluster();
 
-  @ParameterizedTest(name = "train.sync.overlap.steps={0}")
-  @ValueSource(ints = {0, 2, 5})
+  @ParameterizedTest(name = "train.sync.overlap.steps={0}, train.state.store={1}")
+  @CsvSource({"0, auto", "2, rocksdb", "5, in_memory"})
   @Timeout(value = 480, unit = TimeUnit.SECONDS)
-  void killingEachOfTwoInstancesMidRoundChangesNoVersion(int overlapSteps, @TempDir Path work) throws Exception {
+  void killingEachOfTwoInstancesMidRoundChangesNoVersion(int overlapSteps, String store, @TempDir Path work)
+      throws Exception {
     // with input normalisation: the merged statistics, kept by the aggregator and taken by the
-    // replicas every round, must come back exactly too
-    try (Run run = new Run("dp-kill-" + overlapSteps, work, 3_600_000L, true, overlapSteps)) {
+    // replicas every round, must come back exactly too; the training state restored from the
+    // heap's changelogs and from RocksDB's
+    try (Run run = new Run("dp-kill-" + overlapSteps, work, 3_600_000L, true, overlapSteps, store)) {
       AppProcess a = run.start("a");
       AppProcess b = run.start("b");
       run.produceInBackground();
@@ -134,6 +139,15 @@ class DataParallelIntegrationTest {
           .hasSizeGreaterThanOrEqualTo(1_000 / ROUND);
       a.assertAlive();
       assertThat(a.output()).doesNotContain("Exception in thread");
+      // the training state's changelogs roll 16 MiB segments, so that compaction keeps restores short
+      for (String store : List.of(ReplicaProcessor.CHECKPOINT_STORE, SyncAggregator.STORE)) {
+        ConfigResource changelog = new ConfigResource(ConfigResource.Type.TOPIC,
+            run.app.changelog(store));
+        Config configs = ItCluster.get(EMBEDDED.cluster().admin().describeConfigs(List.of(changelog)).all())
+            .get(changelog);
+        assertThat(configs.get(TopicConfig.SEGMENT_BYTES_CONFIG).value()).as(changelog.name())
+            .isEqualTo(Integer.toString(16 << 20));
+      }
       assertThat(a.terminate(CLEAN_STOP)).isZero();
     }
   }
@@ -152,11 +166,15 @@ class DataParallelIntegrationTest {
     final int overlapSteps;
 
     Run(String name, Path work, long maxWaitMs) throws Exception {
-      this(name, work, maxWaitMs, false, null);
+      this(name, work, maxWaitMs, false, null, "auto");
     }
 
-    /** @param overlapSteps train.sync.overlap.steps, or null for the default */
-    Run(String name, Path work, long maxWaitMs, boolean normalise, Integer overlapSteps) throws Exception {
+    /**
+     * @param overlapSteps train.sync.overlap.steps, or null for the default
+     * @param store train.state.store
+     */
+    Run(String name, Path work, long maxWaitMs, boolean normalise, Integer overlapSteps, String store)
+        throws Exception {
       this.work = work;
       Map<String, Object> settings = new java.util.HashMap<>(Map.ofEntries(
           Map.entry(AppConfig.TRAIN_NORMALISE_INPUT_CONFIG, normalise),
@@ -170,6 +188,7 @@ class DataParallelIntegrationTest {
           // which records are trained on must not depend on the scoring model's timing
           Map.entry(AppConfig.TRAIN_SKIP_ANOMALIES_CONFIG, false),
           Map.entry(AppConfig.MODEL_CHUNK_BYTES_CONFIG, 2048),
+          Map.entry(AppConfig.TRAIN_STATE_STORE_CONFIG, store),
           Map.entry("streams.num.stream.threads", 2),
           Map.entry("streams.producer.transaction.timeout.ms", 10_000)));
       if (overlapSteps != null) {

@@ -20,6 +20,8 @@ import io.saestreams.stream.anomaly.AnomalyDetector;
 import io.saestreams.stream.config.AppConfig;
 import io.saestreams.stream.modelstore.Chunks;
 import io.saestreams.stream.modelstore.InitialModel;
+import io.saestreams.stream.sync.ReplicaProcessor;
+import io.saestreams.stream.sync.SyncAggregator;
 import io.saestreams.stream.training.TrainerProcessor;
 import io.saestreams.stream.validate.DeadLetterHeaders;
 import java.nio.ByteBuffer;
@@ -47,6 +49,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 @Timeout(60)
@@ -82,6 +85,23 @@ class SaeTopologyTest {
     s.putAll(overrides);
     sae = new SaeDriver(s, client, stateDir);
     return sae;
+  }
+
+  @ParameterizedTest(name = "train.mode={0}, train.state.store={1}")
+  @CsvSource({"single, auto, false", "single, rocksdb, true", "single, in_memory, false",
+      "data-parallel, auto, false", "data-parallel, rocksdb, true", "data-parallel, in_memory, false"})
+  void theTrainingStateGoesToTheConfiguredKindOfStore(String mode, String store, boolean persistent) {
+    open(Map.of(AppConfig.TRAIN_MODE_CONFIG, mode, AppConfig.TRAIN_SYNC_PARTITIONS_CONFIG, 1,
+        AppConfig.TRAIN_STATE_STORE_CONFIG, store));
+    boolean dp = mode.equals("data-parallel");
+    List<String> training = dp ? List.of(ReplicaProcessor.CHECKPOINT_STORE, SyncAggregator.STORE)
+        : List.of(TrainerProcessor.CHECKPOINT_STORE);
+    for (String name : training) {
+      assertThat(sae.driver.getKeyValueStore(name).persistent()).as(name).isEqualTo(persistent);
+    }
+    // the replay log stays on disk either way: references to inputs, a few bytes a sample
+    String replay = dp ? ReplicaProcessor.REPLAY_STORE : TrainerProcessor.REPLAY_STORE;
+    assertThat(sae.driver.getKeyValueStore(replay).persistent()).as(replay).isTrue();
   }
 
   private static float[] randomVector(Random r) {

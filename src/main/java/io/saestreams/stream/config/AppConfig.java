@@ -229,6 +229,15 @@ public final class AppConfig extends AbstractConfig {
   public static final String TRAIN_CHECKPOINT_INTERVAL_MS_CONFIG = "train.checkpoint.interval.ms";
   public static final String TRAIN_CHECKPOINT_INTERVAL_MS_DOC =
       "Checkpoint the trainer at least this often (wall clock) while it has new samples.";
+  public static final String TRAIN_STATE_STORE_CONFIG = "train.state.store";
+  public static final String TRAIN_STATE_STORE_DOC =
+      "Where the training state is stored between commits: the trainer's (or each replica's) two checkpoint"
+          + " slots and, data-parallel, the contributions the aggregator has not averaged yet. in_memory: on"
+          + " the heap, restored from its changelog at every start (cheapest to write: a round's checkpoints"
+          + " and contributions are megabytes). rocksdb: on disk, kept across clean restarts. auto: in_memory"
+          + " when one checkpoint (parameters and two optimiser moments, 12 (2dn + d + n) bytes) is at most"
+          + " 64 MiB, rocksdb above. Both changelogs are compacted in 16 MiB segments, so that a restore reads"
+          + " little beyond the live checkpoints.";
   public static final String MODEL_PUBLISH_INTERVAL_STEPS_CONFIG = "model.publish.interval.steps";
   public static final String MODEL_PUBLISH_INTERVAL_STEPS_DOC =
       "Publish a model version at every step count that is a multiple of this (and after a partial batch is trained).";
@@ -464,6 +473,27 @@ public final class AppConfig extends AbstractConfig {
     return getLong(TRAIN_CHECKPOINT_INTERVAL_MS_CONFIG);
   }
 
+  /** {@value #TRAIN_STATE_STORE_CONFIG}=auto keeps the training state in memory up to this many bytes. */
+  public static final long STATE_IN_MEMORY_MAX_BYTES = 64L << 20;
+
+  /** The bytes of one checkpoint as {@value #TRAIN_STATE_STORE_CONFIG}=auto estimates them. */
+  public static long estimatedCheckpointBytes(int inputDim, int latentDim) {
+    return 3L * Float.BYTES * (2L * inputDim * latentDim + inputDim + latentDim);
+  }
+
+  /**
+   * Whether the training state (checkpoints, and the aggregator's contributions) is kept in
+   * in-memory stores rather than RocksDB ({@value #TRAIN_STATE_STORE_CONFIG}, auto resolved).
+   */
+  public boolean trainingStateInMemory() {
+    return switch (getString(TRAIN_STATE_STORE_CONFIG)) {
+      case "in_memory" -> true;
+      case "rocksdb" -> false;
+      default -> estimatedCheckpointBytes(getInt(SAE_INPUT_DIM_CONFIG), getInt(SAE_LATENT_DIM_CONFIG))
+          <= STATE_IN_MEMORY_MAX_BYTES;
+    };
+  }
+
   public int publishIntervalSteps() {
     return getInt(MODEL_PUBLISH_INTERVAL_STEPS_CONFIG);
   }
@@ -607,6 +637,7 @@ public final class AppConfig extends AbstractConfig {
         .define(TRAIN_SYNC_THREADS_CONFIG, Type.INT, 0, Range.between(0, 1_024), Importance.LOW, TRAIN_SYNC_THREADS_DOC)
         .define(TRAIN_CHECKPOINT_INTERVAL_STEPS_CONFIG, Type.INT, 100, Range.atLeast(1), Importance.MEDIUM, TRAIN_CHECKPOINT_INTERVAL_STEPS_DOC)
         .define(TRAIN_CHECKPOINT_INTERVAL_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(1), Importance.MEDIUM, TRAIN_CHECKPOINT_INTERVAL_MS_DOC)
+        .define(TRAIN_STATE_STORE_CONFIG, Type.STRING, "auto", Validators.oneOf("auto", "in_memory", "rocksdb"), Importance.LOW, TRAIN_STATE_STORE_DOC)
         .define(MODEL_PUBLISH_INTERVAL_STEPS_CONFIG, Type.INT, 50, Range.atLeast(1), Importance.MEDIUM, MODEL_PUBLISH_INTERVAL_STEPS_DOC)
         .define(MODEL_CHUNK_BYTES_CONFIG, Type.INT, 512 * 1024, Range.between(1024, MAX_CHUNK_BYTES), Importance.LOW, MODEL_CHUNK_BYTES_DOC)
         .define(GEMM_BACKEND_CONFIG, Type.STRING, "auto", Validators.oneOf(Gemms.NAMES.toArray(new String[0])), Importance.LOW, GEMM_BACKEND_DOC)

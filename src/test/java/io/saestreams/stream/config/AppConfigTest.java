@@ -309,6 +309,37 @@ class AppConfigTest {
         .hasMessageContaining("top-level");
   }
 
+  @Test
+  void trainingStateStoreAutoKeepsSmallModelsInMemoryAndLargeOnesInRocksDb() {
+    // d784·n256: 12 (2·784·256 + 784 + 256) = 4.8 MB; d4096·n16384: 1.6 GB
+    assertThat(AppConfig.estimatedCheckpointBytes(784, 256)).isEqualTo(12L * (2L * 784 * 256 + 784 + 256));
+    Map<String, Object> small = with("sae.input.dim", "784");
+    assertThat(AppConfig.of(small).trainingStateInMemory()).isTrue();
+    Map<String, Object> large = with("sae.input.dim", "4096");
+    large.put("sae.latent.dim", "16384");
+    assertThat(AppConfig.of(large).trainingStateInMemory()).isFalse();
+    // the bound itself: 12 (2dn + d + n) <= 64 MiB, for d = 1 just in and just out
+    int n = (int) ((AppConfig.STATE_IN_MEMORY_MAX_BYTES / 12 - 1) / 3);
+    Map<String, Object> edge = with("sae.input.dim", "1");
+    edge.put("sae.latent.dim", Integer.toString(n));
+    assertThat(AppConfig.estimatedCheckpointBytes(1, n)).isLessThanOrEqualTo(AppConfig.STATE_IN_MEMORY_MAX_BYTES);
+    assertThat(AppConfig.of(edge).trainingStateInMemory()).isTrue();
+    edge.put("sae.latent.dim", Integer.toString(n + 1));
+    assertThat(AppConfig.estimatedCheckpointBytes(1, n + 1)).isGreaterThan(AppConfig.STATE_IN_MEMORY_MAX_BYTES);
+    assertThat(AppConfig.of(edge).trainingStateInMemory()).isFalse();
+    // explicit choices win either way
+    large.put("train.state.store", "in_memory");
+    assertThat(AppConfig.of(large).trainingStateInMemory()).isTrue();
+    small.put("train.state.store", "rocksdb");
+    assertThat(AppConfig.of(small).trainingStateInMemory()).isFalse();
+    assertThatThrownBy(() -> AppConfig.of(with("train.state.store", "memory")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("train.state.store")
+        .hasMessageContaining("memory")
+        .hasMessageContaining("in_memory")
+        .hasMessageContaining("rocksdb");
+  }
+
   private static Map<String, Object> with(String key, Object value) {
     Map<String, Object> m = minimal();
     m.put(key, value);
