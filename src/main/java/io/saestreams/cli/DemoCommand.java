@@ -119,8 +119,15 @@ final class DemoCommand implements Callable<Integer> {
           info.println("serving until Ctrl-C (broker " + broker.bootstrapServers() + ")");
           info.flush();
           CountDownLatch stop = new CountDownLatch(1);
+          // Ctrl-C or SIGTERM ends the wait, and this thread closes the application, the registry
+          // and the broker and deletes the state before it returns 0; the hook is for platforms
+          // whose JVM keeps those signals to itself
           Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-          stop.await();
+          try (StopSignals signals = StopSignals.install(stop::countDown)) {
+            stop.await();
+          }
+          info.println("stopping");
+          info.flush();
         }
         return summary.complete ? ExitCodes.OK : ExitCodes.FAILURE;
       }
