@@ -236,8 +236,8 @@ public final class AppConfig extends AbstractConfig {
           + " the heap, restored from its changelog at every start (cheapest to write: a round's checkpoints"
           + " and contributions are megabytes). rocksdb: on disk, kept across clean restarts. auto: in_memory"
           + " when one checkpoint (parameters and two optimiser moments, 12 (2dn + d + n) bytes) is at most"
-          + " 64 MiB, rocksdb above. Both changelogs are compacted in 16 MiB segments, so that a restore reads"
-          + " little beyond the live checkpoints.";
+          + " 64 MiB, rocksdb above. Both changelogs roll 16 MiB segments, so that compaction keeps what a"
+          + " restore reads to about twice the live state plus one segment.";
   public static final String MODEL_PUBLISH_INTERVAL_STEPS_CONFIG = "model.publish.interval.steps";
   public static final String MODEL_PUBLISH_INTERVAL_STEPS_DOC =
       "Publish a model version at every step count that is a multiple of this (and after a partial batch is trained).";
