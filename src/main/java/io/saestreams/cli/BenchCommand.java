@@ -495,7 +495,7 @@ final class BenchCommand implements Callable<Integer> {
 
   private static String describe(PipelineBenchmark.Result r) {
     String threads = joined(r.threadTime(), v -> String.format(Locale.ROOT, "%.0f%%", 100 * v));
-    String scored = r.name().equals(PipelineBenchmark.FULL)
+    String scored = r.name().equals(PipelineBenchmark.FULL) || r.name().equals(PipelineBenchmark.DATA_PARALLEL)
         ? String.format(Locale.ROOT, " (all scored at %.2f s)", r.scoredSeconds()) : "";
     return String.format(Locale.ROOT, "round %d %-13s %,d records in %5.2f s%s: %,7.0f records/s,"
         + " CPU %5.2f s (%3.0f µs/record), JIT %,5d ms; stream thread: %s%n    CPU µs/record by threads: %s",
