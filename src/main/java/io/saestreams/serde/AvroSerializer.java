@@ -42,6 +42,15 @@ public class AvroSerializer<T> implements Serializer<T> {
 
   private record SubjectSchema(String subject, Schema schema) {}
 
+  /**
+   * The schema id and writer of the last record serialised, for the next record of the same topic,
+   * schema and class: a sink's records all are, and this skips building the subject name and two
+   * map look-ups per record. A record of anything else takes the maps (and becomes the last).
+   */
+  private record Last(String topic, Schema schema, Class<?> recordClass, int id, DatumWriter<Object> writer) {}
+
+  private volatile Last last;
+
   /** A writer per schema and record class (null class: generic records). */
   private record WriterKey(Schema schema, Class<?> specificClass) {}
 
@@ -69,6 +78,7 @@ public class AvroSerializer<T> implements Serializer<T> {
   @Override
   public void configure(Map<String, ?> configs, boolean isKey) {
     this.isKey = isKey;
+    this.last = null;
     Object auto = configs.get(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS);
     if (auto != null) {
       this.autoRegister = Boolean.parseBoolean(auto.toString());
@@ -96,7 +106,17 @@ public class AvroSerializer<T> implements Serializer<T> {
           null);
     }
     Schema schema = container.getSchema();
-    int id = schemaId(registry, TopicNameStrategy.subject(topic, isKey), schema);
+    Last l = last;
+    int id;
+    DatumWriter<Object> datumWriter;
+    if (l != null && l.schema() == schema && l.recordClass() == data.getClass() && l.topic().equals(topic)) {
+      id = l.id();
+      datumWriter = l.writer();
+    } else {
+      id = schemaId(registry, TopicNameStrategy.subject(topic, isKey), schema);
+      datumWriter = writer(schema, data instanceof SpecificRecord ? data.getClass() : null);
+      last = new Last(topic, schema, data.getClass(), id, datumWriter);
+    }
     Buffers buffers = BUFFERS.get();
     ByteArrayOutputStream out = buffers.out;
     out.reset();
@@ -109,7 +129,7 @@ public class AvroSerializer<T> implements Serializer<T> {
       // a buffered encoder: a direct one makes one synchronized stream write per value
       BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, buffers.encoder);
       buffers.encoder = encoder;
-      writer(schema, data instanceof SpecificRecord ? data.getClass() : null).write(data, encoder);
+      datumWriter.write(data, encoder);
       encoder.flush();
     } catch (IOException | RuntimeException e) {
       throw new AvroEncodeException(

@@ -84,6 +84,34 @@ class WireFormatTest {
   }
 
   @Test
+  void recordsOfOtherTopicsAndSchemasInterleavedCarryTheirOwnIds() {
+    // the serializer remembers the last topic and schema: switching either must not reuse its id
+    for (int i = 0; i < 5; i++) {
+      client.register("filler-" + i, new org.apache.avro.Schema.Parser()
+          .parse("{\"type\":\"record\",\"name\":\"G" + i + "\",\"fields\":[]}"));
+    }
+    AvroSerializer<GenericRecord> serializer = new AvroSerializer<>(client, false, true);
+    GenericRecord v2 = new GenericData.Record(TestSchemas.USER_V2);
+    for (org.apache.avro.Schema.Field f : TestSchemas.USER_V2.getFields()) {
+      v2.put(f.name(), f.name().equals("id") ? (Object) 7L : f.name().equals("name") ? "n" : GenericData.get().getDefaultValue(f));
+    }
+    java.util.Map<String, Integer> ids = new java.util.HashMap<>();
+    for (int round = 0; round < 3; round++) {
+      for (String topic : new String[] {"users", "admins"}) {
+        for (GenericRecord r : new GenericRecord[] {user(round, "x"), v2}) {
+          byte[] bytes = serializer.serialize(topic, r);
+          int id = java.nio.ByteBuffer.wrap(bytes, 1, 4).getInt();
+          String subject = topic + "-value";
+          assertThat(id).as(subject + " " + r.getSchema()).isEqualTo(client.lookup(subject, r.getSchema()).id());
+          ids.put(subject + "/" + r.getSchema().hashCode(), id);
+          assertThat(AvroDeserializer.generic(client).deserialize(topic, bytes).get("id")).isEqualTo(r.get("id"));
+        }
+      }
+    }
+    assertThat(ids).hasSize(4);
+  }
+
+  @Test
   void nullIsATombstoneBothWays() {
     assertThat(new AvroSerializer<GenericRecord>(client, false, true).serialize("t", null)).isNull();
     assertThat(AvroDeserializer.generic(client).deserialize("t", null)).isNull();
