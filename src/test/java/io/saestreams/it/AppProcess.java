@@ -25,11 +25,13 @@ final class AppProcess implements AutoCloseable {
 
   private final Process process;
   private final Path output;
+  private final Path tmp;
   private final String name;
 
-  private AppProcess(Process process, Path output, String name) {
+  private AppProcess(Process process, Path output, Path tmp, String name) {
     this.process = process;
     this.output = output;
+    this.tmp = tmp;
     this.name = name;
   }
 
@@ -38,6 +40,13 @@ final class AppProcess implements AutoCloseable {
    * application's own log file) is under {@code workDir}.
    */
   static AppProcess start(Path config, Path workDir, String name, String... extraArgs) {
+    List<String> args = new ArrayList<>(List.of("run", "--config", config.toString()));
+    args.addAll(List.of(extraArgs));
+    return launch(workDir, name, args);
+  }
+
+  /** Starts the jar's command {@code args} (e.g. {@code demo ...}) the same way as {@link #start}. */
+  static AppProcess launch(Path workDir, String name, List<String> args) {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException("the application jar " + JAR.toAbsolutePath()
           + " does not exist: run the integration tests through Maven (mvn verify), after package");
@@ -49,15 +58,15 @@ final class AppProcess implements AutoCloseable {
           Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
           "-Djava.io.tmpdir=" + tmp,
-          "-jar", JAR.toAbsolutePath().toString(), "run", "--config", config.toString()));
-      cmd.addAll(List.of(extraArgs));
+          "-jar", JAR.toAbsolutePath().toString()));
+      cmd.addAll(args);
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.to(output.toFile()));
       pb.environment().keySet().removeIf(k -> k.startsWith("SAE_"));
       pb.environment().put("OPENBLAS_NUM_THREADS", "1");
       Process p = pb.start();
       LOG.info("started {} as pid {}", name, p.pid());
-      return new AppProcess(p, output, name);
+      return new AppProcess(p, output, tmp, name);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name, e);
     }
@@ -65,6 +74,11 @@ final class AppProcess implements AutoCloseable {
 
   String name() {
     return name;
+  }
+
+  /** The process's {@code java.io.tmpdir}. */
+  Path tmpDir() {
+    return tmp;
   }
 
   boolean isAlive() {

@@ -3,8 +3,6 @@ package io.saestreams.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,51 +23,24 @@ class DemoStopIntegrationTest {
   @Test
   @Timeout(value = 240, unit = TimeUnit.SECONDS)
   void aSigtermEndsAKeptRunningDemoWithExitCodeZeroAndNoStateLeft(@TempDir Path work) throws Exception {
-    Path tmp = Files.createDirectories(work.resolve("tmp"));
-    Path output = work.resolve("demo.out");
-    ProcessBuilder pb = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx768m", "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + tmp,
-        "-jar", AppProcess.JAR.toAbsolutePath().toString(), "demo", "--records", "2000", "--keep-running",
-        "--out", work.resolve("out").toString(), "--set", "sae.latent.dim=64")
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.to(output.toFile()));
-    pb.environment().keySet().removeIf(k -> k.startsWith("SAE_"));
-    pb.environment().put("OPENBLAS_NUM_THREADS", "1");
-    Process demo = pb.start();
-    try {
-      Poll.until(Duration.ofSeconds(180), "the demo to serve until Ctrl-C", () -> {
-        if (!demo.isAlive()) {
-          throw new AssertionError("the demo exited with " + demo.exitValue() + ":\n" + read(output));
-        }
-        return read(output).contains("serving until Ctrl-C");
-      });
-      assertThat(tempEntries(tmp)).as("the broker's and the application's state while serving")
+    try (AppProcess demo = AppProcess.launch(work, "demo", List.of("demo", "--records", "2000", "--keep-running",
+        "--out", work.resolve("out").toString(), "--set", "sae.latent.dim=64"))) {
+      demo.awaitOutput("serving until Ctrl-C", Duration.ofSeconds(180));
+      assertThat(tempEntries(demo.tmpDir())).as("the broker's and the application's state while serving")
           .anyMatch(n -> n.startsWith("sae-kafka-"))
           .anyMatch(n -> n.startsWith("sae-demo-state-"));
-      demo.destroy();
-      assertThat(demo.waitFor(30, TimeUnit.SECONDS)).as("exited within 30 s of SIGTERM:\n%s", read(output)).isTrue();
-      assertThat(demo.exitValue()).as(read(output)).isZero();
-      assertThat(read(output)).contains("SIGTERM received").contains("stopping")
+      int exit = demo.terminate(Duration.ofSeconds(30));
+      assertThat(exit).as("exit code within 30 s of SIGTERM (-1: still running):\n%s", demo.output()).isZero();
+      assertThat(demo.output()).contains("SIGTERM received").contains("stopping")
           .doesNotContain("Exception in thread");
-      assertThat(tempEntries(tmp)).as("state left in the demo's temporary directory")
+      assertThat(tempEntries(demo.tmpDir())).as("state left in the demo's temporary directory")
           .noneMatch(n -> n.startsWith("sae-kafka-") || n.startsWith("sae-demo-state-"));
-    } finally {
-      demo.destroyForcibly();
     }
   }
 
   private static List<String> tempEntries(Path tmp) throws IOException {
     try (Stream<Path> s = Files.list(tmp)) {
       return s.map(p -> p.getFileName().toString()).toList();
-    }
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }
