@@ -180,7 +180,7 @@ final class ModelStoreBenchmark {
   private static KafkaStreams start(EmbeddedKafkaBroker broker, SaeSerdes serdes, String topic, boolean inMemory,
       String appId, Path stateDir) {
     StreamsBuilder b = new StreamsBuilder();
-    SaeTopology.addModelStore(b, topic, serdes, inMemory);
+    SaeTopology.addModelStore(b, topic, serdes, inMemory, 1);
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());

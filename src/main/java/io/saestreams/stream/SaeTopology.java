@@ -98,7 +98,7 @@ public final class SaeTopology {
   }
 
   private static void addStores(StreamsBuilder builder, AppConfig config, SaeSerdes serdes) {
-    addModelStore(builder, config.modelTopic(), serdes, true);
+    addModelStore(builder, config.modelTopic(), serdes, true, config.syncCheckpointRounds());
     boolean dp = config.dataParallel();
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
@@ -141,7 +141,8 @@ public final class SaeTopology {
    * fails at every start ("Tasks [-1_-1] are corrupted") instead of wiping and rebuilding it. The
    * persistent kind stays here for {@code bench --model-store}, which compares the two.
    */
-  public static void addModelStore(StreamsBuilder builder, String modelTopic, SaeSerdes serdes, boolean inMemory) {
+  public static void addModelStore(StreamsBuilder builder, String modelTopic, SaeSerdes serdes, boolean inMemory,
+      int retainedVersions) {
     builder.addGlobalStore(
         Stores.keyValueStoreBuilder(
                 inMemory ? Stores.inMemoryKeyValueStore(MODEL_STORE) : Stores.persistentKeyValueStore(MODEL_STORE),
@@ -149,7 +150,7 @@ public final class SaeTopology {
             .withLoggingDisabled(),
         modelTopic,
         Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("model-source"),
-        () -> new ModelAssembler(MODEL_STORE, serdes.modelChunk().deserializer()));
+        () -> new ModelAssembler(MODEL_STORE, serdes.modelChunk().deserializer(), retainedVersions));
   }
 
   private static KStream<byte[], ValidInput> validate(
@@ -217,7 +218,7 @@ public final class SaeTopology {
     samples
         .process(
             () -> new ReplicaProcessor(replicas, config.syncSteps(), config.syncOverlapSteps(), config.syncMaxWaitMs(),
-                partitions, MODEL_STORE,
+                config.syncCheckpointRounds(), partitions, MODEL_STORE,
                 metrics, fetchers, pool),
             Named.as("replica"),
             ReplicaProcessor.CHECKPOINT_STORE,
@@ -227,7 +228,8 @@ public final class SaeTopology {
                 .withNumberOfPartitions(1)
                 .withKeySerde(Serdes.String())
                 .withValueSerde(SyncChunk.serde()))
-        .process(() -> new SyncAggregator(settings.chunkBytes(), metrics), Named.as("aggregator"),
+        .process(() -> new SyncAggregator(settings.chunkBytes(), config.syncCheckpointRounds(), metrics),
+            Named.as("aggregator"),
             SyncAggregator.STORE)
         .to(config.modelTopic(), Produced.with(Serdes.String(), serdes.modelChunk()).withName("model-sink"));
   }

@@ -70,15 +70,18 @@ class DataParallelIntegrationTest {
 
   @RegisterExtension static final EmbeddedCluster EMBEDDED = new EmbeddedCluster();
 
-  @ParameterizedTest(name = "train.sync.overlap.steps={0}, train.state.store={1}")
-  @CsvSource({"0, auto", "2, rocksdb", "5, in_memory"})
+  @ParameterizedTest(name = "train.sync.overlap.steps={0}, train.state.store={1}, train.sync.checkpoint.rounds={2},"
+      + " train.checkpoint.interval.steps={3}")
+  @CsvSource({"0, auto, 3, 3", "2, rocksdb, 1, 3", "5, in_memory, 4, 1000"})
   @Timeout(value = 480, unit = TimeUnit.SECONDS)
-  void killingEachOfTwoInstancesMidRoundChangesNoVersion(int overlapSteps, String store, @TempDir Path work)
-      throws Exception {
+  void killingEachOfTwoInstancesMidRoundChangesNoVersion(int overlapSteps, String store, int checkpointRounds,
+      int checkpointIntervalSteps, @TempDir Path work) throws Exception {
     // with input normalisation: the merged statistics, kept by the aggregator and taken by the
     // replicas every round, must come back exactly too; the training state restored from the
-    // heap's changelogs and from RocksDB's
-    try (Run run = new Run("dp-kill-" + overlapSteps, work, 3_600_000L, true, overlapSteps, store)) {
+    // heap's changelogs and from RocksDB's; replicas that train the rounds since a checkpoint some
+    // rounds old again, taking the averages the global store keeps
+    try (Run run = new Run("dp-kill-" + overlapSteps, work, 3_600_000L, true, overlapSteps, store,
+        checkpointRounds, checkpointIntervalSteps)) {
       AppProcess a = run.start("a");
       AppProcess b = run.start("b");
       run.produceInBackground();
@@ -87,6 +90,11 @@ class DataParallelIntegrationTest {
       a.kill();
       AppProcess a2 = run.start("a");
       run.awaitVersion(run.expectedRounds() / 2);
+      if (checkpointRounds == 4 && checkpointIntervalSteps == 1000) {
+        // killed after round 1's average, before the first checkpoint (at round 3's end): the
+        // restarted replicas train rounds they had ended and contributed again, as they had
+        assertThat(a2.output()).as("what the restarted a printed").contains("rounds of them ended before");
+      }
       b.assertAlive();
       b.kill();
       AppProcess b2 = run.start("b");
@@ -134,7 +142,7 @@ class DataParallelIntegrationTest {
       run.out.model.readUntil(WAIT, "a version trained on every sample",
           r -> r.stream().anyMatch(c -> c.value().getTrainingSteps() >= steps));
       List<Long> versions = OutputChecks.assertCompleteVersions(run.out.model.records(), AppUnderTest.INPUT_DIM,
-          AppUnderTest.LATENT_DIM);
+          AppUnderTest.LATENT_DIM, run.app.config().syncCheckpointRounds());
       assertThat(versions).as("versions published once each, in order").isSorted().doesNotHaveDuplicates()
           .hasSizeGreaterThanOrEqualTo(1_000 / ROUND);
       a.assertAlive();
@@ -166,15 +174,15 @@ class DataParallelIntegrationTest {
     final int overlapSteps;
 
     Run(String name, Path work, long maxWaitMs) throws Exception {
-      this(name, work, maxWaitMs, false, null, "auto");
+      this(name, work, maxWaitMs, false, null, "auto", 4, 3);
     }
 
     /**
      * @param overlapSteps train.sync.overlap.steps, or null for the default
      * @param store train.state.store
      */
-    Run(String name, Path work, long maxWaitMs, boolean normalise, Integer overlapSteps, String store)
-        throws Exception {
+    Run(String name, Path work, long maxWaitMs, boolean normalise, Integer overlapSteps, String store,
+        int checkpointRounds, int checkpointIntervalSteps) throws Exception {
       this.work = work;
       Map<String, Object> settings = new java.util.HashMap<>(Map.ofEntries(
           Map.entry(AppConfig.TRAIN_NORMALISE_INPUT_CONFIG, normalise),
@@ -182,13 +190,14 @@ class DataParallelIntegrationTest {
           Map.entry(AppConfig.TRAIN_MODE_CONFIG, "data-parallel"),
           Map.entry(AppConfig.TRAIN_SYNC_STEPS_CONFIG, SYNC_STEPS),
           Map.entry(AppConfig.TRAIN_SYNC_MAX_WAIT_MS_CONFIG, maxWaitMs),
-          // checkpoints inside rounds too: a crash resumes from them
-          Map.entry(AppConfig.TRAIN_CHECKPOINT_INTERVAL_STEPS_CONFIG, 3),
+          // checkpoints inside rounds too (unless many steps apart): a crash resumes from them
+          Map.entry(AppConfig.TRAIN_CHECKPOINT_INTERVAL_STEPS_CONFIG, checkpointIntervalSteps),
           Map.entry(AppConfig.TRAIN_CHECKPOINT_INTERVAL_MS_CONFIG, 3_600_000L),
           // which records are trained on must not depend on the scoring model's timing
           Map.entry(AppConfig.TRAIN_SKIP_ANOMALIES_CONFIG, false),
           Map.entry(AppConfig.MODEL_CHUNK_BYTES_CONFIG, 2048),
           Map.entry(AppConfig.TRAIN_STATE_STORE_CONFIG, store),
+          Map.entry(AppConfig.TRAIN_SYNC_CHECKPOINT_ROUNDS_CONFIG, checkpointRounds),
           Map.entry("streams.num.stream.threads", 2),
           Map.entry("streams.producer.transaction.timeout.ms", 10_000)));
       if (overlapSteps != null) {
@@ -336,7 +345,7 @@ class DataParallelIntegrationTest {
       OutputChecks.assertOneCodeAndScorePerInput(inputs, out.codes.records(), out.scores.records(),
           AppUnderTest.LATENT_DIM, AppUnderTest.K);
       List<Long> versions = OutputChecks.assertCompleteVersions(out.model.records(), AppUnderTest.INPUT_DIM,
-          AppUnderTest.LATENT_DIM);
+          AppUnderTest.LATENT_DIM, app.config().syncCheckpointRounds());
       assertThat(versions).as("every round's average published once, in order")
           .isEqualTo(java.util.stream.LongStream.rangeClosed(1, expected.size()).boxed().toList());
       assertThat(out.dlq.records()).isEmpty();

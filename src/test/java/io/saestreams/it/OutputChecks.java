@@ -104,12 +104,23 @@ final class OutputChecks {
   /** The same, for models of input dimension {@code inputDim} and {@code latentDim} latents. */
   static List<Long> assertCompleteVersions(
       List<ConsumerRecord<String, ModelChunk>> records, int inputDim, int latentDim) {
+    return assertCompleteVersions(records, inputDim, latentDim, 1);
+  }
+
+  /**
+   * The same for data-parallel training that keeps {@code keptVersions} versions
+   * (train.sync.checkpoint.rounds): with more than one, version v's chunk i is keyed {@code <v mod
+   * keptVersions>/<i>}.
+   */
+  static List<Long> assertCompleteVersions(
+      List<ConsumerRecord<String, ModelChunk>> records, int inputDim, int latentDim, int keptVersions) {
     List<Long> versions = new ArrayList<>();
     List<ModelChunk> current = new ArrayList<>();
     for (ConsumerRecord<String, ModelChunk> r : records) {
       ModelChunk c = r.value();
       assertThat(r.key()).as("key of chunk %s of version %s", c.getChunkIndex(), c.getModelVersion())
-          .isEqualTo(Integer.toString(c.getChunkIndex()));
+          .isEqualTo(keptVersions == 1 ? Integer.toString(c.getChunkIndex())
+              : (c.getModelVersion() % keptVersions) + "/" + c.getChunkIndex());
       if (!current.isEmpty() && current.get(0).getModelVersion() != c.getModelVersion()) {
         versions.add(checkVersion(current, inputDim, latentDim));
         current.clear();

@@ -206,6 +206,15 @@ public final class AppConfig extends AbstractConfig {
           + " previous round's average (keeping its own update since it contributed), so that training"
           + " goes on while a round is averaged (a value above train.sync.steps takes it at the round's"
           + " end). 0 = synchronous rounds: a replica waits for each average before its next round.";
+  public static final String TRAIN_SYNC_CHECKPOINT_ROUNDS_CONFIG = "train.sync.checkpoint.rounds";
+  public static final String TRAIN_SYNC_CHECKPOINT_ROUNDS_DOC =
+      "data-parallel: a replica checkpoints at every this many round ends (1 = every round; it also"
+          + " checkpoints inside rounds by train.checkpoint.interval.steps and .ms). Between checkpoints"
+          + " it records only how many samples each round had; the global model store and the compacted"
+          + " model topic keep this many newest versions, so that a replica restarted from a checkpoint"
+          + " some rounds old trains those rounds again and takes the same averages. Higher: fewer"
+          + " checkpoint bytes (one is 12 (2dn + d + n) bytes a replica), more samples trained again"
+          + " after a crash, and this many model versions in every instance's memory.";
   public static final String TRAIN_SYNC_MAX_WAIT_MS_CONFIG = "train.sync.max.wait.ms";
   public static final String TRAIN_SYNC_MAX_WAIT_MS_DOC =
       "data-parallel: a replica ends its round after this long (wall clock) even with fewer than"
@@ -519,6 +528,11 @@ public final class AppConfig extends AbstractConfig {
    * Steps of a round trained before the previous round's average is taken (0: synchronous), at
    * most {@link #syncSteps()}.
    */
+  /** train.sync.checkpoint.rounds; 1 outside data-parallel training. */
+  public int syncCheckpointRounds() {
+    return dataParallel() ? getInt(TRAIN_SYNC_CHECKPOINT_ROUNDS_CONFIG) : 1;
+  }
+
   public int syncOverlapSteps() {
     return Math.min(getInt(TRAIN_SYNC_OVERLAP_STEPS_CONFIG), syncSteps());
   }
@@ -631,6 +645,7 @@ public final class AppConfig extends AbstractConfig {
         .define(TRAIN_MODE_CONFIG, Type.STRING, "single", Validators.oneOf("single", "data-parallel"), Importance.HIGH, TRAIN_MODE_DOC)
         .define(TRAIN_SYNC_STEPS_CONFIG, Type.INT, 25, Range.atLeast(1), Importance.MEDIUM, TRAIN_SYNC_STEPS_DOC)
         .define(TRAIN_SYNC_OVERLAP_STEPS_CONFIG, Type.INT, TRAIN_SYNC_OVERLAP_STEPS_DEFAULT, Range.atLeast(0), Importance.MEDIUM, TRAIN_SYNC_OVERLAP_STEPS_DOC)
+        .define(TRAIN_SYNC_CHECKPOINT_ROUNDS_CONFIG, Type.INT, 4, Range.between(1, 1000), Importance.MEDIUM, TRAIN_SYNC_CHECKPOINT_ROUNDS_DOC)
         .define(TRAIN_SYNC_MAX_WAIT_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.MEDIUM, TRAIN_SYNC_MAX_WAIT_MS_DOC)
         .define(TRAIN_SYNC_LEARNING_RATE_CONFIG, Type.DOUBLE, 0.0, Validators.atLeast(0), Importance.MEDIUM, TRAIN_SYNC_LEARNING_RATE_DOC)
         .define(TRAIN_SYNC_PARTITIONS_CONFIG, Type.INT, 0, Range.between(0, 100_000), Importance.LOW, TRAIN_SYNC_PARTITIONS_DOC)

@@ -30,12 +30,27 @@ public final class ModelAssembler implements Processor<String, byte[], Void, Voi
 
   private final String storeName;
   private final Deserializer<ModelChunk> deserializer;
+  /** Complete versions kept whole, the newest included (1: the newest only). */
+  private final int retained;
   private KeyValueStore<String, byte[]> store;
   private ProcessorContext<Void, Void> context;
 
   public ModelAssembler(String storeName, Deserializer<ModelChunk> deserializer) {
+    this(storeName, deserializer, 1);
+  }
+
+  /**
+   * @param retained complete versions to keep whole, the newest included, for data-parallel
+   *     replicas that take older averages again after a restart ({@code
+   *     train.sync.checkpoint.rounds}); 1 keeps the newest only
+   */
+  public ModelAssembler(String storeName, Deserializer<ModelChunk> deserializer, int retained) {
+    if (retained < 1) {
+      throw new IllegalArgumentException("retained versions must be >= 1, got " + retained);
+    }
     this.storeName = storeName;
     this.deserializer = deserializer;
+    this.retained = retained;
   }
 
   @Override
@@ -123,10 +138,27 @@ public final class ModelAssembler implements Processor<String, byte[], Void, Voi
       dropUpTo(version, version);
       return;
     }
+    if (retained > 1) {
+      retain(version, model);
+    }
     store.put(ModelStoreLayout.LATEST_MODEL, model);
     store.put(ModelStoreLayout.LATEST_VERSION, ModelStoreLayout.longBytes(version));
     dropUpTo(0, version);
     LOG.info("model version {} complete ({} bytes in {} chunks)", version, model.length, parts.size());
+  }
+
+  /** Keeps {@code model} whole and drops the kept versions older than the newest {@link #retained}. */
+  private void retain(long version, byte[] model) {
+    store.put(ModelStoreLayout.versionKey(version), model);
+    long newestDropped = version - retained;
+    if (newestDropped < 0) {
+      return;
+    }
+    List<String> old = new ArrayList<>();
+    collect(ModelStoreLayout.versionKey(0), ModelStoreLayout.versionKey(newestDropped), old);
+    for (String k : old) {
+      store.delete(k);
+    }
   }
 
   /** Deletes chunks and metadata of versions in [from, to]. */

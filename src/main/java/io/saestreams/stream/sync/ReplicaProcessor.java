@@ -43,20 +43,23 @@ import org.slf4j.LoggerFactory;
  * lasted {@code train.sync.max.wait.ms} (its partial batch is trained, and a replica without
  * samples contributes with weight 0). A replica whose partition has had no sample for that wait
  * contributes its empty update at once while other replicas are training (the last average
- * differed from its own parameters), so that an idle partition does not hold every round up. At its end the replica checkpoints (its state at the end of the
- * round, with the round marked as awaiting), then forwards its parameters and its sample count to
- * the sync topic, all in the task's transaction. Until the round's average arrives in the global
- * model store as version {@code round + 1}, new samples wait in memory (and, as references, in the
- * replay store, which the checkpoint does not cover); the stream thread never waits for it. On the
- * average's arrival the replica takes its parameters ({@link OnlineTrainer#adopt}) and trains the
- * waiting samples as the next round.
+ * differed from its own parameters), so that an idle partition does not hold every round up. At
+ * its end the replica forwards its parameters and its sample count to the sync topic and, at every
+ * {@code train.sync.checkpoint.rounds}-th round end, checkpoints (its state at the end of the
+ * round); at the others it records only the round's sample count beside the last checkpoint
+ * ({@link RoundState#ends}), all in the task's transaction. Until the round's average arrives in
+ * the global model store as version {@code round + 1}, new samples wait in memory (and, as
+ * references, in the replay store); the stream thread never waits for it. On the average's
+ * arrival the replica takes its parameters ({@link OnlineTrainer#adopt}) and trains the waiting
+ * samples as the next round.
  *
- * <p>Exact resume: the checkpoint, the round state and the replay store are changelogged, and a
- * round's end is always a checkpoint, so after a crash the replica restores the checkpoint and
- * goes through the samples after it again — the same ones, to the same round ends — and takes the
- * same averages (a round's average is the newest version while any replica still awaits it: the
- * next needs this replica's next contribution). A round ended by the clock is recorded the same
- * way, by its checkpoint. Checkpoints are also taken inside a round, every {@code
+ * <p>Exact resume: the checkpoint, the round state and the replay store are changelogged, so after
+ * a crash the replica restores the checkpoint and goes through the samples after it again — the
+ * same ones, to the same round ends (also those that had ended by the clock: their sample counts
+ * are recorded), contributing nothing it had contributed — and takes the same averages: the global
+ * store keeps the newest {@code train.sync.checkpoint.rounds} versions, and no version newer than
+ * those this replica's rounds since its checkpoint need can exist (each needs this replica's next
+ * contribution). Checkpoints are also taken inside a round, every {@code
  * train.checkpoint.interval.steps} steps or {@code train.checkpoint.interval.ms}.
  *
  * <p><b>Overlapped rounds</b> ({@code train.sync.overlap.steps} k > 0). After contributing round
@@ -64,9 +67,10 @@ import org.slf4j.LoggerFactory;
  * it (or at its end, if that comes first) takes round r's average ({@link OnlineTrainer#rebase}:
  * its parameters plus the average minus what it contributed), waiting for it only if it has not
  * arrived by then. The take happens at a fixed sample count, so replay takes it at the same point.
- * What the replica contributed (the anchor) is the state of the checkpoint taken at the round's
- * end: no checkpoint is taken inside a round before the late average is taken, so a restored
- * replica that is late finds its anchor in its checkpoint. {@link
+ * What the replica contributed (the anchor) is its state at the round's end: a restored replica
+ * late for an average finds it in its checkpoint (no checkpoint is taken inside a round before the
+ * late average is taken, so a late replica's checkpoint is the one of its round's end), or makes
+ * it again by training the rounds since its checkpoint again. {@link
  * io.saestreams.train.DataParallelRun} runs the same schedule on one thread.
  */
 public final class ReplicaProcessor implements Processor<String, TrainingSample, String, SyncChunk> {
@@ -88,12 +92,17 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
   private record Snapshot(byte[] bytes, long steps, SaeParameters params, InputNormaliser statistics,
       StatsSnapshot stats, int dead) {}
 
+  /** A round's end on its way: whether it checkpoints, and whether it is one trained again after a restore. */
+  private record Ending(boolean checkpoint, boolean replayed) {}
+
   /** What the replica contributed to the round whose average it has still to take. */
   private record Anchor(SaeParameters params, InputNormaliser statistics) {}
 
   private final TrainerSettings settings;
   private final int syncSteps;
   private final long maxWaitMs;
+  /** train.sync.checkpoint.rounds: a checkpoint at every this many round ends. */
+  private final int checkpointRounds;
   private final int partitions;
   private final String modelStoreName;
   private final SaeMetricsSink metrics;
@@ -126,8 +135,16 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
   private Anchor anchor;
   /** When the round whose average is late started (for the round-duration metric). */
   private long lateRoundStartedAt;
-  /** A late average was taken since the last checkpoint: the trainer's state changed without samples. */
-  private boolean rebasedSinceCheckpoint;
+  /** The trainer's state changed since the last checkpoint (samples trained, an average taken). */
+  private boolean changedSinceCheckpoint;
+  /** The state saved with the last checkpoint, and the rounds ended since ({@link RoundState#ends}). */
+  private RoundState base;
+  /**
+   * After a restore: the samples of the rounds that had ended since the checkpoint, still to end
+   * again; while any is left, rounds end at these counts (not by the clock) and contribute nothing
+   * (their contributions are committed), and no checkpoint is taken.
+   */
+  private final ArrayDeque<Long> replayEnds = new ArrayDeque<>();
   /** Since when no sample can go to the trainer until an average arrives (-1: not waiting for one). */
   private long waitingSince = -1;
   /** Samples handed to the trainer in this round. */
@@ -142,6 +159,7 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
    * snapshot is here, so that the stream thread does not wait for the training thread to catch up.
    */
   private CompletableFuture<Snapshot> ending;
+  private Ending endingKind;
   private long endingAt;
   /**
    * Whether this run contributed the awaited round (not so after a restore): only then is the
@@ -168,12 +186,13 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
    *     [0, syncSteps]; 0 for synchronous rounds
    */
   public ReplicaProcessor(TrainerSettings settings, int syncSteps, int overlapSteps, long maxWaitMs,
-      int partitions, String modelStoreName, SaeMetricsSink metrics, SampleFetcher.Factory fetchers,
-      TrainerPool pool) {
-    if (syncSteps < 1 || maxWaitMs < 1 || partitions < 1) {
-      throw new IllegalArgumentException("sync steps, max wait and partitions must be >= 1, got " + syncSteps
-          + ", " + maxWaitMs + ", " + partitions);
+      int checkpointRounds, int partitions, String modelStoreName, SaeMetricsSink metrics,
+      SampleFetcher.Factory fetchers, TrainerPool pool) {
+    if (syncSteps < 1 || maxWaitMs < 1 || partitions < 1 || checkpointRounds < 1) {
+      throw new IllegalArgumentException("sync steps, max wait, checkpoint rounds and partitions must be >= 1, got "
+          + syncSteps + ", " + maxWaitMs + ", " + checkpointRounds + ", " + partitions);
     }
+    this.checkpointRounds = checkpointRounds;
     if (overlapSteps < 0 || overlapSteps > syncSteps) {
       throw new IllegalArgumentException("overlap steps must be in [0, " + syncSteps + "] (the sync steps), got "
           + overlapSteps);
@@ -214,12 +233,16 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
     checkShape(replica.config().model());
     byte[] r = checkpointKv.get(ROUND_KEY);
     RoundState state = r == null ? RoundState.START : RoundState.fromBytes(r);
+    base = state;
+    replayEnds.clear();
+    replayEnds.addAll(state.ends());
+    endingKind = null;
     round = state.round();
     awaiting = state.awaiting();
     inRound = state.awaiting() ? 0 : state.samples();
     late = state.late();
     closing = false;
-    rebasedSinceCheckpoint = false;
+    changedSinceCheckpoint = false;
     waitingSince = -1;
     if (late && overlapSteps == 0) {
       throw new IllegalStateException("replica " + partition + " stopped with overlapped rounds, late for the"
@@ -238,12 +261,14 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
           + " without them, so not exactly where it stopped. Keep the input topic's retention well above"
           + " train.checkpoint.interval.ms and train.sync.max.wait.ms.", partition, replayed.missing(),
           replayed.missing() + replayed.samples());
+      // the rounds that had ended since the checkpoint cannot end at the same samples again
+      replayEnds.clear();
     }
     steps = replica.steps();
     lastCheckpointSteps = steps;
-    LOG.info("replica {} {} at step {}, round {}{}, {} samples to go through again", partition,
+    LOG.info("replica {} {} at step {}, round {}{}, {} samples to go through again{}", partition,
         loaded.isPresent() ? "restored" : "started", steps, round, awaiting ? " (awaiting its average)" : "",
-        pending.size());
+        pending.size(), replayEnds.isEmpty() ? "" : ", " + replayEnds.size() + " rounds of them ended before");
     int capacity = QUEUED_BATCHES * settings.trainer().batchSize();
     String name = "sae-replica-" + context.taskId();
     trainer = pool != null
@@ -284,7 +309,8 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
   private void punctuate(long now) {
     drive(now);
     boolean idle = pending.isEmpty() && now - lastSampleAt >= maxWaitMs;
-    if (roundOpen() && (now - roundStartedAt >= maxWaitMs || (inRound == 0 && idle && othersTraining))) {
+    if (roundOpen() && replayEnds.isEmpty()
+        && (now - roundStartedAt >= maxWaitMs || (inRound == 0 && idle && othersTraining))) {
       endRound(now);
       drive(now);
     }
@@ -317,15 +343,20 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
         snapshotRoundEnd();
         continue;
       }
-      long limit = late ? Math.min(lateAt, roundSamples) : roundSamples;
-      inRound += handOver(pending, limit - inRound, roundSamples, trainer);
+      long end = replayEnds.isEmpty() ? roundSamples : replayEnds.peek();
+      long limit = late ? Math.min(lateAt, end) : end;
+      long handed = handOver(pending, limit - inRound, roundSamples, trainer);
+      inRound += handed;
+      if (handed > 0) {
+        changedSinceCheckpoint = true;
+      }
       if (late && inRound >= lateAt) {
         if (!takeLate()) {
           break;
         }
         continue;
       }
-      if (inRound < roundSamples) {
+      if (inRound < end) {
         break;
       }
       endRound(timestamp);
@@ -346,7 +377,7 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
    * and no late average is still to be taken (the checkpoint of the round's end holds the anchor).
    */
   private boolean checkpointable() {
-    return roundOpen() && !late && pending.isEmpty();
+    return roundOpen() && !late && pending.isEmpty() && replayEnds.isEmpty();
   }
 
   /**
@@ -384,32 +415,54 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
     if (latest < wanted) {
       return false;
     }
-    if (latest > wanted) {
+    byte[] average;
+    if (latest > wanted && replayEnds.isEmpty()) {
+      // this replica never contributed to the round after: nobody could have averaged it
       LOG.warn("replica {} awaits the average of round {} (model version {}) but the newest version is {};"
           + " taking that", partition, round, wanted, latest);
+      average = ModelStoreLayout.latestModel(models);
+      wanted = latest;
+    } else {
+      average = retained(wanted);
     }
     // the replica has trained nothing since its round ended: its parameters are what it contributed
-    takeNewest(roundStartedAt, (t, m) -> {
+    takeVersion(average, roundStartedAt, (t, m) -> {
       double d = ParameterAverage.distance(t.parameters(), m.parameters());
       t.adopt(m.parameters(), m.normaliser());
       return d;
     });
     long now = context.currentSystemTimeMs();
-    round = latest;
+    round = wanted;
     awaiting = false;
     inRound = 0;
     roundStartedAt = now;
+    changedSinceCheckpoint = true;
     return true;
   }
 
   /**
-   * Queues taking the newest average to the training thread, not waited for: the next samples
-   * follow it in the training thread's queue. {@code how} takes it and returns the replica's
-   * divergence from it, reported with the duration of the round that started at {@code
-   * roundStart}.
+   * Model version {@code version}, which has arrived: the newest, or one the global store still
+   * keeps for a replica that trains again rounds it had ended before a restart.
    */
-  private void takeNewest(long roundStart, BiFunction<OnlineTrainer, SaeModel, Double> how) {
-    SaeModel averaged = SaeModel.fromBytes(ModelStoreLayout.latestModel(models));
+  private byte[] retained(long version) {
+    byte[] bytes = ModelStoreLayout.model(models, version);
+    if (bytes == null) {
+      throw new IllegalStateException("replica " + partition + " trains again the rounds after its checkpoint and"
+          + " needs model version " + version + ", but the global model store keeps only the newest "
+          + checkpointRounds + " (train.sync.checkpoint.rounds) and the newest is "
+          + ModelStoreLayout.latestVersion(models) + "; restart with train.sync.checkpoint.rounds at least as"
+          + " high as when this replica's checkpoint was written, or use a new application.id");
+    }
+    return bytes;
+  }
+
+  /**
+   * Queues taking an average to the training thread, not waited for: the next samples follow it
+   * in the training thread's queue. {@code how} takes it and returns the replica's divergence from
+   * it, reported with the duration of the round that started at {@code roundStart}.
+   */
+  private void takeVersion(byte[] bytes, long roundStart, BiFunction<OnlineTrainer, SaeModel, Double> how) {
+    SaeModel averaged = SaeModel.fromBytes(bytes);
     long now = context.currentSystemTimeMs();
     long roundMs = now - roundStart;
     long waitMs = waitingSince < 0 ? 0 : now - waitingSince;
@@ -439,20 +492,21 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
       }
       return false;
     }
-    if (latest > round) {
+    if (latest > round && replayEnds.isEmpty()) {
+      // a round trained again after a restore may find later averages; a new round cannot
       throw new IllegalStateException("replica " + partition + " is to take the average of round " + (round - 1)
           + " (model version " + round + "), but the newest version is " + latest + ", which needs this replica's"
           + " contribution to round " + round + "; is another application writing the same model topic?");
     }
     Anchor a = anchor;
-    takeNewest(lateRoundStartedAt, (t, m) -> {
+    takeVersion(retained(round), lateRoundStartedAt, (t, m) -> {
       double d = ParameterAverage.distance(a.params(), m.parameters());
       t.rebase(a.params(), m.parameters(), a.statistics(), m.normaliser());
       return d;
     });
     late = false;
     anchor = null;
-    rebasedSinceCheckpoint = true;
+    changedSinceCheckpoint = true;
     return true;
   }
 
@@ -472,9 +526,21 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
     snapshotRoundEnd();
   }
 
+  /**
+   * Fixes the round's end: a round trained again after a restore ends as it had (no checkpoint, no
+   * contribution); a new one checkpoints if it is the {@code train.sync.checkpoint.rounds}-th
+   * round end since the last checkpoint (and the trainer changed since), else it only records its
+   * samples beside the last checkpoint.
+   */
   private void snapshotRoundEnd() {
-    boolean trained = inRound > 0 || rebasedSinceCheckpoint;
-    ending = trainer.submit(t -> new Snapshot(trained ? t.checkpoint() : null, t.steps(),
+    boolean replayed = !replayEnds.isEmpty();
+    if (replayed) {
+      replayEnds.poll();
+    }
+    boolean checkpointHere = !replayed && base.ends().size() + 1 >= checkpointRounds;
+    boolean save = checkpointHere && changedSinceCheckpoint;
+    endingKind = new Ending(checkpointHere, replayed);
+    ending = trainer.submit(t -> new Snapshot(save ? t.checkpoint() : null, t.steps(),
         t.parameters().copy(), t.normaliser() == null ? null : t.normaliser().copy(), t.snapshot(),
         t.deadCount()));
     endingAt = context.currentSystemTimeMs();
@@ -487,11 +553,14 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
 
   /**
    * Checkpoints (unless the replica trained nothing since its last checkpoint, which then still
-   * holds its state) and contributes the parameters of the round's end.
+   * holds its state) or records the round's samples, and contributes the parameters of the
+   * round's end; a round trained again after a restore does neither.
    */
   private void finishRound(Snapshot s, long timestamp) {
     drain();
     long now = context.currentSystemTimeMs();
+    Ending kind = endingKind;
+    endingKind = null;
     if (s.bytes() != null) {
       checkpoints.save(s.bytes(), s.steps(), replay.seal());
       replay.truncate();
@@ -501,10 +570,13 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
       }
       lastCheckpointSteps = s.steps();
       lastCheckpointAt = now;
-      rebasedSinceCheckpoint = false;
+      changedSinceCheckpoint = false;
       metrics.checkpoint(s.bytes().length, now);
     }
-    contribute(s, timestamp);
+    long samples = inRound;
+    if (!kind.replayed()) {
+      contribute(s, timestamp);
+    }
     if (overlapSteps > 0) {
       // the next round starts now, from the replica's own parameters: the snapshot is its anchor
       anchor = new Anchor(s.params(), s.statistics());
@@ -513,10 +585,18 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
       round++;
       inRound = 0;
       roundStartedAt = now;
-      checkpointKv.put(ROUND_KEY, new RoundState(round, false, 0, true).toBytes());
-    } else {
-      checkpointKv.put(ROUND_KEY, new RoundState(round, true, 0, false).toBytes());
     }
+    if (kind.replayed()) {
+      LOG.debug("replica {} ended round {} again at its {} samples", partition, overlapSteps > 0 ? round - 1 : round,
+          samples);
+      return;
+    }
+    if (kind.checkpoint()) {
+      base = overlapSteps > 0 ? new RoundState(round, false, 0, true) : new RoundState(round, true, 0, false);
+    } else {
+      base = base.withEnd(samples);
+    }
+    checkpointKv.put(ROUND_KEY, base.toBytes());
     // the aggregator can read the contribution only once it is committed, and the round waits for it
     context.commit();
     contributed = true;
@@ -553,8 +633,9 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
     long now = context.currentSystemTimeMs();
     checkpoints.save(s.bytes(), s.steps(), replay.seal());
     replay.truncate();
-    checkpointKv.put(ROUND_KEY, new RoundState(round, false, inRound, false).toBytes());
-    rebasedSinceCheckpoint = false;
+    base = new RoundState(round, false, inRound, false);
+    checkpointKv.put(ROUND_KEY, base.toBytes());
+    changedSinceCheckpoint = false;
     lastCheckpointSteps = s.steps();
     lastCheckpointAt = now;
     metrics.checkpoint(s.bytes().length, now);
@@ -591,5 +672,10 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
   /** The round the replica is in, and whether it awaits that round's average (for tests). */
   RoundState roundState() {
     return new RoundState(round, awaiting, inRound, late);
+  }
+
+  /** The state saved beside the last checkpoint, with the round ends recorded since (for tests). */
+  RoundState savedState() {
+    return base;
   }
 }

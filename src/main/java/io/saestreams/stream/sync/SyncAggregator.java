@@ -44,13 +44,33 @@ public final class SyncAggregator implements Processor<String, SyncChunk, String
   private static final Logger LOG = LoggerFactory.getLogger(SyncAggregator.class);
 
   private final int chunkBytes;
+  /** Versions the compacted model topic keeps (train.sync.checkpoint.rounds): its keys' slots. */
+  private final int keptVersions;
   private final SaeMetricsSink metrics;
   private ProcessorContext<String, ModelChunk> context;
   private KeyValueStore<String, byte[]> store;
 
   public SyncAggregator(int chunkBytes, SaeMetricsSink metrics) {
+    this(chunkBytes, 1, metrics);
+  }
+
+  /**
+   * @param keptVersions newest versions the compacted model topic must keep for replicas restarted
+   *     from a checkpoint some rounds old: with more than 1, version v's chunk i is keyed {@code
+   *     <v mod keptVersions>/<i>}, so that compaction keeps that many versions; with 1, {@code <i>}
+   */
+  public SyncAggregator(int chunkBytes, int keptVersions, SaeMetricsSink metrics) {
+    if (keptVersions < 1) {
+      throw new IllegalArgumentException("kept versions must be >= 1, got " + keptVersions);
+    }
     this.chunkBytes = chunkBytes;
+    this.keptVersions = keptVersions;
     this.metrics = metrics;
+  }
+
+  /** The model topic's key of chunk {@code index} of {@code version}. */
+  static String modelKey(long version, int index, int keptVersions) {
+    return keptVersions == 1 ? Integer.toString(index) : (version % keptVersions) + "/" + index;
   }
 
   @Override
@@ -235,7 +255,7 @@ public final class SyncAggregator implements Processor<String, SyncChunk, String
     }
     SaeModel model = SaeModel.of(firstModel.config(), avg, r + 1, merged);
     for (ModelChunk c : ModelPublisher.chunks(model, chunkBytes, context.currentSystemTimeMs(), steps)) {
-      context.forward(new Record<>(Integer.toString(c.getChunkIndex()), c, timestamp));
+      context.forward(new Record<>(modelKey(r + 1, c.getChunkIndex(), keptVersions), c, timestamp));
     }
     deleteRound(r);
     store.put(NEXT_ROUND, ByteBuffer.allocate(Long.BYTES).putLong(r + 1).array());

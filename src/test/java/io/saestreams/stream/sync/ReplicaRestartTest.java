@@ -95,7 +95,7 @@ class ReplicaRestartTest {
   }
 
   private ReplicaProcessor start(MockProcessorContext<String, SyncChunk> ctx, int overlapSteps) {
-    ReplicaProcessor p = new ReplicaProcessor(SETTINGS, SYNC_STEPS, overlapSteps, 600_000, 1, MODELS,
+    ReplicaProcessor p = new ReplicaProcessor(SETTINGS, SYNC_STEPS, overlapSteps, 600_000, 1, 1, MODELS,
         SaeMetricsSink.NOOP, fetchers, null);
     started.add(p);
     p.init(ctx);

@@ -39,6 +39,10 @@ class SyncAggregatorTest {
   private SyncAggregator aggregator;
 
   private void open() {
+    open(1);
+  }
+
+  private void open(int keptVersions) {
     context = new MockProcessorContext<>();
     context.setCurrentSystemTimeMs(1_000L);
     KeyValueStore<String, byte[]> store =
@@ -46,8 +50,32 @@ class SyncAggregatorTest {
             Serdes.ByteArray()).withLoggingDisabled().build();
     store.init(context.getStateStoreContext(), store);
     context.addStateStore(store);
-    aggregator = new SyncAggregator(CHUNK, metrics);
+    aggregator = new SyncAggregator(CHUNK, keptVersions, metrics);
     aggregator.init(context);
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "kept versions {0}")
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 3})
+  void theModelTopicsKeysLetCompactionKeepTheNewestVersions(int kept) {
+    open(kept);
+    Random r = new Random(kept);
+    for (long round = 0; round < 5; round++) {
+      send(contribution(round, 0, 1, 4, random(r)));
+    }
+    java.util.Map<String, Long> newestByKey = new java.util.HashMap<>();
+    int chunks = 0;
+    for (var f : context.forwarded()) {
+      ModelChunk c = f.record().value();
+      String expected = kept == 1 ? Integer.toString(c.getChunkIndex())
+          : (c.getModelVersion() % kept) + "/" + c.getChunkIndex();
+      assertThat(f.record().key()).isEqualTo(expected);
+      newestByKey.put(f.record().key(), c.getModelVersion());
+      chunks = Math.max(chunks, c.getChunkCount());
+    }
+    assertThat(chunks).isGreaterThan(1);
+    // what compaction leaves: the newest record of each key, that is every chunk of the newest versions
+    assertThat(new java.util.TreeSet<>(newestByKey.values()))
+        .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(5 - kept + 1, 5).boxed().toList());
   }
 
   private static SaeParameters random(Random r) {
