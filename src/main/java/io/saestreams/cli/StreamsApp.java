@@ -56,6 +56,7 @@ final class StreamsApp implements AutoCloseable {
   StreamsApp(AppConfig configured) {
     AppConfig config = SyncPartitions.resolve(configured);
     this.config = config;
+    config.keptModelsWarning(Runtime.getRuntime().maxMemory()).ifPresent(LOG::warn);
     this.registry = new SchemaRegistryClient(
         RegistryClientConfig.fromProperties(config.registryProperties()));
     this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -491,6 +491,34 @@ public final class AppConfig extends AbstractConfig {
   }
 
   /**
+   * The heap the global model store takes for the model versions it keeps whole: {@code
+   * train.sync.checkpoint.rounds} versions of 4 (2dn + d + n) bytes in data-parallel mode, the
+   * newest one otherwise.
+   */
+  public long keptModelBytes() {
+    return (long) syncCheckpointRounds() * Float.BYTES
+        * (2L * getInt(SAE_INPUT_DIM_CONFIG) * getInt(SAE_LATENT_DIM_CONFIG) + getInt(SAE_INPUT_DIM_CONFIG)
+            + getInt(SAE_LATENT_DIM_CONFIG));
+  }
+
+  /**
+   * A warning when the model versions the global store keeps ({@link #keptModelBytes}) would
+   * take more than a quarter of {@code maxHeapBytes}, naming the key to lower; empty otherwise.
+   */
+  public java.util.Optional<String> keptModelsWarning(long maxHeapBytes) {
+    long kept = keptModelBytes();
+    if (!dataParallel() || syncCheckpointRounds() == 1 || kept <= maxHeapBytes / 4) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(String.format(java.util.Locale.ROOT,
+        "the global model store keeps %d model versions (%s=%d) of %.1f MB each, %.1f MB in all, more than a"
+            + " quarter of the %.1f MB heap; lower %s (more checkpoint bytes) or give the JVM more heap",
+        syncCheckpointRounds(), TRAIN_SYNC_CHECKPOINT_ROUNDS_CONFIG, syncCheckpointRounds(),
+        kept / (double) syncCheckpointRounds() / 1e6, kept / 1e6, maxHeapBytes / 1e6,
+        TRAIN_SYNC_CHECKPOINT_ROUNDS_CONFIG));
+  }
+
+  /**
    * Whether the training state (checkpoints, and the aggregator's contributions) is kept in
    * in-memory stores rather than RocksDB ({@value #TRAIN_STATE_STORE_CONFIG}, auto resolved).
    */

@@ -598,4 +598,24 @@ class AppConfigTest {
     assertThat(md.lines().filter(l -> l.startsWith("| `")).count())
         .isEqualTo(AppConfig.configDef().names().size() + 2);
   }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}, rounds {1}, heap {2} MB: warns {3}")
+  @org.junit.jupiter.params.provider.CsvSource({
+      "data-parallel, 4, 4000, false",
+      "data-parallel, 4, 20, true",
+      "data-parallel, 1, 20, false",
+      "single, 4, 20, false"})
+  void theVersionsTheGlobalStoreKeepsAreCountedAgainstTheHeap(String mode, int rounds, long heapMb, boolean warns) {
+    Map<String, Object> m = minimal();
+    m.put(AppConfig.TRAIN_MODE_CONFIG, mode);
+    m.put(AppConfig.TRAIN_SYNC_CHECKPOINT_ROUNDS_CONFIG, rounds);
+    m.put(AppConfig.SAE_INPUT_DIM_CONFIG, 784);
+    m.put(AppConfig.SAE_LATENT_DIM_CONFIG, 1024);
+    AppConfig c = AppConfig.of(m);
+    long version = 4L * (2L * 784 * 1024 + 784 + 1024);
+    assertThat(c.keptModelBytes()).isEqualTo(mode.equals("single") ? version : rounds * version);
+    java.util.Optional<String> w = c.keptModelsWarning(heapMb * 1_000_000L);
+    assertThat(w.isPresent()).isEqualTo(warns);
+    w.ifPresent(text -> assertThat(text).contains("train.sync.checkpoint.rounds=4").contains("25.7 MB in all"));
+  }
 }
