@@ -69,7 +69,7 @@ public final class SyncAggregator implements Processor<String, SyncChunk, String
   }
 
   /** The model topic's key of chunk {@code index} of {@code version}. */
-  static String modelKey(long version, int index, int keptVersions) {
+  public static String modelKey(long version, int index, int keptVersions) {
     return keptVersions == 1 ? Integer.toString(index) : (version % keptVersions) + "/" + index;
   }
 

@@ -67,4 +67,49 @@ class ModelAssemblerRetentionTest {
       assertThat(kept).hasSize(2 + (retained == 1 ? 0 : (int) Math.min(v, retained)));
     }
   }
+
+  /**
+   * A global store rebuilt at a restart from the model topic after compaction (the newest record
+   * of each key, in offset order), keyed as the data-parallel aggregator keys it, still holds the
+   * newest {@code retained} versions whole: what a restarted replica takes again.
+   */
+  @ParameterizedTest(name = "retained {0}")
+  @ValueSource(ints = {2, 3, 4})
+  void aStoreRebuiltFromTheCompactedTopicKeepsTheNewestVersions(int retained) {
+    Random rnd = new Random(31 + retained);
+    List<byte[]> published = new ArrayList<>();
+    published.add(null);
+    // the topic in offset order: key and chunk
+    List<java.util.Map.Entry<String, io.saestreams.avro.ModelChunk>> topic = new ArrayList<>();
+    int versions = 9;
+    for (long v = 1; v <= versions; v++) {
+      byte[] bytes = version(v, rnd);
+      published.add(bytes);
+      for (io.saestreams.avro.ModelChunk c : ModelPublisher.chunks(SaeModel.fromBytes(bytes), 100, 0, v)) {
+        topic.add(java.util.Map.entry(
+            io.saestreams.stream.sync.SyncAggregator.modelKey(v, c.getChunkIndex(), retained), c));
+      }
+    }
+    java.util.Map<String, Integer> newest = new java.util.HashMap<>();
+    for (int i = 0; i < topic.size(); i++) {
+      newest.put(topic.get(i).getKey(), i);
+    }
+    KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("m"),
+        Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
+    MockProcessorContext<Void, Void> ctx = new MockProcessorContext<>();
+    store.init(ctx.getStateStoreContext(), store);
+    ctx.addStateStore(store);
+    ModelAssembler assembler = new ModelAssembler("m", null, retained);
+    assembler.init(ctx);
+    for (int i = 0; i < topic.size(); i++) {
+      if (newest.get(topic.get(i).getKey()) == i) {
+        assembler.accept(topic.get(i).getValue());
+      }
+    }
+    assertThat(ModelStoreLayout.latestVersion(store)).isEqualTo(versions);
+    for (long v = 1; v <= versions; v++) {
+      byte[] expected = v > versions - retained ? published.get((int) v) : null;
+      assertThat(ModelStoreLayout.model(store, v)).as("version %d", v).isEqualTo(expected);
+    }
+  }
 }
