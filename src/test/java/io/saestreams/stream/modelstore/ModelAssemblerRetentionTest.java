@@ -36,16 +36,26 @@ class ModelAssemblerRetentionTest {
     return SaeModel.of(MODEL, p, v).toBytes();
   }
 
-  @ParameterizedTest(name = "retained {0}")
-  @ValueSource(ints = {1, 2, 4})
-  void theNewestVersionsAreKeptWholeAndOlderOnesDropped(int retained) {
-    KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("m"),
-        Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
+  private static KeyValueStore<String, byte[]> store() {
+    return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("m"), Serdes.String(), Serdes.ByteArray())
+        .withLoggingDisabled().build();
+  }
+
+  /** An assembler keeping {@code retained} versions in {@code store}, as the global store's processor. */
+  private static ModelAssembler assembler(KeyValueStore<String, byte[]> store, int retained) {
     MockProcessorContext<Void, Void> ctx = new MockProcessorContext<>();
     store.init(ctx.getStateStoreContext(), store);
     ctx.addStateStore(store);
     ModelAssembler assembler = new ModelAssembler("m", null, retained);
     assembler.init(ctx);
+    return assembler;
+  }
+
+  @ParameterizedTest(name = "retained {0}")
+  @ValueSource(ints = {1, 2, 4})
+  void theNewestVersionsAreKeptWholeAndOlderOnesDropped(int retained) {
+    KeyValueStore<String, byte[]> store = store();
+    ModelAssembler assembler = assembler(store, retained);
     Random rnd = new Random(retained);
     List<byte[]> published = new ArrayList<>();
     published.add(null);
@@ -94,13 +104,8 @@ class ModelAssemblerRetentionTest {
     for (int i = 0; i < topic.size(); i++) {
       newest.put(topic.get(i).getKey(), i);
     }
-    KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("m"),
-        Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
-    MockProcessorContext<Void, Void> ctx = new MockProcessorContext<>();
-    store.init(ctx.getStateStoreContext(), store);
-    ctx.addStateStore(store);
-    ModelAssembler assembler = new ModelAssembler("m", null, retained);
-    assembler.init(ctx);
+    KeyValueStore<String, byte[]> store = store();
+    ModelAssembler assembler = assembler(store, retained);
     for (int i = 0; i < topic.size(); i++) {
       if (newest.get(topic.get(i).getKey()) == i) {
         assembler.accept(topic.get(i).getValue());
