@@ -145,6 +145,8 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
    * (their contributions are committed), and no checkpoint is taken.
    */
   private final ArrayDeque<Long> replayEnds = new ArrayDeque<>();
+  /** Some samples to train again were no longer in the input topic: rounds trained again may end by the clock. */
+  private boolean replayIncomplete;
   /** Since when no sample can go to the trainer until an average arrives (-1: not waiting for one). */
   private long waitingSince = -1;
   /** Samples handed to the trainer in this round. */
@@ -261,9 +263,10 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
           + " without them, so not exactly where it stopped. Keep the input topic's retention well above"
           + " train.checkpoint.interval.ms and train.sync.max.wait.ms.", partition, replayed.missing(),
           replayed.missing() + replayed.samples());
-      // the rounds that had ended since the checkpoint cannot end at the same samples again
-      replayEnds.clear();
     }
+    // rounds trained again still end at their recorded counts, filled up with new samples; one
+    // that cannot be filled ends by the clock like any round, so that a missing sample stalls nothing
+    replayIncomplete = replayed.missing() > 0;
     steps = replica.steps();
     lastCheckpointSteps = steps;
     LOG.info("replica {} {} at step {}, round {}{}, {} samples to go through again{}", partition,
@@ -309,7 +312,7 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
   private void punctuate(long now) {
     drive(now);
     boolean idle = pending.isEmpty() && now - lastSampleAt >= maxWaitMs;
-    if (roundOpen() && replayEnds.isEmpty()
+    if (roundOpen() && (replayEnds.isEmpty() || replayIncomplete)
         && (now - roundStartedAt >= maxWaitMs || (inRound == 0 && idle && othersTraining))) {
       endRound(now);
       drive(now);

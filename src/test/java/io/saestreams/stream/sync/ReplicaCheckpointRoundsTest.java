@@ -73,6 +73,12 @@ class ReplicaCheckpointRoundsTest {
 
   private static final class CountingSink extends NoopMetricsSink {
     int checkpoints;
+    long missing;
+
+    @Override
+    public void replayed(long samples, long missing) {
+      this.missing += missing;
+    }
 
     @Override
     public void checkpoint(long bytes, long epochMillis) {
@@ -264,5 +270,31 @@ class ReplicaCheckpointRoundsTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("train.sync.checkpoint.rounds")
         .hasMessageContaining("needs model version 1");
+  }
+
+  @Test
+  void samplesGoneFromTheInputTopicStallNoRoundTrainedAgain() {
+    float[][] xs = GaussianRows.of(7 * ROUND, D, 4);
+    Group g = new Group(4, 1, 4, 1_000);
+    g.start();
+    int stop = 3 * ROUND + 2;
+    for (int i = 0; i < stop; i++) {
+      g.feed(xs[i], i);
+    }
+    assertThat(g.contributions.keySet()).containsExactly(0L, 1L, 2L);
+    // retention removed two samples of the rounds to train again
+    inputTopic.remove(new InputRef(0, 3));
+    inputTopic.remove(new InputRef(0, ROUND + 1));
+    g.start();
+    assertThat(g.metrics.missing).isEqualTo(2);
+    // the partition is idle: the rounds short of their samples end by the clock
+    for (int k = 0; k < 4; k++) {
+      g.age();
+    }
+    for (int i = stop; i < xs.length; i++) {
+      g.feed(xs[i], i);
+    }
+    // nothing contributed twice (the harness fails on that), and the rounds go on after the restart
+    assertThat(g.contributions.keySet()).contains(3L, 4L);
   }
 }
