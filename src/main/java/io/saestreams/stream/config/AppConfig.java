@@ -485,9 +485,14 @@ public final class AppConfig extends AbstractConfig {
   /** {@value #TRAIN_STATE_STORE_CONFIG}=auto keeps the training state in memory up to this many bytes. */
   public static final long STATE_IN_MEMORY_MAX_BYTES = 64L << 20;
 
-  /** The bytes of one checkpoint as {@value #TRAIN_STATE_STORE_CONFIG}=auto estimates them. */
+  /** The bytes of one model's parameters, 4 (2dn + d + n). */
+  static long parameterBytes(int inputDim, int latentDim) {
+    return (long) Float.BYTES * (2L * inputDim * latentDim + inputDim + latentDim);
+  }
+
+  /** The bytes of one checkpoint as {@value #TRAIN_STATE_STORE_CONFIG}=auto estimates them: parameters and two moments. */
   public static long estimatedCheckpointBytes(int inputDim, int latentDim) {
-    return 3L * Float.BYTES * (2L * inputDim * latentDim + inputDim + latentDim);
+    return 3L * parameterBytes(inputDim, latentDim);
   }
 
   /**
@@ -496,9 +501,7 @@ public final class AppConfig extends AbstractConfig {
    * newest one otherwise.
    */
   public long keptModelBytes() {
-    return (long) syncCheckpointRounds() * Float.BYTES
-        * (2L * getInt(SAE_INPUT_DIM_CONFIG) * getInt(SAE_LATENT_DIM_CONFIG) + getInt(SAE_INPUT_DIM_CONFIG)
-            + getInt(SAE_LATENT_DIM_CONFIG));
+    return syncCheckpointRounds() * parameterBytes(getInt(SAE_INPUT_DIM_CONFIG), getInt(SAE_LATENT_DIM_CONFIG));
   }
 
   /**

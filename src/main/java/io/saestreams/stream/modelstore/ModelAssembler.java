@@ -35,10 +35,6 @@ public final class ModelAssembler implements Processor<String, byte[], Void, Voi
   private KeyValueStore<String, byte[]> store;
   private ProcessorContext<Void, Void> context;
 
-  public ModelAssembler(String storeName, Deserializer<ModelChunk> deserializer) {
-    this(storeName, deserializer, 1);
-  }
-
   /**
    * @param retained complete versions to keep whole, the newest included, for data-parallel
    *     replicas that take older averages again after a restart ({@code

@@ -50,10 +50,6 @@ public final class SyncAggregator implements Processor<String, SyncChunk, String
   private ProcessorContext<String, ModelChunk> context;
   private KeyValueStore<String, byte[]> store;
 
-  public SyncAggregator(int chunkBytes, SaeMetricsSink metrics) {
-    this(chunkBytes, 1, metrics);
-  }
-
   /**
    * @param keptVersions newest versions the compacted model topic must keep for replicas restarted
    *     from a checkpoint some rounds old: with more than 1, version v's chunk i is keyed {@code

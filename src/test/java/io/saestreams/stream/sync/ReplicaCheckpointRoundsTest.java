@@ -26,11 +26,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -96,13 +94,10 @@ class ReplicaCheckpointRoundsTest {
     final int overlapSteps;
     final int kept;
     final int intervalSteps;
-    final KeyValueStore<String, byte[]> checkpoint = store(ReplicaProcessor.CHECKPOINT_STORE, Serdes.String());
-    final KeyValueStore<Long, byte[]> replay = store(ReplicaProcessor.REPLAY_STORE, Serdes.Long());
-    final KeyValueStore<String, byte[]> models = store(MODELS, Serdes.String());
+    final ReplicaStores stores = new ReplicaStores(MODELS);
     /** Every contribution forwarded, by round, in order; a round contributed twice fails. */
     final Map<Long, byte[]> contributions = new LinkedHashMap<>();
     final CountingSink metrics = new CountingSink();
-    private boolean open;
     MockProcessorContext<String, SyncChunk> ctx;
     ReplicaProcessor replica;
     long now;
@@ -114,24 +109,9 @@ class ReplicaCheckpointRoundsTest {
       this.kept = kept;
     }
 
-    private <K> KeyValueStore<K, byte[]> store(String name, org.apache.kafka.common.serialization.Serde<K> keys) {
-      return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keys, Serdes.ByteArray())
-          .withLoggingDisabled().build();
-    }
-
     /** Starts the replica (again) on the kept stores. */
     void start() {
-      ctx = new MockProcessorContext<>();
-      ctx.setCurrentSystemTimeMs(now);
-      if (!open) {
-        checkpoint.init(ctx.getStateStoreContext(), checkpoint);
-        replay.init(ctx.getStateStoreContext(), replay);
-        models.init(ctx.getStateStoreContext(), models);
-        open = true;
-      }
-      ctx.addStateStore(checkpoint);
-      ctx.addStateStore(replay);
-      ctx.addStateStore(models);
+      ctx = stores.context(now);
       replica = new ReplicaProcessor(settings(intervalSteps), SYNC_STEPS, overlapSteps, MAX_WAIT_MS, checkpointRounds, 1, MODELS,
           metrics, fetchers, null);
       started.add(replica);
@@ -170,6 +150,7 @@ class ReplicaCheckpointRoundsTest {
 
     void publish(SaeParameters params, long version) {
       byte[] model = SaeModel.of(CONFIG.model(), params, version).toBytes();
+      KeyValueStore<String, byte[]> models = stores.models;
       models.put(ModelStoreLayout.versionKey(version), model);
       if (version - kept >= 1) {
         models.delete(ModelStoreLayout.versionKey(version - kept));

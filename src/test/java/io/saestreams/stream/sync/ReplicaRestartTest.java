@@ -21,11 +21,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -54,38 +51,18 @@ class ReplicaRestartTest {
   private final SampleFetcher.Factory fetchers = MapSampleFetchers.of(inputTopic);
   private final List<ReplicaProcessor> started = new ArrayList<>();
 
-  /** One replica's stores, kept across its restarts. */
-  private final class ReplicaStores {
-    final KeyValueStore<String, byte[]> checkpoint = Stores.keyValueStoreBuilder(
-        Stores.inMemoryKeyValueStore(ReplicaProcessor.CHECKPOINT_STORE), Serdes.String(), Serdes.ByteArray())
-        .withLoggingDisabled().build();
-    final KeyValueStore<Long, byte[]> replay = Stores.keyValueStoreBuilder(
-        Stores.inMemoryKeyValueStore(ReplicaProcessor.REPLAY_STORE), Serdes.Long(), Serdes.ByteArray())
-        .withLoggingDisabled().build();
-    final KeyValueStore<String, byte[]> models = Stores.keyValueStoreBuilder(
-        Stores.inMemoryKeyValueStore(MODELS), Serdes.String(), Serdes.ByteArray())
-        .withLoggingDisabled().build();
-    private boolean open;
+  /** One replica's stores, kept across its restarts, and versions published to its global store. */
+  private static final class Replica {
+    final ReplicaStores stores = new ReplicaStores(MODELS);
 
     MockProcessorContext<String, SyncChunk> context() {
-      MockProcessorContext<String, SyncChunk> ctx = new MockProcessorContext<>();
-      ctx.setCurrentSystemTimeMs(0);
-      if (!open) {
-        checkpoint.init(ctx.getStateStoreContext(), checkpoint);
-        replay.init(ctx.getStateStoreContext(), replay);
-        models.init(ctx.getStateStoreContext(), models);
-        open = true;
-      }
-      ctx.addStateStore(checkpoint);
-      ctx.addStateStore(replay);
-      ctx.addStateStore(models);
-      return ctx;
+      return stores.context(0);
     }
 
     /** Publishes {@code params} as model version {@code version}, as the global store holds it. */
     void publish(SaeParameters params, long version) {
-      models.put(ModelStoreLayout.LATEST_MODEL, SaeModel.of(CONFIG.model(), params, version).toBytes());
-      models.put(ModelStoreLayout.LATEST_VERSION, ByteBuffer.allocate(Long.BYTES).putLong(version).array());
+      stores.models.put(ModelStoreLayout.LATEST_MODEL, SaeModel.of(CONFIG.model(), params, version).toBytes());
+      stores.models.put(ModelStoreLayout.LATEST_VERSION, ByteBuffer.allocate(Long.BYTES).putLong(version).array());
     }
   }
 
@@ -135,7 +112,7 @@ class ReplicaRestartTest {
     float[][] xs = GaussianRows.of(2 * ROUND, D, 5);
 
     // never stopped
-    ReplicaStores a = new ReplicaStores();
+    Replica a = new Replica();
     MockProcessorContext<String, SyncChunk> ctxA = a.context();
     ReplicaProcessor once = start(ctxA, 1);
     feed(once, xs, 0, ROUND);
@@ -149,7 +126,7 @@ class ReplicaRestartTest {
     assertThat(expected).isNotEmpty();
 
     // stopped right after contributing round 0, late for its average, and started again
-    ReplicaStores b = new ReplicaStores();
+    Replica b = new Replica();
     MockProcessorContext<String, SyncChunk> ctxB = b.context();
     ReplicaProcessor first = start(ctxB, 1);
     feed(first, xs, 0, ROUND);
@@ -162,7 +139,7 @@ class ReplicaRestartTest {
     assertThat(contribution(ctxB2, 1)).isEqualTo(expected);
 
     // the late average made a difference: without it round 1 would have been another contribution
-    ReplicaStores c = new ReplicaStores();
+    Replica c = new Replica();
     MockProcessorContext<String, SyncChunk> ctxC = c.context();
     ReplicaProcessor alone = start(ctxC, 1);
     feed(alone, xs, 0, ROUND);
@@ -174,7 +151,7 @@ class ReplicaRestartTest {
   @Test
   void aReplicaStoppedLateRefusesToRestartWithSynchronousRounds() {
     float[][] xs = GaussianRows.of(ROUND, D, 6);
-    ReplicaStores s = new ReplicaStores();
+    Replica s = new Replica();
     ReplicaProcessor first = start(s.context(), 1);
     feed(first, xs, 0, ROUND);
     assertThatThrownBy(() -> start(s.context(), 0))
