@@ -245,11 +245,14 @@ final class BenchCommand implements Callable<Integer> {
     List<ScaleBenchmark.Result> results = bench.run(r -> {
       if (!json) {
         out.printf(Locale.ROOT, "round %d, %d instance(s): %,d samples trained in %.2f s: %,.0f samples/s,"
-            + " %,.0f samples per CPU-second (%.1f CPU-seconds); after the first %.0f %% (JIT warm-up): %,.0f"
-            + " samples/s, %,.0f per CPU-second (%.1f cores busy)%n", r.round(), r.instances(), r.whole().samples(),
+            + " %,.0f samples per CPU-second (%.1f CPU-seconds, %.1f of them compiling: %,.0f per CPU-second"
+            + " without); after the first %.0f %% (JIT warm-up): %,.0f samples/s, %,.0f per CPU-second, %,.0f"
+            + " without compiling (%.1f cores busy, %.2f compiling)%n", r.round(), r.instances(), r.whole().samples(),
             r.whole().seconds(), r.whole().samplesPerSecond(), r.whole().samplesPerCpuSecond(), r.whole().cpuSeconds(),
+            r.whole().jitSeconds(), r.whole().samplesPerCpuSecondWithoutJit(),
             100 * ScaleBenchmark.WARM_UP, r.steady().samplesPerSecond(), r.steady().samplesPerCpuSecond(),
-            r.steady().cpuSeconds() / r.steady().seconds());
+            r.steady().samplesPerCpuSecondWithoutJit(), r.steady().cpuSeconds() / r.steady().seconds(),
+            r.steady().jitSeconds() / r.steady().seconds());
         out.flush();
       }
     });
@@ -271,13 +274,15 @@ final class BenchCommand implements Callable<Integer> {
             .orElseThrow();
         ScaleBenchmark.Result two = results.stream().filter(r -> r.round() == k && r.instances() == 2).findFirst()
             .orElseThrow();
-        out.printf(Locale.ROOT, "round %d: two instances / one: %.2f× samples/s, %.2f× samples per CPU-second;"
-            + " after the warm-up %.2f× and %.2f× (%d cores on this machine, shared by both instances and the"
-            + " broker)%n", k,
+        out.printf(Locale.ROOT, "round %d: two instances / one: %.2f× samples/s, %.2f× samples per CPU-second"
+            + " (%.2f× without compiling); after the warm-up %.2f×, %.2f× and %.2f× (%d cores on this machine,"
+            + " shared by both instances and the broker)%n", k,
             two.whole().samplesPerSecond() / one.whole().samplesPerSecond(),
             two.whole().samplesPerCpuSecond() / one.whole().samplesPerCpuSecond(),
+            two.whole().samplesPerCpuSecondWithoutJit() / one.whole().samplesPerCpuSecondWithoutJit(),
             two.steady().samplesPerSecond() / one.steady().samplesPerSecond(),
             two.steady().samplesPerCpuSecond() / one.steady().samplesPerCpuSecond(),
+            two.steady().samplesPerCpuSecondWithoutJit() / one.steady().samplesPerCpuSecondWithoutJit(),
             Runtime.getRuntime().availableProcessors());
       }
     }
@@ -292,6 +297,8 @@ final class BenchCommand implements Callable<Integer> {
     t.add(prefix + "samples_per_second", w.samplesPerSecond());
     t.add(prefix + "cpu_seconds", w.cpuSeconds());
     t.add(prefix + "samples_per_cpu_second", w.samplesPerCpuSecond());
+    t.add(prefix + "jit_cpu_seconds", w.jitSeconds());
+    t.add(prefix + "samples_per_cpu_second_without_jit", w.samplesPerCpuSecondWithoutJit());
   }
 
   private int serde() {

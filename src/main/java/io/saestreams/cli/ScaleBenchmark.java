@@ -34,8 +34,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * sae_train_samples_total}); a measurement runs from the first trained sample until every
  * partition's full mini-batches are trained, so JVM start-up and the group's first rebalance are
  * left out, and is also reported from the moment a quarter of the samples were trained (the
- * steady window: the instances' JIT warm-up left out too). CPU is the instances' own (the broker,
- * in this JVM, is not counted).
+ * steady window: most of the instances' JIT warm-up left out too). CPU is the instances' own (the
+ * broker, in this JVM, is not counted), also given without their JIT compiler threads' share
+ * ({@link ProcessCpu}): every fresh JVM compiles the same code, so two instances pay for that
+ * twice, which says nothing about how training scales out once compiled.
  */
 final class ScaleBenchmark {
   /**
@@ -50,14 +52,29 @@ final class ScaleBenchmark {
    */
   record Result(int round, int instances, Window whole, Window steady) {}
 
-  /** Samples trained, wall seconds and CPU seconds of the instances over part of a measurement. */
-  record Window(long samples, double seconds, double cpuSeconds) {
+  /**
+   * Samples trained, wall seconds and CPU seconds of the instances over part of a measurement, and
+   * how many of those CPU seconds their JIT compiler threads took (NaN without Linux's /proc).
+   */
+  record Window(long samples, double seconds, double cpuSeconds, double jitSeconds) {
     double samplesPerSecond() {
       return samples / seconds;
     }
 
     double samplesPerCpuSecond() {
       return samples / cpuSeconds;
+    }
+
+    /** Samples per CPU-second left after the JIT compilers' share: what compiled code costs. */
+    double samplesPerCpuSecondWithoutJit() {
+      return samples / (cpuSeconds - jitSeconds);
+    }
+  }
+
+  /** The instances' CPU seconds so far: in total and in their JIT compiler threads. */
+  private record Cpu(double total, double jit) {
+    Window since(Cpu start, long samples, double seconds) {
+      return new Window(samples, seconds, total - start.total, jit - start.jit);
     }
   }
 
@@ -160,6 +177,8 @@ final class ScaleBenchmark {
         logs.add(log);
         processes.add(new ProcessBuilder(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+            // compiler threads that end take their CPU time out of /proc's list: keep them all
+            "-XX:-UseDynamicNumberOfCompilerThreads",
             "-Djava.io.tmpdir=" + Files.createDirectories(work.resolve(name + "-tmp")),
             "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", props.toString()))
             .redirectErrorStream(true).redirectOutput(log.toFile()).start());
@@ -171,10 +190,10 @@ final class ScaleBenchmark {
       long deadline = System.nanoTime() + Duration.ofSeconds(120 + records / 200).toNanos();
       long start = 0;
       long startSamples = 0;
-      double startCpu = 0;
+      Cpu startCpu = null;
       long warm = 0;
       long warmSamples = 0;
-      double warmCpu = 0;
+      Cpu warmCpu = null;
       while (true) {
         long now = System.nanoTime();
         if (now > deadline) {
@@ -185,7 +204,7 @@ final class ScaleBenchmark {
         if (start == 0 && samples > 0) {
           start = now;
           startSamples = samples;
-          startCpu = cpuSeconds(processes);
+          startCpu = cpu(processes);
         }
         // the steady window starts at a later reading than the whole, with more samples trained: it
         // is the whole's tail (when the first reading already holds the warm-up's share, the next
@@ -194,13 +213,13 @@ final class ScaleBenchmark {
             && samples < target) {
           warm = now;
           warmSamples = samples;
-          warmCpu = cpuSeconds(processes);
+          warmCpu = cpu(processes);
         }
         if (samples >= target) {
-          double cpu = cpuSeconds(processes);
-          Window steady = warm == 0 ? new Window(0, Double.NaN, Double.NaN)
-              : new Window(samples - warmSamples, (now - warm) / 1e9, cpu - warmCpu);
-          return new Result(round, instances, new Window(samples - startSamples, (now - start) / 1e9, cpu - startCpu),
+          Cpu cpu = cpu(processes);
+          Window steady = warm == 0 ? new Window(0, Double.NaN, Double.NaN, Double.NaN)
+              : cpu.since(warmCpu, samples - warmSamples, (now - warm) / 1e9);
+          return new Result(round, instances, cpu.since(startCpu, samples - startSamples, (now - start) / 1e9),
               steady);
         }
         Thread.sleep(POLL_MS);
@@ -217,12 +236,14 @@ final class ScaleBenchmark {
     }
   }
 
-  private static double cpuSeconds(List<Process> processes) {
-    double s = 0;
+  private static Cpu cpu(List<Process> processes) {
+    double total = 0;
+    double jit = 0;
     for (Process p : processes) {
-      s += p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+      jit += ProcessCpu.jitSeconds(p.pid());
+      total += p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
-    return s;
+    return new Cpu(total, jit);
   }
 
   /** Waits until the instance prints its metrics URL (once it runs). */

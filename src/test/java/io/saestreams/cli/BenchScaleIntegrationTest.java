@@ -28,6 +28,11 @@ class BenchScaleIntegrationTest {
       assertThat(r.get("samples_per_second").asDouble())
           .isEqualTo(r.get("samples").asDouble() / r.get("seconds").asDouble(), org.assertj.core.data.Offset.offset(1e-6));
       assertThat(r.get("cpu_seconds").asDouble()).isPositive();
+      // fresh JVMs compile: part, not all, of their CPU time
+      assertThat(r.get("jit_cpu_seconds").asDouble()).isPositive().isLessThan(r.get("cpu_seconds").asDouble());
+      assertThat(r.get("samples_per_cpu_second_without_jit").asDouble()).isEqualTo(r.get("samples").asDouble()
+          / (r.get("cpu_seconds").asDouble() - r.get("jit_cpu_seconds").asDouble()),
+          org.assertj.core.data.Offset.offset(1e-6));
       // the steady window is the tail of the whole one
       assertThat(r.get("steady_samples").asLong()).isPositive().isLessThan(r.get("samples").asLong());
       assertThat(r.get("steady_seconds").asDouble()).isPositive().isLessThanOrEqualTo(r.get("seconds").asDouble());
