@@ -253,6 +253,8 @@ final class BenchCommand implements Callable<Integer> {
             100 * ScaleBenchmark.WARM_UP, r.steady().samplesPerSecond(), r.steady().samplesPerCpuSecond(),
             r.steady().samplesPerCpuSecondWithoutJit(), r.steady().cpuSeconds() / r.steady().seconds(),
             r.steady().jitSeconds() / r.steady().seconds());
+        out.printf(Locale.ROOT, "    averages taken by the replicas: %d; their training waited for them %,.0f ms in all"
+            + " (%.0f ms each)%n", r.waits().averages(), 1e3 * r.waits().seconds(), r.waits().millisEach());
         out.flush();
       }
     });
@@ -264,6 +266,8 @@ final class BenchCommand implements Callable<Integer> {
         t.add("instances", r.instances());
         addWindow(t, "", r.whole());
         addWindow(t, "steady_", r.steady());
+        t.add("averages_taken", r.waits().averages());
+        t.add("average_wait_ms", 1e3 * r.waits().seconds());
         sb.append(sb.length() == 1 ? "" : ",").append(t.toJson());
       }
       out.println(sb.append(']'));

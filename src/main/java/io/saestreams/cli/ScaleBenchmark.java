@@ -50,7 +50,19 @@ final class ScaleBenchmark {
    *     the JVMs' JIT compilers have done most of their work by then, and the rounds run as they do
    *     for as long as the input lasts
    */
-  record Result(int round, int instances, Window whole, Window steady) {}
+  record Result(int round, int instances, Window whole, Window steady, Waits waits) {}
+
+  /**
+   * The replicas' round averages and how long their training waited for them, summed over the
+   * instances' {@code sae_sync_wait_seconds} timers at the end of a measurement (since each
+   * instance started).
+   */
+  record Waits(long averages, double seconds) {
+    /** Mean wait per average, in milliseconds (NaN without averages). */
+    double millisEach() {
+      return averages == 0 ? Double.NaN : 1e3 * seconds / averages;
+    }
+  }
 
   /**
    * Samples trained, wall seconds and CPU seconds of the instances over part of a measurement, and
@@ -90,6 +102,7 @@ final class ScaleBenchmark {
 
   private static final Pattern METRICS_URL = Pattern.compile("metrics (http://\\S+/metrics)");
   private static final Pattern SAMPLES = Pattern.compile("(?m)^sae_train_samples_total(?:\\{[^}]*})? (\\S+)$");
+  private static final Pattern WAIT = Pattern.compile("(?m)^sae_sync_wait_seconds_(count|sum)(?:\\{[^}]*})? (\\S+)$");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
   private final long records;
@@ -220,7 +233,7 @@ final class ScaleBenchmark {
           Window steady = warm == 0 ? new Window(0, Double.NaN, Double.NaN, Double.NaN)
               : cpu.since(warmCpu, samples - warmSamples, (now - warm) / 1e9);
           return new Result(round, instances, cpu.since(startCpu, samples - startSamples, (now - start) / 1e9),
-              steady);
+              steady, waits(endpoints));
         }
         Thread.sleep(POLL_MS);
       }
@@ -263,13 +276,43 @@ final class ScaleBenchmark {
     throw new IllegalStateException("an instance did not start within " + START_TIMEOUT + "; its log: " + log);
   }
 
+  /** The replicas' averages and waits for them, over all instances, from their /metrics. */
+  private Waits waits(List<URI> endpoints) throws IOException, InterruptedException {
+    List<String> bodies = new ArrayList<>();
+    for (URI u : endpoints) {
+      bodies.add(metrics(u));
+    }
+    return parseWaits(bodies);
+  }
+
+  /** The {@code sae_sync_wait_seconds} timers' counts and sums in these /metrics bodies, added up. */
+  static Waits parseWaits(List<String> bodies) {
+    long count = 0;
+    double sum = 0;
+    for (String body : bodies) {
+      Matcher m = WAIT.matcher(body);
+      while (m.find()) {
+        double v = Double.parseDouble(m.group(2));
+        if (m.group(1).equals("count")) {
+          count += (long) v;
+        } else {
+          sum += v;
+        }
+      }
+    }
+    return new Waits(count, sum);
+  }
+
+  private String metrics(URI u) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(u).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
   /** Samples trained by all instances, from their /metrics. */
   private long trained(List<URI> endpoints) throws IOException, InterruptedException {
     long sum = 0;
     for (URI u : endpoints) {
-      String body = http.send(HttpRequest.newBuilder(u).timeout(Duration.ofSeconds(5)).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-      Matcher m = SAMPLES.matcher(body);
+      Matcher m = SAMPLES.matcher(metrics(u));
       if (m.find()) {
         sum += (long) Double.parseDouble(m.group(1));
       }

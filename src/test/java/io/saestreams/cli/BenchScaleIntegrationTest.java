@@ -28,6 +28,9 @@ class BenchScaleIntegrationTest {
       assertThat(r.get("samples_per_second").asDouble())
           .isEqualTo(r.get("samples").asDouble() / r.get("seconds").asDouble(), org.assertj.core.data.Offset.offset(1e-6));
       assertThat(r.get("cpu_seconds").asDouble()).isPositive();
+      // the replicas took averages, each instance's counted
+      assertThat(r.get("averages_taken").asLong()).isPositive();
+      assertThat(r.get("average_wait_ms").asDouble()).isNotNegative();
       // fresh JVMs compile: part, not all, of their CPU time
       assertThat(r.get("jit_cpu_seconds").asDouble()).isPositive().isLessThan(r.get("cpu_seconds").asDouble());
       assertThat(r.get("samples_per_cpu_second_without_jit").asDouble()).isEqualTo(r.get("samples").asDouble()
