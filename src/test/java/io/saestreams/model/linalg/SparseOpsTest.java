@@ -86,18 +86,72 @@ class SparseOpsTest {
   @CsvSource({"1,1,1,1,11", "3,2,5,7,12", "16,8,64,33,13", "7,5,40,784,14", "0,4,10,5,15",
       "4,0,10,5,16", "5,3,9,0,17", "32,32,300,129,18"})
   void accumulateOuterMatchesDense(int batch, int k, int n, int d, long seed) {
-    Random r = new Random(seed);
-    int[] idx = new int[batch * k];
-    float[] val = new float[batch * k];
-    randomCode(r, batch, k, n, idx, val);
-    float[] g = gaussian(r, batch * d);
-    float[] dw = gaussian(r, n * d);
-    float[] expected = dw.clone();
+    OuterCase c = OuterCase.random(new Random(seed), batch, k, n, d);
+    float[] expected = c.dw.clone();
     // dW += H^T G
-    new NaiveGemm().gemm(true, false, n, d, batch, 1f, dense(batch, k, n, idx, val), 0,
-        Math.max(1, n), g, 0, Math.max(1, d), 1f, expected, 0, Math.max(1, d));
-    SparseOps.accumulateOuter(batch, k, idx, val, g, d, dw);
-    assertClose(dw, expected, batch + 1);
+    new NaiveGemm().gemm(true, false, n, d, batch, 1f, dense(batch, k, n, c.idx, c.val), 0,
+        Math.max(1, n), c.g, 0, Math.max(1, d), 1f, expected, 0, Math.max(1, d));
+    c.accumulate();
+    assertClose(c.dw, expected, batch + 1);
+  }
+
+  /** A random decoder-gradient accumulation: code, G and the dW it is added to. */
+  record OuterCase(int batch, int k, int d, int[] idx, float[] val, float[] g, float[] dw) {
+    static OuterCase random(Random r, int batch, int k, int n, int d) {
+      int[] idx = new int[batch * k];
+      float[] val = new float[batch * k];
+      randomCode(r, batch, k, n, idx, val);
+      return new OuterCase(batch, k, d, idx, val, gaussian(r, batch * d), gaussian(r, n * d));
+    }
+
+    /** dW as the row-by-row loop leaves it, dW itself untouched. */
+    float[] rowByRow() {
+      float[] out = dw.clone();
+      accumulateOuterRowByRow(batch, k, idx, val, g, d, out);
+      return out;
+    }
+
+    void accumulate() {
+      SparseOps.accumulateOuter(batch, k, idx, val, g, d, dw);
+    }
+  }
+
+  /** The straightforward loop: term by term, row b by row b, each added with one fma. */
+  static void accumulateOuterRowByRow(int batch, int k, int[] idx, float[] val, float[] g, int d, float[] dw) {
+    for (int b = 0; b < batch; b++) {
+      for (int j = 0; j < k; j++) {
+        int id = idx[b * k + j];
+        if (id < 0) {
+          continue;
+        }
+        float v = val[b * k + j];
+        for (int t = 0; t < d; t++) {
+          dw[id * d + t] = Math.fma(v, g[b * d + t], dw[id * d + t]);
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "B={0} k={1} n={2} d={3} seed={4}")
+  @CsvSource({"1,1,1,1,31", "3,2,5,7,32", "16,8,64,33,33", "7,5,40,784,34", "256,8,256,784,35",
+      "64,32,300,129,36", "9,12,4,17,37", "40,3,2,5,38"})
+  void accumulateOuterIsBitForBitTheRowByRowLoop(int batch, int k, int n, int d, long seed) {
+    // exact, not just close: every element receives its terms in the order b = 0, 1, ... (then j),
+    // one rounded multiply-add at a time, whatever the kernel's loop structure; the last two cases
+    // repeat latents within a row (k > n) and hit every latent many times
+    Random r = new Random(seed);
+    OuterCase c = OuterCase.random(r, batch, k, n, d);
+    float[] expected = c.rowByRow();
+    c.accumulate();
+    for (int i = 0; i < c.dw.length; i++) {
+      assertThat(Float.floatToRawIntBits(c.dw[i])).as("element %d: %s vs %s", i, c.dw[i], expected[i])
+          .isEqualTo(Float.floatToRawIntBits(expected[i]));
+    }
+    // and again on the same thread with smaller sizes: the grown scratch rows must not leak old entries
+    OuterCase small = OuterCase.random(r, 1, 2, n, d);
+    float[] smallExpected = small.rowByRow();
+    small.accumulate();
+    assertThat(small.dw).containsExactly(smallExpected);
   }
 
   @ParameterizedTest(name = "B={0} k={1} n={2} d={3} seed={4}")
