@@ -154,8 +154,25 @@ public final class GpdFit {
       if (!(v > 0)) {
         return Double.NaN;
       }
-      s += Math.log1p(x * y[i]);
+      s += log1p(x * y[i]);
     }
     return s / n;
+  }
+
+  /**
+   * log(1 + z) for z > −1, accurate to a few ulps also where z is tiny: the logarithm of the
+   * rounded u = 1 + z, times z / (u − 1), which corrects for the rounding of u (Goldberg, 1991,
+   * theorem 4). A fit evaluates it about 120 times per excess, and Java 17's {@link Math#log1p}
+   * is a JNI call into fdlibm, several times slower than the intrinsic {@link Math#log}.
+   */
+  static double log1p(double z) {
+    double u = 1 + z;
+    if (u == 1) {
+      return z;
+    }
+    if (u == Double.POSITIVE_INFINITY) {
+      return Math.log(z);
+    }
+    return Math.log(u) * (z / (u - 1));
   }
 }

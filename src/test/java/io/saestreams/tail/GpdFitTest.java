@@ -86,6 +86,27 @@ class GpdFitTest {
     assertThatThrownBy(() -> GpdFit.fit(new float[] {-1}, 1)).hasMessageContaining(">= 0");
   }
 
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1, 2, 3})
+  void itsLog1pIsWithinFourUlpsOfTheLibrarysAtEveryScale(long seed) {
+    Random r = new Random(seed);
+    for (int i = 0; i < 200_000; i++) {
+      // magnitudes from 1e-300 to 1e300, and the whole of (−1, 0)
+      double z = i % 4 == 0 ? -r.nextDouble() : Math.pow(10, -300 + 600 * r.nextDouble()) * r.nextDouble();
+      double expected = Math.log1p(z);
+      double actual = GpdFit.log1p(z);
+      assertThat(Math.abs(actual - expected)).as("log1p(%s): %s against %s", z, actual, expected)
+          .isLessThanOrEqualTo(4 * Math.ulp(expected));
+    }
+    assertThat(GpdFit.log1p(0.0)).isEqualTo(0.0);
+    assertThat(GpdFit.log1p(-1.0)).isEqualTo(Double.NEGATIVE_INFINITY);
+    assertThat(GpdFit.log1p(-1.5)).isNaN();
+    assertThat(GpdFit.log1p(Double.NaN)).isNaN();
+    assertThat(GpdFit.log1p(Double.POSITIVE_INFINITY)).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(GpdFit.log1p(Double.MAX_VALUE)).isEqualTo(Math.log1p(Double.MAX_VALUE));
+    assertThat(GpdFit.log1p(1e-300)).isEqualTo(1e-300);
+  }
+
   @Test
   void theFitIsDeterministic() {
     float[] y = sample(new Gpd(0.2, 1), 2_000, 5);
