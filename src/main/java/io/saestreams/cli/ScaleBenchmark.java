@@ -190,8 +190,9 @@ final class ScaleBenchmark {
         logs.add(log);
         processes.add(new ProcessBuilder(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-            // compiler threads that end take their CPU time out of /proc's list: keep them all
-            "-XX:-UseDynamicNumberOfCompilerThreads",
+            // compiler threads that end take their CPU time out of /proc's list: keep them all (a
+            // HotSpot option; other JVMs ignore it)
+            "-XX:+IgnoreUnrecognizedVMOptions", "-XX:-UseDynamicNumberOfCompilerThreads",
             "-Djava.io.tmpdir=" + Files.createDirectories(work.resolve(name + "-tmp")),
             "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", props.toString()))
             .redirectErrorStream(true).redirectOutput(log.toFile()).start());
