@@ -15,7 +15,6 @@ import io.saestreams.stream.training.TrainerSettings;
 import io.saestreams.stream.training.TrainingSample;
 import io.saestreams.train.GaussianRows;
 import io.saestreams.train.TrainerConfig;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -134,17 +133,18 @@ class ReplicaCheckpointRoundsTest {
     }
 
     private void publishNew() {
-      Map<Long, ByteArrayOutputStream> byRound = new LinkedHashMap<>();
-      ctx.forwarded().stream().map(f -> f.record().value())
-          .sorted(java.util.Comparator.comparingLong(SyncChunk::round).thenComparingInt(SyncChunk::chunkIndex))
-          .forEach(c -> byRound.computeIfAbsent(c.round(), r -> new ByteArrayOutputStream()).writeBytes(c.payload()));
+      List<Long> rounds = ctx.forwarded().stream().map(f -> f.record().value().round()).distinct().sorted().toList();
+      Map<Long, byte[]> byRound = new LinkedHashMap<>();
+      for (long round : rounds) {
+        byRound.put(round, ReplicaStores.contribution(ctx, round));
+      }
       ctx.resetForwards();
-      for (Map.Entry<Long, ByteArrayOutputStream> e : byRound.entrySet()) {
+      for (Map.Entry<Long, byte[]> e : byRound.entrySet()) {
         long round = e.getKey();
         assertThat(contributions).as("round %d contributed once", round).doesNotContainKey(round);
-        byte[] bytes = e.getValue().toByteArray();
+        byte[] bytes = e.getValue();
         contributions.put(round, bytes);
-        publish(someAverage(bytes), round + 1);
+        publish(ReplicaStores.someAverage(bytes), round + 1);
       }
     }
 
@@ -158,17 +158,6 @@ class ReplicaCheckpointRoundsTest {
       models.put(ModelStoreLayout.LATEST_MODEL, model);
       models.put(ModelStoreLayout.LATEST_VERSION, ByteBuffer.allocate(Long.BYTES).putLong(version).array());
     }
-  }
-
-  /** The average the aggregator would make of one replica's contribution, moved so it differs. */
-  private static SaeParameters someAverage(byte[] contribution) {
-    SaeParameters p = SaeModel.fromBytes(contribution).parameters().copy();
-    for (float[] t : p.tensors()) {
-      for (int i = 0; i < t.length; i++) {
-        t[i] += 0.01f * ((i % 7) - 3);
-      }
-    }
-    return p;
   }
 
   /** Records after which the clock passes the round's wait (some rounds end by the clock). */

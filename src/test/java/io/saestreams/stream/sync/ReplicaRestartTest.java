@@ -15,7 +15,6 @@ import io.saestreams.stream.training.TrainerSettings;
 import io.saestreams.stream.training.TrainingSample;
 import io.saestreams.train.GaussianRows;
 import io.saestreams.train.TrainerConfig;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -87,26 +86,6 @@ class ReplicaRestartTest {
     }
   }
 
-  /** The model bytes of the contribution to {@code round} among the forwarded chunks. */
-  private static byte[] contribution(MockProcessorContext<String, SyncChunk> ctx, long round) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ctx.forwarded().stream().map(f -> f.record().value()).filter(c -> c.round() == round)
-        .sorted(java.util.Comparator.comparingInt(SyncChunk::chunkIndex))
-        .forEach(c -> out.writeBytes(c.payload()));
-    return out.toByteArray();
-  }
-
-  /** The average another replica would have made: the contribution moved by a fixed offset. */
-  private static SaeParameters someAverage(byte[] contribution) {
-    SaeParameters p = SaeModel.fromBytes(contribution).parameters().copy();
-    for (float[] t : p.tensors()) {
-      for (int i = 0; i < t.length; i++) {
-        t[i] += 0.01f * ((i % 7) - 3);
-      }
-    }
-    return p;
-  }
-
   @Test
   void aReplicaRestartedWhileLateTakesTheAverageWithItsAnchorAsIfItHadNotStopped() {
     float[][] xs = GaussianRows.of(2 * ROUND, D, 5);
@@ -116,13 +95,13 @@ class ReplicaRestartTest {
     MockProcessorContext<String, SyncChunk> ctxA = a.context();
     ReplicaProcessor once = start(ctxA, 1);
     feed(once, xs, 0, ROUND);
-    byte[] round0 = contribution(ctxA, 0);
+    byte[] round0 = ReplicaStores.contribution(ctxA, 0);
     assertThat(round0).isNotEmpty();
     assertThat(once.roundState()).isEqualTo(new RoundState(1, false, 0, true));
-    SaeParameters average = someAverage(round0);
+    SaeParameters average = ReplicaStores.someAverage(round0);
     a.publish(average, 1);
     feed(once, xs, ROUND, 2 * ROUND);
-    byte[] expected = contribution(ctxA, 1);
+    byte[] expected = ReplicaStores.contribution(ctxA, 1);
     assertThat(expected).isNotEmpty();
 
     // stopped right after contributing round 0, late for its average, and started again
@@ -130,13 +109,13 @@ class ReplicaRestartTest {
     MockProcessorContext<String, SyncChunk> ctxB = b.context();
     ReplicaProcessor first = start(ctxB, 1);
     feed(first, xs, 0, ROUND);
-    assertThat(contribution(ctxB, 0)).isEqualTo(round0);
+    assertThat(ReplicaStores.contribution(ctxB, 0)).isEqualTo(round0);
     b.publish(average, 1);
     MockProcessorContext<String, SyncChunk> ctxB2 = b.context();
     ReplicaProcessor again = start(ctxB2, 1);
     assertThat(again.roundState()).isEqualTo(new RoundState(1, false, 0, true));
     feed(again, xs, ROUND, 2 * ROUND);
-    assertThat(contribution(ctxB2, 1)).isEqualTo(expected);
+    assertThat(ReplicaStores.contribution(ctxB2, 1)).isEqualTo(expected);
 
     // the late average made a difference: without it round 1 would have been another contribution
     Replica c = new Replica();
@@ -145,7 +124,7 @@ class ReplicaRestartTest {
     feed(alone, xs, 0, ROUND);
     c.publish(SaeModel.fromBytes(round0).parameters(), 1);
     feed(alone, xs, ROUND, 2 * ROUND);
-    assertThat(contribution(ctxC, 1)).isNotEqualTo(expected);
+    assertThat(ReplicaStores.contribution(ctxC, 1)).isNotEqualTo(expected);
   }
 
   @Test

@@ -1,5 +1,9 @@
 package io.saestreams.stream.sync;
 
+import io.saestreams.model.SaeModel;
+import io.saestreams.model.SaeParameters;
+import java.io.ByteArrayOutputStream;
+import java.util.Comparator;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -39,5 +43,25 @@ final class ReplicaStores {
     ctx.addStateStore(replay);
     ctx.addStateStore(models);
     return ctx;
+  }
+
+  /** The model bytes of the contribution to {@code round} among the chunks {@code ctx} forwarded. */
+  static byte[] contribution(MockProcessorContext<String, SyncChunk> ctx, long round) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ctx.forwarded().stream().map(f -> f.record().value()).filter(c -> c.round() == round)
+        .sorted(Comparator.comparingInt(SyncChunk::chunkIndex))
+        .forEach(c -> out.writeBytes(c.payload()));
+    return out.toByteArray();
+  }
+
+  /** The average another replica would have made: the contribution moved by a fixed offset. */
+  static SaeParameters someAverage(byte[] contribution) {
+    SaeParameters p = SaeModel.fromBytes(contribution).parameters().copy();
+    for (float[] t : p.tensors()) {
+      for (int i = 0; i < t.length; i++) {
+        t[i] += 0.01f * ((i % 7) - 3);
+      }
+    }
+    return p;
   }
 }
