@@ -555,15 +555,15 @@ public final class AppConfig extends AbstractConfig {
     return getInt(TRAIN_SYNC_STEPS_CONFIG);
   }
 
-  /**
-   * Steps of a round trained before the previous round's average is taken (0: synchronous), at
-   * most {@link #syncSteps()}.
-   */
   /** train.sync.checkpoint.rounds; 1 outside data-parallel training. */
   public int syncCheckpointRounds() {
     return dataParallel() ? getInt(TRAIN_SYNC_CHECKPOINT_ROUNDS_CONFIG) : 1;
   }
 
+  /**
+   * Steps of a round trained before the previous round's average is taken (0: synchronous), at
+   * most {@link #syncSteps()}.
+   */
   public int syncOverlapSteps() {
     return Math.min(getInt(TRAIN_SYNC_OVERLAP_STEPS_CONFIG), syncSteps());
   }
