@@ -340,6 +340,7 @@ final class BenchCommand implements Callable<Integer> {
 
   private int pipeline() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    HeapSizing.warning().ifPresent(w -> spec.commandLine().getErr().println("bench --pipeline: " + w));
     PipelineBenchmark bench;
     try {
       bench = new PipelineBenchmark(records, PIPELINE_DIM, PIPELINE_LATENTS, partitions, rounds,

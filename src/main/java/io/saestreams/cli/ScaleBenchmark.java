@@ -189,7 +189,9 @@ final class ScaleBenchmark {
         Path log = work.resolve(name + ".log");
         logs.add(log);
         processes.add(new ProcessBuilder(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            // the heap of a deployed instance (deploy/Dockerfile): sized, touched and kept from the start
+            "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch",
             // compiler threads that end take their CPU time out of /proc's list: keep them all (a
             // HotSpot option; other JVMs ignore it)
             "-XX:+IgnoreUnrecognizedVMOptions", "-XX:-UseDynamicNumberOfCompilerThreads",
