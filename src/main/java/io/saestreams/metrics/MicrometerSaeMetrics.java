@@ -106,6 +106,7 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
   private static final String THRESHOLD = "sae.anomaly.threshold";
   private static final String SCORER_VERSION = "sae.scorer.model.version";
   private static final String DIVERGENCE = "sae.sync.divergence";
+  private static final String CONTRIBUTION_LAG = "sae.sync.contribution.lag.seconds";
   private static final String SCORER = "scorer";
   private static final String TRAINER = "trainer";
 
@@ -138,6 +139,7 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
   private volatile double syncContributions = Double.NaN;
   private volatile double syncTrained = Double.NaN;
   private final BoundedTagValues<DoubleCell> divergences;
+  private final BoundedTagValues<DoubleCell> contributionLags;
 
   // registries and per-registry meters; guarded by lock, read lock-free
   private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
@@ -169,6 +171,7 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
     thresholds = partitionCells(THRESHOLD);
     scorerVersions = partitionCells(SCORER_VERSION);
     divergences = partitionCells(DIVERGENCE);
+    contributionLags = partitionCells(CONTRIBUTION_LAG);
     KNOWN_INVALID_REASONS.forEach(invalid::get);
     KNOWN_OUTPUTS.forEach(out::get);
     KNOWN_ROLES.forEach(versions::get);
@@ -341,6 +344,11 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
   }
 
   @Override
+  public void syncContributed(int partition, long lagMillis) {
+    contributionLags.get(Integer.toString(partition)).value = Math.max(0, lagMillis) / 1000.0;
+  }
+
+  @Override
   public void syncAggregated(int contributions, int trained) {
     syncContributions = contributions;
     syncTrained = trained;
@@ -404,6 +412,9 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
       }
       for (Map.Entry<String, DoubleCell> e : divergences.entries()) {
         partitionGauge(registry, DIVERGENCE, e.getKey(), e.getValue());
+      }
+      for (Map.Entry<String, DoubleCell> e : contributionLags.entries()) {
+        partitionGauge(registry, CONTRIBUTION_LAG, e.getKey(), e.getValue());
       }
       otherGauges(registry);
       latentGauges(registry, 0, latentsRegistered);
@@ -627,6 +638,8 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
           case THRESHOLD -> "Anomaly threshold in force for an input partition (NaN while none)";
           case DIVERGENCE -> "Data-parallel training: L2 norm of the difference between an input partition's"
               + " replica and the average of its latest round";
+          case CONTRIBUTION_LAG -> "Data-parallel training: how long after its round's first contribution"
+              + " the aggregator had an input partition's replica's latest one (0 for the first)";
           default -> "Model version the scoring task of an input partition uses";
         })
         .tag("partition", partition)

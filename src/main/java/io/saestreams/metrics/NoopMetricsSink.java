@@ -62,4 +62,7 @@ public class NoopMetricsSink implements SaeMetricsSink {
 
   @Override
   public void syncAggregated(int contributions, int trained) {}
+
+  @Override
+  public void syncContributed(int partition, long lagMillis) {}
 }

@@ -86,4 +86,13 @@ public interface SaeMetricsSink {
    * contributions, {@code trained} of which trained on at least one sample.
    */
   void syncAggregated(int contributions, int trained);
+
+  /**
+   * Data-parallel training: the aggregator has all of replica {@code partition}'s contribution to a
+   * round, {@code lagMillis} after it had that round's first complete contribution (0 for the
+   * first). A round is averaged only when its last contribution is in, so a replica that is late
+   * round after round holds every replica up: its partition has more input than the others, or its
+   * stream thread more work.
+   */
+  void syncContributed(int partition, long lagMillis);
 }

@@ -463,6 +463,14 @@ class MicrometerSaeMetricsTest {
     assertThat(waits.max(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(120.0);
     assertThat(gauge("sae.sync.contributions")).isEqualTo(4.0);
     assertThat(gauge("sae.sync.contributions.trained")).isEqualTo(3.0);
+    assertThat(registry.find("sae.sync.contribution.lag.seconds").gauges()).isEmpty();
+    sink.syncContributed(2, 0);
+    sink.syncContributed(0, 1_250);
+    sink.syncContributed(2, 40);
+    assertThat(registry.get("sae.sync.contribution.lag.seconds").tag("partition", "0").gauge().value())
+        .isEqualTo(1.25);
+    assertThat(registry.get("sae.sync.contribution.lag.seconds").tag("partition", "2").gauge().value())
+        .isEqualTo(0.04);
     assertThat(registry.get("sae.sync.rounds").functionCounter().count()).isEqualTo(1.0);
   }
 

@@ -35,6 +35,8 @@ public final class RecordingMetrics implements SaeMetricsSink {
   /** The wait for each average taken, in milliseconds, in the order taken. */
   public final List<Long> syncWaits = new ArrayList<>();
   public final List<String> syncAggregated = new ArrayList<>();
+  /** partition@lag in milliseconds, per complete contribution. */
+  public final List<String> syncContributed = new ArrayList<>();
 
   @Override
   public void recordIn() {
@@ -133,5 +135,10 @@ public final class RecordingMetrics implements SaeMetricsSink {
   @Override
   public synchronized void syncAggregated(int contributions, int trained) {
     syncAggregated.add(contributions + "/" + trained);
+  }
+
+  @Override
+  public synchronized void syncContributed(int partition, long lagMillis) {
+    syncContributed.add(partition + "@" + lagMillis);
   }
 }

@@ -12,6 +12,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -47,6 +49,11 @@ public final class SyncAggregator implements Processor<String, SyncChunk, String
   /** Versions the compacted model topic keeps (train.sync.checkpoint.rounds): its keys' slots. */
   private final int keptVersions;
   private final SaeMetricsSink metrics;
+  /**
+   * Wall-clock time at which each round not yet averaged had its first complete contribution, in
+   * this run (for {@link SaeMetricsSink#syncContributed} only: not state, so not restored).
+   */
+  private final NavigableMap<Long, Long> firstContribution = new TreeMap<>();
   private ProcessorContext<String, ModelChunk> context;
   private KeyValueStore<String, byte[]> store;
 
@@ -136,6 +143,8 @@ public final class SyncAggregator implements Processor<String, SyncChunk, String
     if (count("c/" + round(c.round()) + part(c.partition()) + "/") == c.chunkCount()) {
       store.put(doneKey(c.round(), c.partition()), new byte[0]);
       LOG.debug("round {}: replica {}'s contribution is complete ({} samples)", c.round(), c.partition(), c.samples());
+      long now = context.currentSystemTimeMs();
+      metrics.syncContributed(c.partition(), now - firstContribution.computeIfAbsent(c.round(), r -> now));
       tryAverage(record.timestamp());
     }
   }
@@ -184,6 +193,7 @@ public final class SyncAggregator implements Processor<String, SyncChunk, String
         return;
       }
       average(r, partitions, timestamp);
+      firstContribution.headMap(r, true).clear();
     }
   }
 

@@ -267,6 +267,31 @@ class SyncAggregatorTest {
   }
 
   @Test
+  void eachContributionsLagBehindItsRoundsFirstIsReportedPerPartition() {
+    open();
+    Random r = new Random(21);
+    SaeParameters a = random(r);
+    SaeParameters b = random(r);
+    SaeParameters c = random(r);
+    // round 0: partition 2 first at 1,000 ms, partition 0 at 1,250, partition 1 last at 2,000
+    send(contribution(0, 2, 3, 8, c));
+    context.setCurrentSystemTimeMs(1_250L);
+    send(contribution(0, 0, 3, 8, a));
+    context.setCurrentSystemTimeMs(2_000L);
+    send(contribution(0, 1, 3, 8, b));
+    assertThat(published()).hasSize(1);
+    // round 1: measured from its own first contribution
+    context.setCurrentSystemTimeMs(2_100L);
+    send(contribution(1, 2, 3, 8, c));
+    context.setCurrentSystemTimeMs(2_500L);
+    send(contribution(1, 1, 3, 8, b));
+    // a duplicate of a complete contribution is not counted again
+    context.setCurrentSystemTimeMs(2_600L);
+    send(contribution(1, 1, 3, 8, b));
+    assertThat(metrics.syncContributed).containsExactly("2@0", "0@250", "1@1000", "2@0", "1@400");
+  }
+
+  @Test
   void whenEveryReplicaIsIdleTheAverageIsTheirCommonParameters() {
     open();
     SaeParameters same = random(new Random(4));
