@@ -48,6 +48,8 @@ EXPECTED_EMPTY = {
         "data-parallel training only: no round ends with a single trainer, the mean is 0/0",
     "Synchronisation round duration and wait for the average [C]":
         "data-parallel training only: no average is waited for with a single trainer, the mean is 0/0",
+    "Contribution lag behind the round's first [A]":
+        "data-parallel training only; the demo runs a single trainer",
     "Contributions per round [A]":
         "data-parallel training only: NaN until the first round is averaged",
     "Contributions per round [B]":
