@@ -71,6 +71,7 @@ public final class SaeEngine {
   private final float[] diff; // B×d: X̂ − X
   private float lastBatchThreshold = Float.NaN;
   private float sparsityScale = 1f; // sparsity-coefficient warm-up, applied by the trainer
+  private boolean constantWeights; // the weights forward() is given never change (a scorer's)
   // Matryoshka: group ends m_p, and per prefix but the last the error X̂⁽ᵖ⁾ − X, then G_p
   private final int[] prefixEnds;
   private final float[][] prefixErr;
@@ -122,6 +123,19 @@ public final class SaeEngine {
     return gemm;
   }
 
+  /**
+   * Declares that every {@link #forward} call gets weights that nobody modifies while this engine
+   * is in use (an immutable model's, as a scorer has): the weight products then go through
+   * {@link Gemm#gemmConstantB}, which lets a backend keep its copy of the weights between batches.
+   * Training engines, whose weights change every step, must not call this.
+   *
+   * @return this engine
+   */
+  public SaeEngine constantWeights() {
+    this.constantWeights = true;
+    return this;
+  }
+
   /** Rows of the last forward pass. */
   public int rows() {
     return rows;
@@ -166,7 +180,11 @@ public final class SaeEngine {
     for (int b = 0; b < rows; b++) {
       System.arraycopy(p.bEnc, 0, z, b * n, n);
     }
-    gemm.gemm(false, true, rows, n, d, 1f, xc, 0, d, p.wEnc, 0, d, 1f, z, 0, n);
+    if (constantWeights) {
+      gemm.gemmConstantB(false, true, rows, n, d, 1f, xc, 0, d, p.wEnc, 0, d, 1f, z, 0, n);
+    } else {
+      gemm.gemm(false, true, rows, n, d, 1f, xc, 0, d, p.wEnc, 0, d, 1f, z, 0, n);
+    }
     activate(p, training);
     // X̂ = H·W_dec + b_dec
     for (int b = 0; b < rows; b++) {
@@ -176,6 +194,8 @@ public final class SaeEngine {
       SparseOps.decode(rows, kSparse, idx, val, p.wDec, d, xhat);
     } else if (training && cfg.matryoshka()) {
       decodeNested(p, target);
+    } else if (constantWeights) {
+      gemm.gemmConstantB(false, false, rows, d, n, 1f, h, 0, n, p.wDec, 0, d, 1f, xhat, 0, d);
     } else {
       gemm.gemm(false, false, rows, d, n, 1f, h, 0, n, p.wDec, 0, d, 1f, xhat, 0, d);
     }

@@ -97,7 +97,8 @@ public final class SaeModel {
 
   /** A scorer for batches of up to {@code maxBatch} inputs (one per thread). */
   public Scorer scorer(Gemm gemm, int maxBatch) {
-    return new Scorer(this, new SaeEngine(config, gemm, maxBatch));
+    // the model is immutable: its weights may stay resident in a backend's own memory
+    return new Scorer(this, new SaeEngine(config, gemm, maxBatch).constantWeights());
   }
 
   /** The engine's input for {@code x}: x itself, or (x − μ)·s into {@code work}. */

@@ -1,5 +1,6 @@
 package io.saestreams.model.linalg;
 
+import java.lang.ref.WeakReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.bytedeco.javacpp.FloatPointer;
@@ -21,8 +22,10 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * <p>The JNI binding cannot take an array offset, and a Java array handed to it is copied whole
  * both ways; so each operand's span is copied once into off-heap buffers kept per thread, C packed
  * with leading dimension n, and only C is copied back, row by row, leaving C's padding untouched.
- * The copies are O(mk + kn + mn) against the product's O(mnk). OpenBLAS's CBLAS takes row-major
- * matrices directly.
+ * The copies are O(mk + kn + mn) against the product's O(mnk), but at a scorer's batch of 64 the
+ * weights' copy (kn) is about a quarter of the product's time: a B passed as constant
+ * ({@link #gemmConstantB}, a model's weights when scoring) is copied once and kept off-heap for
+ * the following calls. OpenBLAS's CBLAS takes row-major matrices directly.
  */
 public final class BundledGemm implements Gemm {
 
@@ -134,13 +137,41 @@ public final class BundledGemm implements Gemm {
   public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                    float beta, float[] c, int cOff, int ldc) {
+    multiply(false, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here each thread keeps the off-heap copies of the last {@value #RESIDENT_SLOTS} such B
+   * operands it was given (a stream thread scores for several tasks, each with its own model, and
+   * for a version being handed over alongside the one in force), and copies B only when it is not
+   * one of them: for scoring, the encoder weights are copied once per model version instead of
+   * once per batch. The arrays are held weakly.
+   */
+  @Override
+  public void gemmConstantB(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc) {
+    multiply(true, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  /** Copies of B this thread made so far (for tests: a resident B is not copied again). */
+  static long operandBCopies() {
+    return BUFFERS.get().bCopies;
+  }
+
+  private void multiply(boolean constantB, boolean transA, boolean transB, int m, int n, int k,
+                        float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                        float beta, float[] c, int cOff, int ldc) {
     if (GemmArgs.checkTrivial(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta,
         c, cOff, ldc)) {
       return;
     }
     Buffers buf = BUFFERS.get();
     FloatPointer pa = buf.a(a, aOff, span(transA ? k : m, transA ? m : k, lda));
-    FloatPointer pb = buf.b(b, bOff, span(transB ? n : k, transB ? k : n, ldb));
+    int bSpan = span(transB ? n : k, transB ? k : n, ldb);
+    FloatPointer pb = constantB ? buf.resident(b, bOff, bSpan) : buf.b(b, bOff, bSpan);
     // C packed: m rows of n, leading dimension n
     FloatPointer pc = buf.c(m * n);
     if (beta == 0f) {
@@ -199,11 +230,44 @@ public final class BundledGemm implements Gemm {
     pc.position(0);
   }
 
+  /** Constant B operands kept off-heap per thread ({@link #gemmConstantB}). */
+  static final int RESIDENT_SLOTS = 4;
+
   /** One thread's off-heap operands, grown as needed and reused. */
   private static final class Buffers {
     private FloatPointer a;
     private FloatPointer b;
     private FloatPointer c;
+    private final Resident[] resident = new Resident[RESIDENT_SLOTS];
+    private long uses;
+    private long bCopies;
+
+    /** B from a resident copy of {@code src}'s span, made now in the least recently used slot if none. */
+    FloatPointer resident(float[] src, int off, int len) {
+      uses++;
+      Resident lru = null;
+      for (int i = 0; i < resident.length; i++) {
+        Resident r = resident[i];
+        if (r == null) {
+          r = resident[i] = new Resident();
+        }
+        if (r.holds(src, off, len)) {
+          r.lastUse = uses;
+          return r.pointer.position(0);
+        }
+        if (lru == null || r.lastUse < lru.lastUse) {
+          lru = r;
+        }
+      }
+      lru.pointer = ensure(lru.pointer, len);
+      lru.pointer.position(0).put(src, off, len);
+      lru.array = new WeakReference<>(src);
+      lru.off = off;
+      lru.len = len;
+      lru.lastUse = uses;
+      bCopies++;
+      return lru.pointer.position(0);
+    }
 
     FloatPointer a(float[] src, int off, int len) {
       a = ensure(a, len);
@@ -212,6 +276,7 @@ public final class BundledGemm implements Gemm {
 
     FloatPointer b(float[] src, int off, int len) {
       b = ensure(b, len);
+      bCopies++;
       return b.position(0).put(src, off, len);
     }
 
@@ -230,6 +295,19 @@ public final class BundledGemm implements Gemm {
         p.close();
       }
       return new FloatPointer(size);
+    }
+  }
+
+  /** An off-heap copy of a constant B: the array (held weakly), offset and span it was made from. */
+  private static final class Resident {
+    private FloatPointer pointer;
+    private WeakReference<float[]> array;
+    private int off;
+    private int len;
+    private long lastUse;
+
+    boolean holds(float[] src, int off, int len) {
+      return array != null && array.get() == src && this.off == off && this.len == len;
     }
   }
 }

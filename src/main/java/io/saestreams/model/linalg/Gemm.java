@@ -45,6 +45,24 @@ public interface Gemm {
             float beta, float[] c, int cOff, int ldc);
 
   /**
+   * Computes {@code C = alpha*op(A)*op(B) + beta*C}, as {@link #gemm}, for a B whose array the
+   * caller does not modify for as long as it keeps calling with it (the weights of an immutable
+   * model). A backend that copies its operands out of the Java heap for every call may then keep
+   * B's copy between calls, matched by the array's identity, offset and span; the result is the
+   * same, bit for bit, as {@link #gemm}'s. Modifying the array in between is not detected and
+   * gives products with its old contents.
+   *
+   * <p>By default this is {@link #gemm}.
+   *
+   * @see #gemm
+   */
+  default void gemmConstantB(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
+    gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  /**
    * Returns the backend's short name: "naive", "ejml", "java", "java-vector", "native" or
    * "openblas-bundled".
    *

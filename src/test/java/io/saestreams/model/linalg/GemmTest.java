@@ -209,6 +209,110 @@ class GemmTest {
     check(gemm, new Case(false, false, 2, 2, 1, 1f, 0f, 0, 0, 0, 0, 0, 0), r);
   }
 
+  static Stream<Arguments> constantBCases() {
+    List<Arguments> args = new ArrayList<>();
+    for (String backend : List.of("naive", "java", "ejml", "openblas-bundled", "java-vector")) {
+      for (Case c : randomCases(23L, 60)) {
+        args.add(Arguments.of(backend, c));
+      }
+    }
+    return args.stream();
+  }
+
+  /**
+   * gemmConstantB gives gemm's result bit for bit, on the first call with a B (copied) and on
+   * later ones (a backend may reuse its copy), also after other B operands came in between.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("constantBCases")
+  void constantBIsGemmBitForBit(String backend, Case t) {
+    assumeLoadable(backend);
+    Gemm gemm = Gemms.create(backend);
+    Random r = new Random(t.hashCode());
+    int lda = Math.max(1, (t.transA ? t.m : t.k) + t.aPad);
+    int ldb = Math.max(1, (t.transB ? t.k : t.n) + t.bPad);
+    int ldc = Math.max(1, t.n + t.cPad);
+    float[][] bs = new float[6][];
+    for (int i = 0; i < bs.length; i++) {
+      bs[i] = randomArray(r, t.bOff + (t.transB ? t.n : t.k) * ldb + 3);
+    }
+    float[] c0 = randomArray(r, t.cOff + t.m * ldc + 3);
+    // B arrays in an order that hits resident copies and evicts them: 0, 0, 1, 0, 2..5, 0, 5
+    int[] order = {0, 0, 1, 0, 2, 3, 4, 5, 0, 5};
+    for (int call = 0; call < order.length; call++) {
+      float[] a = randomArray(r, t.aOff + (t.transA ? t.k : t.m) * lda + 3);
+      float[] b = bs[order[call]];
+      float[] expected = c0.clone();
+      float[] actual = c0.clone();
+      gemm.gemm(t.transA, t.transB, t.m, t.n, t.k, t.alpha, a, t.aOff, lda, b, t.bOff, ldb,
+          t.beta, expected, t.cOff, ldc);
+      gemm.gemmConstantB(t.transA, t.transB, t.m, t.n, t.k, t.alpha, a, t.aOff, lda, b, t.bOff,
+          ldb, t.beta, actual, t.cOff, ldc);
+      for (int x = 0; x < c0.length; x++) {
+        if (Float.floatToRawIntBits(actual[x]) != Float.floatToRawIntBits(expected[x])) {
+          fail("%s call %d (B %d): element %d is %s, gemm gives %s", backend + " " + t, call,
+              order[call], x, actual[x], expected[x]);
+        }
+      }
+    }
+  }
+
+  /**
+   * The bundled OpenBLAS copies a constant B once while it stays among the thread's last few
+   * ones, and again when a different array, offset or span comes; plain gemm copies it every call.
+   */
+  @Test
+  void bundledKeepsConstantOperandsResident() {
+    assumeLoadable("openblas-bundled");
+    Gemm gemm = Gemms.create("openblas-bundled");
+    Random r = new Random(5);
+    int m = 8;
+    int n = 30;
+    int k = 20;
+    float[] a = randomArray(r, m * k);
+    float[] c = new float[m * n];
+    float[][] bs = new float[BundledGemm.RESIDENT_SLOTS + 1][];
+    for (int i = 0; i < bs.length; i++) {
+      bs[i] = randomArray(r, k * n + 5);
+    }
+    java.util.function.ToLongFunction<Runnable> copies = calls -> {
+      long before = BundledGemm.operandBCopies();
+      calls.run();
+      return BundledGemm.operandBCopies() - before;
+    };
+    // one array, ten batches: one copy
+    assertThat(copies.applyAsLong(() -> {
+      for (int i = 0; i < 10; i++) {
+        gemm.gemmConstantB(false, false, m, n, k, 1f, a, 0, k, bs[0], 0, n, 0f, c, 0, n);
+      }
+    })).isEqualTo(1);
+    // as many arrays as slots, taken in turn: each copied once (bs[0] is still there)
+    assertThat(copies.applyAsLong(() -> {
+      for (int round = 0; round < 5; round++) {
+        for (int i = 0; i < BundledGemm.RESIDENT_SLOTS; i++) {
+          gemm.gemmConstantB(false, false, m, n, k, 1f, a, 0, k, bs[i], 0, n, 0f, c, 0, n);
+        }
+      }
+    })).isEqualTo(BundledGemm.RESIDENT_SLOTS - 1);
+    // the same array at another offset is another operand
+    assertThat(copies.applyAsLong(() ->
+        gemm.gemmConstantB(false, false, m, n, k, 1f, a, 0, k, bs[0], 5, n, 0f, c, 0, n))).isEqualTo(1);
+    // one array more than slots, taken in turn: the least recently used is always the one evicted
+    assertThat(copies.applyAsLong(() -> {
+      for (int round = 0; round < 3; round++) {
+        for (float[] b : bs) {
+          gemm.gemmConstantB(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+        }
+      }
+    })).isEqualTo(3L * bs.length);
+    // plain gemm copies every time
+    assertThat(copies.applyAsLong(() -> {
+      for (int i = 0; i < 3; i++) {
+        gemm.gemm(false, false, m, n, k, 1f, a, 0, k, bs[0], 0, n, 0f, c, 0, n);
+      }
+    })).isEqualTo(3);
+  }
+
   @Test
   void bundledAvailabilityNeverThrows() {
     if (BundledGemm.isAvailable()) {
