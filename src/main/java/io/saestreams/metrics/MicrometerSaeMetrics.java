@@ -228,6 +228,11 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
   public void trainingStats(
       StatsSnapshot stats, int deadLatents, int denseLatents, double l0Target) {
     Objects.requireNonNull(stats, "stats");
+    Window last = window;
+    if (Double.isNaN(stats.maxDecoderCosine()) && last != null) {
+      // not taken for this report: the last one taken stays
+      stats = stats.withMaxDecoderCosine(last.stats().maxDecoderCosine());
+    }
     int n = config.maxLatentsExported();
     double[] firing = head(stats.firingFrequency(), n);
     double[] mean = head(stats.meanActivation(), n);
@@ -567,7 +572,8 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
               : Double.NaN);
     }
     windowGauge(r, "sae.train.decoder.max.cosine",
-        "Max cosine similarity of two distinct decoder directions of the published model", null,
+        "Max cosine similarity of two distinct decoder directions of the published model (data-parallel:"
+            + " of one replica's decoder at a round's end, the replicas taking it in turns)", null,
         s -> s.maxDecoderCosine());
   }
 

@@ -26,7 +26,7 @@ package io.saestreams.train;
  *     TrainingStats#LOG10_DENSITY_BINS})
  * @param meanLog10Density mean log10 firing density of the latents that fired
  * @param maxDecoderCosine max cosine similarity of two distinct decoder directions (NaN unless
- *     taken when a model is published)
+ *     taken: when a model is published, or by one data-parallel replica a round)
  */
 public record StatsSnapshot(
     long samples,

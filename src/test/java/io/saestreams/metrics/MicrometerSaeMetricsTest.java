@@ -496,6 +496,16 @@ class MicrometerSaeMetricsTest {
         .isEqualTo(0.3);
     assertThat(tagValues("sae.train.log10.density", "bin")).hasSize(7);
     assertThat(registry.get("sae.train.decoder.max.cosine").gauge().value()).isEqualTo(0.4);
+    // a report that did not take the decoder's geometry (a data-parallel replica out of turn)
+    // keeps the last value taken; the rest of its window replaces the last one
+    StatsSnapshot withoutGeometry = new StatsSnapshot(2000, 20, 0.1, 0.002, 11.0, 0.125, 0.0625, 0.04, 0.3,
+        0.05, 0.002, 0.007, new double[4], new double[4], 0.95, 0.88, 0.91, 0.25, 0.05,
+        new double[] {0.1, 0, 0, 0.2, 0.3, 0.3, 0.1}, -2.5, Double.NaN);
+    sink.trainingStats(withoutGeometry, 0, 0, Double.NaN);
+    assertThat(registry.get("sae.train.decoder.max.cosine").gauge().value()).isEqualTo(0.4);
+    assertThat(registry.get("sae.train.cosine.similarity").gauge().value()).isEqualTo(0.95);
+    sink.trainingStats(withoutGeometry.withMaxDecoderCosine(0.6), 0, 0, Double.NaN);
+    assertThat(registry.get("sae.train.decoder.max.cosine").gauge().value()).isEqualTo(0.6);
   }
 
   @Test

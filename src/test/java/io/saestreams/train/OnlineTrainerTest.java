@@ -77,6 +77,25 @@ class OnlineTrainerTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void aSnapshotTakesTheDecodersGeometryOnlyWhenAsked() {
+    SaeConfig model = SaeConfig.builder(D, N).activation(Activation.TOPK).k(4).sparsity(Sparsity.NONE).build();
+    OnlineTrainer trainer = new OnlineTrainer(TrainerConfig.defaults(model).withBatchSize(BATCH).withSeed(3),
+        new NaiveGemm());
+    TinyDictionary data = new TinyDictionary(D, 32, 3, 5);
+    for (int i = 0; i < 5; i++) {
+      trainer.trainBatch(data.batch(BATCH), BATCH);
+    }
+    double expected = DecoderGeometry.maxCosine(trainer.parameters(), new NaiveGemm());
+    assertThat(expected).isBetween(-1.0, 1.0);
+    assertThat(trainer.snapshot().maxDecoderCosine()).isEqualTo(expected);
+    assertThat(trainer.snapshot(true).maxDecoderCosine()).isEqualTo(expected);
+    StatsSnapshot without = trainer.snapshot(false);
+    assertThat(without.maxDecoderCosine()).isNaN();
+    assertThat(without.withMaxDecoderCosine(expected)).usingRecursiveComparison()
+        .withEqualsForType((a, b) -> Double.compare(a, b) == 0, Double.class).isEqualTo(trainer.snapshot(true));
+  }
+
   private static double window(OnlineTrainer t, TinyDictionary data, int batches) {
     t.stats().reset();
     for (int i = 0; i < batches; i++) {

@@ -542,9 +542,10 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
     }
     boolean checkpointHere = !replayed && base.ends().size() + 1 >= checkpointRounds;
     boolean save = checkpointHere && changedSinceCheckpoint;
+    boolean geometry = measuresGeometry(round, partition, partitions);
     endingKind = new Ending(checkpointHere, replayed);
     ending = trainer.submit(t -> new Snapshot(save ? t.checkpoint() : null, t.steps(),
-        t.parameters().copy(), t.normaliser() == null ? null : t.normaliser().copy(), t.snapshot(),
+        t.parameters().copy(), t.normaliser() == null ? null : t.normaliser().copy(), t.snapshot(geometry),
         t.deadCount()));
     endingAt = context.currentSystemTimeMs();
     awaiting = overlapSteps == 0;
@@ -619,6 +620,16 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
       context.forward(new Record<>(key, c, timestamp));
     }
     LOG.debug("replica {} contributed {} samples to round {}", partition, inRound, round);
+  }
+
+  /**
+   * Whether this replica takes the decoder's maximum pairwise cosine (O(n²·d)) at the end of this
+   * round: one replica a round, in turns, since every replica reports to the same gauge (which
+   * keeps the last value a report carried) and the replicas' decoders differ only by a round's
+   * local steps.
+   */
+  static boolean measuresGeometry(long round, int partition, int partitions) {
+    return Math.floorMod(round, (long) partitions) == Math.floorMod(partition, partitions);
   }
 
   /** The replica's learning statistics at the end of a round (every replica reports to the same meters). */
