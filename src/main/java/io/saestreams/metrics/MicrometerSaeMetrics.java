@@ -572,8 +572,9 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
               : Double.NaN);
     }
     windowGauge(r, "sae.train.decoder.max.cosine",
-        "Max cosine similarity of two distinct decoder directions of the published model (data-parallel:"
-            + " of one replica's decoder at a round's end, the replicas taking it in turns)", null,
+        "Max cosine similarity of two distinct decoder directions of the published model, taken while it"
+            + " costs at most 5 % of the training time (data-parallel: of one replica's decoder at a round's"
+            + " end, the replicas taking it in turns)", null,
         s -> s.maxDecoderCosine());
   }
 

@@ -28,6 +28,9 @@ import java.util.Arrays;
  * <p>Not thread-safe.
  */
 public final class OnlineTrainer {
+  /** Default share of the training time the decoder-geometry statistic may take. */
+  public static final double GEOMETRY_BUDGET = 0.05;
+
   /** A revived latent's encoder norm, relative to the mean encoder norm of live latents. */
   static final double REVIVED_ENCODER_SCALE = 0.2;
   private static final long REPLICA_SALT = 0x7265706C69636173L;
@@ -63,6 +66,10 @@ public final class OnlineTrainer {
   InputNormaliser normaliser;
   private final float[] normalised;
   private final float[] row;
+  // the decoder-geometry statistic's cost against training's (wall clock; metrics only, not state)
+  private double geometryBudget = GEOMETRY_BUDGET;
+  private long trainingNanos;
+  private long geometryNanos = -1; // -1: never taken
 
   /** A fresh model initialised from the configuration's seed. */
   public OnlineTrainer(TrainerConfig cfg, Gemm gemm) {
@@ -312,6 +319,15 @@ public final class OnlineTrainer {
    * @param x rows×d, row-major. Not modified.
    */
   public StepResult trainBatch(float[] x, int rows) {
+    long start = System.nanoTime();
+    try {
+      return step(x, rows);
+    } finally {
+      trainingNanos += System.nanoTime() - start;
+    }
+  }
+
+  private StepResult step(float[] x, int rows) {
     if (rows < 1 || rows > cfg.batchSize()) {
       throw new IllegalArgumentException("rows must be in [1, " + cfg.batchSize() + "], got "
           + rows);
@@ -529,21 +545,43 @@ public final class OnlineTrainer {
   }
 
   /**
-   * Statistics of the window, with the decoder's maximum pairwise cosine similarity (O(n²·d):
-   * taken when a model is published, not per step).
+   * Statistics of the window, with the decoder's maximum pairwise cosine similarity within the
+   * geometry budget ({@link #snapshot(boolean)}); taken when a model is published, not per step.
    */
   public StatsSnapshot snapshot() {
     return snapshot(true);
   }
 
   /**
-   * Statistics of the window; the decoder's maximum pairwise cosine similarity only if {@code
-   * geometry} (NaN otherwise). It is O(n²·d): about 320 ms at d784·n4096 here, a third of a
-   * data-parallel replica's round at that size, so replicas take it in turns.
+   * Statistics of the window, with the decoder's maximum pairwise cosine similarity if {@code
+   * geometry} is asked for and the statistic has so far taken no more than {@link
+   * #geometryBudget(double) its budget} of this trainer's training time; NaN otherwise (the first
+   * one asked for is always taken). It is O(n²·d): about 3 ms at d784·n256 but 320 ms at
+   * d784·n4096 here, where a model published every 50 steps of 64 samples would otherwise spend a
+   * third of its training time on it.
    */
   public StatsSnapshot snapshot(boolean geometry) {
     StatsSnapshot s = stats.snapshot(deadFraction(), cfg.denseThreshold(), klToTarget());
-    return geometry ? s.withMaxDecoderCosine(DecoderGeometry.maxCosine(params, engine.gemm())) : s;
+    if (!geometry || (geometryNanos >= 0 && geometryNanos > geometryBudget * trainingNanos)) {
+      return s;
+    }
+    long start = System.nanoTime();
+    double maxCosine = DecoderGeometry.maxCosine(params, engine.gemm());
+    geometryNanos = Math.max(geometryNanos, 0) + System.nanoTime() - start;
+    return s.withMaxDecoderCosine(maxCosine);
+  }
+
+  /**
+   * Sets the share of the training time (wall clock, in {@link #trainBatch}) the decoder-geometry
+   * statistic may take over this trainer's life; default {@value #GEOMETRY_BUDGET}.
+   *
+   * @param share at least 0 (0: only the first; infinity: every time it is asked for)
+   */
+  public void geometryBudget(double share) {
+    if (!(share >= 0)) {
+      throw new IllegalArgumentException("the geometry budget must be >= 0, got " + share);
+    }
+    this.geometryBudget = share;
   }
 
   /** Input normalisation statistics in use (null when off). Live: copy before sharing. */

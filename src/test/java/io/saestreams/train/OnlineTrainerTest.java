@@ -88,12 +88,50 @@ class OnlineTrainerTest {
     }
     double expected = DecoderGeometry.maxCosine(trainer.parameters(), new NaiveGemm());
     assertThat(expected).isBetween(-1.0, 1.0);
+    trainer.geometryBudget(Double.POSITIVE_INFINITY);
     assertThat(trainer.snapshot().maxDecoderCosine()).isEqualTo(expected);
     assertThat(trainer.snapshot(true).maxDecoderCosine()).isEqualTo(expected);
     StatsSnapshot without = trainer.snapshot(false);
     assertThat(without.maxDecoderCosine()).isNaN();
     assertThat(without.withMaxDecoderCosine(expected)).usingRecursiveComparison()
         .withEqualsForType((a, b) -> Double.compare(a, b) == 0, Double.class).isEqualTo(trainer.snapshot(true));
+  }
+
+  /**
+   * The geometry statistic keeps within its share of the training time: with no budget only the
+   * first is taken; with a share, it is taken again once training has run long enough for it.
+   */
+  @org.junit.jupiter.api.Test
+  void theDecodersGeometryKeepsWithinItsShareOfTheTrainingTime() {
+    SaeConfig model = SaeConfig.builder(D, N).activation(Activation.TOPK).k(4).sparsity(Sparsity.NONE).build();
+    TinyDictionary data = new TinyDictionary(D, 32, 3, 5);
+    OnlineTrainer none = new OnlineTrainer(TrainerConfig.defaults(model).withBatchSize(BATCH).withSeed(3),
+        new NaiveGemm());
+    none.geometryBudget(0);
+    assertThat(none.snapshot().maxDecoderCosine()).as("the first is always taken").isBetween(-1.0, 1.0);
+    for (int i = 0; i < 20; i++) {
+      none.trainBatch(data.batch(BATCH), BATCH);
+      assertThat(none.snapshot().maxDecoderCosine()).isNaN();
+    }
+    assertThat(none.snapshot(false).maxDecoderCosine()).isNaN();
+
+    OnlineTrainer shared = new OnlineTrainer(TrainerConfig.defaults(model).withBatchSize(BATCH).withSeed(3),
+        new NaiveGemm());
+    shared.geometryBudget(0.5);
+    assertThat(shared.snapshot().maxDecoderCosine()).isBetween(-1.0, 1.0);
+    assertThat(shared.snapshot().maxDecoderCosine()).as("no training since: over budget").isNaN();
+    // train until the training time exceeds twice what the statistic has cost: then it is taken again
+    int batches = 0;
+    double taken = Double.NaN;
+    while (Double.isNaN(taken) && batches < 100_000) {
+      shared.trainBatch(data.batch(BATCH), BATCH);
+      batches++;
+      taken = shared.snapshot().maxDecoderCosine();
+    }
+    assertThat(taken).as("taken again after %d batches", batches).isBetween(-1.0, 1.0);
+    assertThat(batches).isGreaterThan(0);
+    assertThatThrownBy(() -> shared.geometryBudget(-0.1)).hasMessageContaining(">= 0, got -0.1");
+    assertThatThrownBy(() -> shared.geometryBudget(Double.NaN)).hasMessageContaining(">= 0");
   }
 
   private static double window(OnlineTrainer t, TinyDictionary data, int batches) {
