@@ -229,7 +229,8 @@ public final class MicrometerSaeMetrics implements SaeMetricsSink, MeterBinder {
       StatsSnapshot stats, int deadLatents, int denseLatents, double l0Target) {
     Objects.requireNonNull(stats, "stats");
     Window last = window;
-    if (Double.isNaN(stats.maxDecoderCosine()) && last != null) {
+    if (Double.isNaN(stats.maxDecoderCosine()) && last != null
+        && !Double.isNaN(last.stats().maxDecoderCosine())) {
       // not taken for this report: the last one taken stays
       stats = stats.withMaxDecoderCosine(last.stats().maxDecoderCosine());
     }
