@@ -24,8 +24,9 @@ public interface SaeMetricsSink {
   /**
    * The trainer's statistics over the latest window, with dead/dense counts, the L0 target (NaN
    * when the model has none) and the number of latents to export mean activations for. A
-   * {@link StatsSnapshot#maxDecoderCosine} of NaN means it was not taken for this report (data-
-   * parallel replicas take it in turns): the last value taken stays exported.
+   * {@link StatsSnapshot#maxDecoderCosine} of NaN means it was not taken for this report (it is
+   * kept within a share of the training time, and data-parallel replicas take it in turns): the
+   * last value taken stays exported.
    */
   void trainingStats(StatsSnapshot stats, int deadLatents, int denseLatents, double l0Target);
 
