@@ -77,8 +77,9 @@ final class StreamsApp implements AutoCloseable {
     this.queries = endpoint == null ? null
         : LiveQueries.attach(endpoint, config, streams, metrics::lastTrainerReport);
     this.streamsMeters = KafkaStreamsMeters.bind(streams, meters,
-        config.streamsProperties().getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-"
-        + (config.dataParallel() ? SaeTopology.SYNC_TOPIC : SaeTopology.TRAINING_TOPIC) + "-repartition");
+        config.dataParallel() ? config.syncTopic()
+            : config.streamsProperties().getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-"
+                + SaeTopology.TRAINING_TOPIC + "-repartition");
     streams.setUncaughtExceptionHandler(e -> {
       if (closed.get()) {
         // a thread waiting for the registry gives up when asked to stop; its work is not committed

@@ -1,5 +1,6 @@
 package io.saestreams.cli;
 
+import io.saestreams.stream.TopicSpecs;
 import io.saestreams.stream.config.AppConfig;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,8 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * Resolves {@code train.sync.partitions=0} (data-parallel training) to the input topic's partition
  * count, which the topology needs before it is built: the aggregator waits for one contribution
- * per partition in every round. A value set by hand must be that count.
+ * per partition in every round. A value set by hand must be that count. It also creates the sync
+ * topic, which the topology reads ({@link TopicSpecs#ensureSyncTopic}).
  */
 final class SyncPartitions {
   private static final long TIMEOUT_MS = 30_000;
@@ -37,14 +39,15 @@ final class SyncPartitions {
             + " topic " + topic + " has " + actual + " partitions: the aggregator would wait for replicas that do not"
             + " exist, or replicas would have no place in a round; set it to " + actual + " or to 0 (look it up)");
       }
+      TopicSpecs.ensureSyncTopic(a, config);
       return configured > 0 ? config : config.with(AppConfig.TRAIN_SYNC_PARTITIONS_CONFIG, actual);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof UnknownTopicOrPartitionException) {
         throw new IllegalStateException("train.mode=data-parallel needs the input topic's partition count, but the"
             + " topic " + topic + " does not exist: create it first, or set " + AppConfig.TRAIN_SYNC_PARTITIONS_CONFIG);
       }
-      throw new IllegalStateException("cannot look up the partition count of the input topic " + topic + ": "
-          + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException("cannot look up the partition count of the input topic " + topic
+          + " or create the sync topic " + config.syncTopic() + ": " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
       throw new IllegalStateException("cannot look up the partition count of the input topic " + topic
           + " within " + TIMEOUT_MS + " ms", e);

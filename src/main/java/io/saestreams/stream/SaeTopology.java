@@ -14,6 +14,7 @@ import io.saestreams.stream.score.ScoringProcessor;
 import io.saestreams.stream.state.WriteBackStore;
 import io.saestreams.stream.sync.ReplicaProcessor;
 import io.saestreams.stream.sync.SyncAggregator;
+import io.saestreams.stream.sync.SyncContributions;
 import io.saestreams.stream.sync.SyncChunk;
 import io.saestreams.stream.training.KafkaSampleFetcher;
 import io.saestreams.stream.training.SampleFetcher;
@@ -74,8 +75,8 @@ public final class SaeTopology {
   public static final String MODEL_STORE = "model-versions";
   /** Name of the repartition topic of the training path (prefixed by the application id). */
   public static final String TRAINING_TOPIC = "training";
-  /** Name of the repartition topic of data-parallel contributions (prefixed by the application id). */
-  public static final String SYNC_TOPIC = "sync";
+  /** The source of the sync topic ({@link AppConfig#syncTopic()}) in the aggregator's sub-topology. */
+  static final String SYNC_SOURCE = "sync-source";
   /** Names the threads data-parallel replicas train on ({@code sae-replica-0}, ...). */
   public static final String REPLICA_THREAD_PREFIX = "sae-replica-";
   /** How long a restarted trainer may take to read one batch of replayed samples back. */
@@ -94,7 +95,11 @@ public final class SaeTopology {
     KStream<byte[], ValidInput> valid = validate(builder, config, metrics, serdes);
     KStream<byte[], Scored> judged = score(valid, config, metrics, serdes);
     train(judged, config, metrics, serdes);
-    return builder.build(config.streamsProperties());
+    Topology topology = builder.build(config.streamsProperties());
+    if (config.dataParallel()) {
+      addAggregator(topology, config, metrics, serdes);
+    }
+    return topology;
   }
 
   private static void addStores(StreamsBuilder builder, AppConfig config, SaeSerdes serdes) {
@@ -109,13 +114,6 @@ public final class SaeTopology {
     // is logged
     builder.addStateStore(WriteBackStore.persistent(
         dp ? ReplicaProcessor.REPLAY_STORE : TrainerProcessor.REPLAY_STORE, Serdes.Long(), WriteBackStore.bytes()));
-    if (dp) {
-      // cached: a round's contributions are written and, once averaged, deleted, often within one commit
-      builder.addStateStore(
-          Stores.keyValueStoreBuilder(trainingStateStore(config, SyncAggregator.STORE), Serdes.String(), Serdes.ByteArray())
-              .withCachingEnabled()
-              .withLoggingEnabled(TopicSpecs.trainingStateChangelogConfigs()));
-    }
     // written back at commits: an input scored before the next commit is never written
     builder.addStateStore(ScoringProcessor.bufferStore());
     builder.addStateStore(
@@ -223,15 +221,38 @@ public final class SaeTopology {
             Named.as("replica"),
             ReplicaProcessor.CHECKPOINT_STORE,
             ReplicaProcessor.REPLAY_STORE)
-        .repartition(
-            Repartitioned.<String, SyncChunk>as(SYNC_TOPIC)
-                .withNumberOfPartitions(1)
-                .withKeySerde(Serdes.String())
-                .withValueSerde(SyncChunk.serde()))
-        .process(() -> new SyncAggregator(settings.chunkBytes(), config.syncCheckpointRounds(), metrics),
-            Named.as("aggregator"),
-            SyncAggregator.STORE)
-        .to(config.modelTopic(), Produced.with(Serdes.String(), serdes.modelChunk()).withName("model-sink"));
+        .to(config.syncTopic(), Produced.with(Serdes.String(), SyncChunk.serde()).withName("sync-sink"));
+  }
+
+  /**
+   * The aggregator's sub-topology, added to the built topology with the Processor API: the sync
+   * topic feeds the store of contributions ({@link SyncContributions}, a read-only store whose
+   * changelog is the sync topic itself, so a contribution is written to Kafka once) and then the
+   * aggregator, which reads that store, keeps its own small changelogged state, publishes each
+   * round's average to the model topic and deletes averaged rounds from the sync topic by
+   * tombstones.
+   */
+  private static void addAggregator(Topology topology, AppConfig config, SaeMetricsSink metrics,
+      SaeSerdes serdes) {
+    TrainerSettings settings = TrainerSettings.of(config);
+    topology.addReadOnlyStateStore(
+        Stores.keyValueStoreBuilder(trainingStateStore(config, SyncContributions.STORE), Serdes.String(),
+            Serdes.ByteArray()),
+        SYNC_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), config.syncTopic(),
+        "sync-contributions-update", SyncContributions::new);
+    topology.addProcessor("aggregator",
+        () -> new SyncAggregator(settings.chunkBytes(), config.syncCheckpointRounds(), metrics), SYNC_SOURCE);
+    // cached: the next round and the statistics change once a round, and are written at commits
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(trainingStateStore(config, SyncAggregator.STORE), Serdes.String(), Serdes.ByteArray())
+            .withCachingEnabled()
+            .withLoggingEnabled(TopicSpecs.trainingStateChangelogConfigs()),
+        "aggregator");
+    topology.connectProcessorAndStateStores("aggregator", SyncContributions.STORE);
+    topology.addSink(SyncAggregator.MODEL_SINK, config.modelTopic(), Serdes.String().serializer(),
+        serdes.modelChunk().serializer(), "aggregator");
+    topology.addSink(SyncAggregator.TOMBSTONE_SINK, config.syncTopic(), Serdes.String().serializer(),
+        Serdes.ByteArray().serializer(), "aggregator");
   }
 
   /** The replicas of data-parallel training: {@code train.sync.partitions}, resolved before the build. */

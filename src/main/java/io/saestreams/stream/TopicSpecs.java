@@ -4,25 +4,33 @@ import io.saestreams.stream.config.AppConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The application's external topics and how they should be created: the model topic compacted
  * with one partition (so chunks of a version stay in order and compaction keeps the newest
  * version), the others with the input's partition count. Internal topics (the training
- * repartition topic, changelogs) are created by Kafka Streams itself.
+ * repartition topic, changelogs) are created by Kafka Streams itself; the sync topic of
+ * data-parallel training, a source topic, by the application ({@link #ensureSyncTopic}).
  */
 public final class TopicSpecs {
   private TopicSpecs() {}
 
-  /** The topics to create, with {@code partitions} partitions for input and outputs. */
+  /**
+   * The topics to create, with {@code partitions} partitions for input and outputs; in
+   * data-parallel mode also the sync topic (which the application creates at start anyway).
+   */
   public static List<NewTopic> of(AppConfig config, int partitions, short replication) {
     List<NewTopic> topics = new ArrayList<>();
     for (String t : List.of(config.inputTopic(), config.codesTopic(), config.scoresTopic(),
@@ -30,6 +38,9 @@ public final class TopicSpecs {
       topics.add(new NewTopic(t, partitions, replication));
     }
     topics.add(new NewTopic(config.modelTopic(), 1, replication).configs(modelTopicConfigs()));
+    if (config.dataParallel()) {
+      topics.add(new NewTopic(config.syncTopic(), 1, replication).configs(syncTopicConfigs()));
+    }
     return topics;
   }
 
@@ -66,6 +77,72 @@ public final class TopicSpecs {
    */
   public static Map<String, String> trainingStateChangelogConfigs() {
     return Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(TRAINING_STATE_SEGMENT_BYTES));
+  }
+
+  /**
+   * How long a tombstone of an averaged round stays on the sync topic after compaction: a restore
+   * reads every one still there, and a round every second leaves tens of thousands a day with the
+   * broker's default of a day. A restore that reads a chunk but misses its tombstone keeps a stale
+   * chunk of a round already averaged, which the aggregator drops at start.
+   */
+  static final long SYNC_DELETE_RETENTION_MS = 60_000;
+
+  /**
+   * Topic settings of the sync topic ({@link AppConfig#syncTopic()}): compacted (it is the
+   * changelog of the aggregator's contributions, whose averaged rounds are deleted by tombstones),
+   * in segments of {@value #TRAINING_STATE_SEGMENT_BYTES} bytes, tombstones kept {@value
+   * #SYNC_DELETE_RETENTION_MS} ms.
+   */
+  public static Map<String, String> syncTopicConfigs() {
+    return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+        TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(TRAINING_STATE_SEGMENT_BYTES),
+        TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(SYNC_DELETE_RETENTION_MS));
+  }
+
+  /**
+   * Data-parallel training: creates the sync topic ({@link AppConfig#syncTopic()}, one partition,
+   * {@link #syncTopicConfigs()}, Kafka Streams' {@code replication.factor}) unless it exists, and
+   * checks one that exists: it must have one partition (one aggregator sees every contribution
+   * in order) and be compacted (it is a changelog). Kafka Streams creates only its internal
+   * topics, so the application does this before it starts, as it does for its other topics.
+   *
+   * @return whether it created the topic
+   * @throws IllegalStateException naming the topic and what is wrong with it
+   */
+  public static boolean ensureSyncTopic(Admin admin, AppConfig config)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    String topic = config.syncTopic();
+    Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+    if (existing.contains(topic)) {
+      int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+          .get(topic).partitions().size();
+      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      ConfigEntry policy = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS)
+          .get(resource).get(TopicConfig.CLEANUP_POLICY_CONFIG);
+      boolean compacted = policy != null && policy.value() != null
+          && policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT);
+      if (partitions != 1 || !compacted) {
+        throw new IllegalStateException("the sync topic " + topic + " of data-parallel training has " + partitions
+            + " partitions and cleanup.policy=" + (policy == null ? null : policy.value()) + "; it needs 1 partition"
+            + " and cleanup.policy=compact: delete it (the application creates it) or fix it");
+      }
+      return false;
+    }
+    String replication = config.streamsProperties().getProperty(StreamsConfig.REPLICATION_FACTOR_CONFIG, "-1");
+    short factor = Short.parseShort(replication.trim());
+    NewTopic t = new NewTopic(topic, Optional.of(1), factor < 1 ? Optional.empty() : Optional.of(factor))
+        .configs(syncTopicConfigs());
+    try {
+      admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      // another instance created it in the meantime
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw e;
+      }
+      return false;
+    }
+    awaitLeaders(admin, List.of(topic), 30_000);
+    return true;
   }
 
   /** Creates the topics that do not exist yet; returns the names it created. */

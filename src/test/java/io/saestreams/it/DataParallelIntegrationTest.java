@@ -11,6 +11,7 @@ import io.saestreams.serde.AvroDeserializer;
 import io.saestreams.stream.config.AppConfig;
 import io.saestreams.stream.sync.ReplicaProcessor;
 import io.saestreams.stream.sync.SyncAggregator;
+import io.saestreams.stream.sync.SyncContributions;
 import io.saestreams.train.OnlineTrainer;
 import io.saestreams.train.ParameterAverage;
 import io.saestreams.train.TrainerConfig;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -156,6 +158,16 @@ class DataParallelIntegrationTest {
         assertThat(configs.get(TopicConfig.SEGMENT_BYTES_CONFIG).value()).as(changelog.name())
             .isEqualTo(Integer.toString(16 << 20));
       }
+      // the contributions are written once: to the sync topic, which the application created
+      // compacted and which is their store's changelog (Kafka Streams makes no other)
+      String sync = run.app.config().syncTopic();
+      Set<String> topics = ItCluster.get(EMBEDDED.cluster().admin().listTopics().names());
+      assertThat(topics).contains(sync).doesNotContain(run.app.changelog(SyncContributions.STORE))
+          .noneMatch(t -> t.endsWith("-sync-repartition"));
+      ConfigResource syncResource = new ConfigResource(ConfigResource.Type.TOPIC, sync);
+      Config syncConfigs = ItCluster.get(EMBEDDED.cluster().admin().describeConfigs(List.of(syncResource)).all())
+          .get(syncResource);
+      assertThat(syncConfigs.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
       assertThat(a.terminate(CLEAN_STOP)).isZero();
     }
   }

@@ -22,6 +22,7 @@ import io.saestreams.stream.modelstore.Chunks;
 import io.saestreams.stream.modelstore.InitialModel;
 import io.saestreams.stream.sync.ReplicaProcessor;
 import io.saestreams.stream.sync.SyncAggregator;
+import io.saestreams.stream.sync.SyncContributions;
 import io.saestreams.stream.training.TrainerProcessor;
 import io.saestreams.stream.validate.DeadLetterHeaders;
 import java.nio.ByteBuffer;
@@ -94,7 +95,8 @@ class SaeTopologyTest {
     open(Map.of(AppConfig.TRAIN_MODE_CONFIG, mode, AppConfig.TRAIN_SYNC_PARTITIONS_CONFIG, 1,
         AppConfig.TRAIN_STATE_STORE_CONFIG, store));
     boolean dp = mode.equals("data-parallel");
-    List<String> training = dp ? List.of(ReplicaProcessor.CHECKPOINT_STORE, SyncAggregator.STORE)
+    List<String> training = dp
+        ? List.of(ReplicaProcessor.CHECKPOINT_STORE, SyncAggregator.STORE, SyncContributions.STORE)
         : List.of(TrainerProcessor.CHECKPOINT_STORE);
     for (String name : training) {
       assertThat(sae.driver.getKeyValueStore(name).persistent()).as(name).isEqualTo(persistent);
@@ -461,6 +463,37 @@ class SaeTopologyTest {
     assertThat(text).contains("validate", "trainer", "scorer", "detect-anomalies", "training-repartition",
         TrainerProcessor.CHECKPOINT_STORE, TrainerProcessor.REPLAY_STORE, SaeTopology.MODEL_STORE);
     assertThat(description.globalStores()).hasSize(1);
+  }
+
+  /**
+   * Data-parallel mode: the replicas write to the sync topic (a source topic, no repartition
+   * topic), whose source feeds the store of contributions first and the aggregator second; the
+   * aggregator reads that store and its own, and writes to the model topic and back to the sync
+   * topic (its changelogs are checked on a broker in {@code DataParallelIntegrationTest}).
+   */
+  @Test
+  void inDataParallelModeTheSyncTopicIsTheContributionStoresChangelog() {
+    open(Map.of(AppConfig.TRAIN_MODE_CONFIG, "data-parallel", AppConfig.TRAIN_SYNC_PARTITIONS_CONFIG, 1));
+    org.apache.kafka.streams.Topology topology = SaeTopology.build(sae.config, SaeMetricsSinkHolder.NOOP, sae.serdes);
+    TopologyDescription description = topology.describe();
+    String text = description.toString();
+    assertThat(text).doesNotContain("KSTREAM-").doesNotContain("sync-repartition");
+    String sync = sae.config.syncTopic();
+    TopologyDescription.Source source = description.subtopologies().stream()
+        .flatMap(t -> t.nodes().stream())
+        .filter(n -> n instanceof TopologyDescription.Source s && s.topicSet().contains(sync))
+        .map(n -> (TopologyDescription.Source) n).findFirst().orElseThrow();
+    // the description sorts them; at run time the updater, added first, is the first child (the
+    // aggregator fails a task that finds its chunk missing: DataParallelTopologyTest runs rounds)
+    assertThat(source.successors()).extracting(TopologyDescription.Node::name)
+        .containsExactlyInAnyOrder("sync-contributions-update", "aggregator");
+    TopologyDescription.Processor aggregator = (TopologyDescription.Processor) source.successors().stream()
+        .filter(n -> n.name().equals("aggregator")).findFirst().orElseThrow();
+    assertThat(aggregator.stores()).containsExactlyInAnyOrder(SyncAggregator.STORE, SyncContributions.STORE);
+    assertThat(aggregator.successors()).extracting(TopologyDescription.Node::name)
+        .containsExactlyInAnyOrder(SyncAggregator.MODEL_SINK, SyncAggregator.TOMBSTONE_SINK);
+    assertThat(aggregator.successors()).allSatisfy(n -> assertThat(((TopologyDescription.Sink) n).topic())
+        .isIn(sae.config.modelTopic(), sync));
   }
 
   @Test

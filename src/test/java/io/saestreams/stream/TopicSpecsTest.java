@@ -30,4 +30,22 @@ class TopicSpecsTest {
         .containsEntry("min.compaction.lag.ms", "60000")
         .containsEntry("segment.bytes", Integer.toString(16 << 20));
   }
+
+  @Test
+  void inDataParallelModeTheSyncTopicIsOneCompactedPartitionInSmallSegments() {
+    AppConfig dp = CONFIG.with(AppConfig.TRAIN_MODE_CONFIG, "data-parallel").with(AppConfig.APPLICATION_ID_CONFIG, "app");
+    List<NewTopic> topics = TopicSpecs.of(dp, 6, (short) 3);
+    assertThat(topics).hasSize(7);
+    NewTopic sync = topics.get(6);
+    assertThat(sync.name()).isEqualTo("app-sync").isEqualTo(dp.syncTopic());
+    assertThat(sync.numPartitions()).isEqualTo(1);
+    assertThat(sync.replicationFactor()).isEqualTo((short) 3);
+    // it is the changelog of the aggregator's contributions: compacted, and a restore reads the
+    // tombstones of averaged rounds only for a minute after compaction
+    assertThat(sync.configs()).containsEntry("cleanup.policy", "compact")
+        .containsEntry("segment.bytes", Integer.toString(16 << 20))
+        .containsEntry("delete.retention.ms", "60000");
+    assertThat(TopicSpecs.of(CONFIG, 6, (short) 3)).extracting(NewTopic::name).doesNotContain(CONFIG.syncTopic());
+  }
 }
+

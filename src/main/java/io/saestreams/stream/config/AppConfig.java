@@ -435,6 +435,16 @@ public final class AppConfig extends AbstractConfig {
     return getString(MODEL_TOPIC_CONFIG);
   }
 
+  /**
+   * Data-parallel training: the compacted topic through which the replicas send their round
+   * contributions to the aggregator, {@code <application.id>-sync}. It is also the changelog of
+   * the aggregator's store of contributions, so a contribution is written to Kafka once. The
+   * application creates it at start ({@code TopicSpecs.ensureSyncTopic}).
+   */
+  public String syncTopic() {
+    return getString(APPLICATION_ID_CONFIG) + "-sync";
+  }
+
   /** Longest input id accepted, in UTF-8 bytes ({@value #INPUT_ID_MAX_BYTES_CONFIG}). */
   public int inputIdMaxBytes() {
     return getInt(INPUT_ID_MAX_BYTES_CONFIG);

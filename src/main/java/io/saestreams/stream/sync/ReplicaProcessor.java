@@ -613,11 +613,11 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
     byte[] bytes = model.toBytes();
     long crc = Chunks.crc32(bytes);
     List<byte[]> parts = Chunks.split(bytes, settings.chunkBytes());
-    String key = Integer.toString(partition);
     for (int i = 0; i < parts.size(); i++) {
       SyncChunk c = new SyncChunk(round, partition, partitions, inRound, s.steps(), i, parts.size(), bytes.length,
           crc, parts.get(i));
-      context.forward(new Record<>(key, c, timestamp));
+      // keyed by round, replica and chunk: the compacted sync topic keeps each until its round is averaged
+      context.forward(new Record<>(SyncAggregator.chunkKey(round, partition, i), c, timestamp));
     }
     LOG.debug("replica {} contributed {} samples to round {}", partition, inRound, round);
   }

@@ -10,6 +10,7 @@ import io.saestreams.stream.training.ModelPublisher;
 import io.saestreams.train.ParameterAverage;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.NavigableMap;
@@ -29,21 +30,30 @@ import org.slf4j.LoggerFactory;
  * contributed, publishes their sample-weighted average ({@link ParameterAverage}, in partition
  * order) as model version {@code round + 1}.
  *
- * <p>State, changelogged: the chunks of contributions not yet averaged ({@code c/<round>/<partition>/<chunk>}),
- * each contribution's header once its first chunk arrived ({@code m/<round>/<partition>}), a marker
- * once it is complete ({@code done/<round>/<partition>}), and the next round to publish ({@value
- * #NEXT_ROUND}). A chunk of a round already published (a contribution trained again after a crash
- * whose first sending was committed) is ignored. A contribution whose reassembled bytes fail their
- * length or CRC-32 check fails the task: it can only come from a bug, and averaging without it
- * would stall or bias every later round.
+ * <p>The contributions are kept once: in the store of {@link SyncContributions}, whose changelog is
+ * the compacted sync topic itself (chunk {@code i} of replica {@code p}'s contribution to round
+ * {@code r} under {@link #chunkKey}). Once a round is averaged, the aggregator deletes its chunks
+ * and writes their tombstones to the sync topic in the same transaction as the model version, so
+ * that compaction and a restore forget them. Its own state, changelogged, is small: the next round
+ * to publish ({@value #NEXT_ROUND}) and, with input normalisation, the statistics merged so far. A
+ * chunk of a round already published (a contribution trained again after a crash whose first
+ * sending was committed) is deleted the same way. A contribution whose chunks disagree on their
+ * header, or whose reassembled bytes fail their length or CRC-32 check, fails the task: it can only
+ * come from a bug, and averaging without it would stall or bias every later round.
  */
-public final class SyncAggregator implements Processor<String, SyncChunk, String, ModelChunk> {
+public final class SyncAggregator implements Processor<String, byte[], String, ModelChunk> {
+  /** The aggregator's own state: the next round to publish and the merged input statistics. */
   public static final String STORE = "sync-aggregator";
+  /** The child the averaged model versions go to (the model topic's sink). */
+  public static final String MODEL_SINK = "model-sink";
+  /** The child the tombstones of averaged rounds go to (the sync topic's sink). */
+  public static final String TOMBSTONE_SINK = "sync-tombstones";
   static final String NEXT_ROUND = "next-round";
   /** With input normalisation: the replicas' input statistics merged at the last round's end. */
   static final String STATISTICS = "statistics";
 
   private static final Logger LOG = LoggerFactory.getLogger(SyncAggregator.class);
+  private static final StringSerializer KEYS = new StringSerializer();
 
   private final int chunkBytes;
   /** Versions the compacted model topic keeps (train.sync.checkpoint.rounds): its keys' slots. */
@@ -54,8 +64,11 @@ public final class SyncAggregator implements Processor<String, SyncChunk, String
    * this run (for {@link SaeMetricsSink#syncContributed} only: not state, so not restored).
    */
   private final NavigableMap<Long, Long> firstContribution = new TreeMap<>();
+  /** The replicas whose complete contribution to each round was reported, in this run (metrics only). */
+  private final NavigableMap<Long, BitSet> reported = new TreeMap<>();
   private ProcessorContext<String, ModelChunk> context;
-  private KeyValueStore<String, byte[]> store;
+  private KeyValueStore<String, byte[]> state;
+  private KeyValueStore<String, byte[]> contributions;
 
   /**
    * @param keptVersions newest versions the compacted model topic must keep for replicas restarted
@@ -79,7 +92,18 @@ public final class SyncAggregator implements Processor<String, SyncChunk, String
   @Override
   public void init(ProcessorContext<String, ModelChunk> context) {
     this.context = context;
-    this.store = context.getStateStore(STORE);
+    this.state = context.getStateStore(STORE);
+    this.contributions = context.getStateStore(SyncContributions.STORE);
+    // a restore that read a chunk of an averaged round but not its tombstone (compaction removed
+    // it meanwhile) leaves it here; its tombstone is on the topic, so forgetting it is enough
+    int stale = 0;
+    for (String key : keysBefore(nextRound())) {
+      contributions.delete(key);
+      stale++;
+    }
+    if (stale > 0) {
+      LOG.debug("dropped {} stored chunks of rounds already averaged", stale);
+    }
   }
 
   private static String round(long r) {
@@ -90,34 +114,37 @@ public final class SyncAggregator implements Processor<String, SyncChunk, String
     return String.format(Locale.ROOT, "%010d", p);
   }
 
-  static String chunkKey(long r, int p, int i) {
+  /** The sync topic's key (and the contributions store's) of chunk {@code i} of replica {@code p}'s contribution to round {@code r}. */
+  public static String chunkKey(long r, int p, int i) {
     return "c/" + round(r) + part(p) + "/" + part(i);
   }
 
-  static String headerKey(long r, int p) {
-    return "m/" + round(r) + part(p);
-  }
-
-  static String doneKey(long r, int p) {
-    return "done/" + round(r) + part(p);
+  private static String contributionPrefix(long r, int p) {
+    return "c/" + round(r) + part(p) + "/";
   }
 
   long nextRound() {
-    byte[] b = store.get(NEXT_ROUND);
+    byte[] b = state.get(NEXT_ROUND);
     return b == null ? 0 : ByteBuffer.wrap(b).getLong();
   }
 
   @Override
-  public void process(Record<String, SyncChunk> record) {
-    SyncChunk c = record.value();
-    if (c == null) {
-      return;
+  public void process(Record<String, byte[]> record) {
+    if (record.value() == null || record.key() == null) {
+      return; // a tombstone of an averaged round, back from the topic
     }
+    SyncChunk c = SyncChunk.headerOf(record.value());
+    String key = chunkKey(c.round(), c.partition(), c.chunkIndex());
     long next = nextRound();
     if (c.round() < next) {
-      LOG.debug("ignoring chunk {} of replica {}'s contribution to round {}: already averaged", c.chunkIndex(),
+      LOG.debug("dropping chunk {} of replica {}'s contribution to round {}: already averaged", c.chunkIndex(),
           c.partition(), c.round());
+      forget(key, record.timestamp());
       return;
+    }
+    if (!key.equals(record.key())) {
+      throw new IllegalStateException("a chunk of replica " + c.partition() + "'s contribution to round " + c.round()
+          + " came under the key " + record.key() + " instead of " + key);
     }
     if (c.round() > next) {
       LOG.warn("replica {} contributes to round {} while round {} is not averaged yet; keeping it for later",
@@ -128,23 +155,30 @@ public final class SyncAggregator implements Processor<String, SyncChunk, String
       throw new IllegalStateException("replica " + c.partition() + "'s contribution to round " + c.round()
           + " is inconsistent: " + problem);
     }
-    if (store.get(doneKey(c.round(), c.partition())) != null) {
-      return;
+    if (contributions.get(key) == null) {
+      throw new IllegalStateException("chunk " + key + " is not in the store " + SyncContributions.STORE
+          + ": its updater must come before the aggregator among the sync topic's processors");
     }
-    byte[] header = header(c);
-    byte[] known = store.get(headerKey(c.round(), c.partition()));
-    if (known == null) {
-      store.put(headerKey(c.round(), c.partition()), header);
-    } else if (!java.util.Arrays.equals(known, header)) {
-      throw new IllegalStateException("replica " + c.partition() + "'s contribution to round " + c.round()
-          + ": chunk " + c.chunkIndex() + " disagrees with the earlier chunks on its header");
+    int have = 0;
+    try (KeyValueIterator<String, byte[]> it = contributions.prefixScan(contributionPrefix(c.round(), c.partition()), KEYS)) {
+      while (it.hasNext()) {
+        SyncChunk other = SyncChunk.headerOf(it.next().value);
+        if (!sameContribution(c, other)) {
+          throw new IllegalStateException("replica " + c.partition() + "'s contribution to round " + c.round()
+              + ": chunk " + c.chunkIndex() + " disagrees with chunk " + other.chunkIndex() + " on its header");
+        }
+        have++;
+      }
     }
-    store.put(chunkKey(c.round(), c.partition(), c.chunkIndex()), c.payload());
-    if (count("c/" + round(c.round()) + part(c.partition()) + "/") == c.chunkCount()) {
-      store.put(doneKey(c.round(), c.partition()), new byte[0]);
-      LOG.debug("round {}: replica {}'s contribution is complete ({} samples)", c.round(), c.partition(), c.samples());
-      long now = context.currentSystemTimeMs();
-      metrics.syncContributed(c.partition(), now - firstContribution.computeIfAbsent(c.round(), r -> now));
+    if (have == c.chunkCount()) {
+      BitSet seen = reported.computeIfAbsent(c.round(), r -> new BitSet());
+      if (!seen.get(c.partition())) {
+        seen.set(c.partition());
+        LOG.debug("round {}: replica {}'s contribution is complete ({} samples)", c.round(), c.partition(),
+            c.samples());
+        long now = context.currentSystemTimeMs();
+        metrics.syncContributed(c.partition(), now - firstContribution.computeIfAbsent(c.round(), r -> now));
+      }
       tryAverage(record.timestamp());
     }
   }
@@ -162,38 +196,51 @@ public final class SyncAggregator implements Processor<String, SyncChunk, String
     return null;
   }
 
-  /** What every chunk of one contribution must agree on. */
-  private static byte[] header(SyncChunk c) {
-    return ByteBuffer.allocate(Integer.BYTES * 3 + Long.BYTES * 3)
-        .putInt(c.partitions()).putLong(c.samples()).putLong(c.steps()).putInt(c.chunkCount())
-        .putInt(c.totalBytes()).putLong(c.checksum()).array();
+  /** Whether two chunks of one replica's contribution to one round agree on what the whole contribution is. */
+  private static boolean sameContribution(SyncChunk a, SyncChunk b) {
+    return a.round() == b.round() && a.partition() == b.partition() && a.partitions() == b.partitions()
+        && a.samples() == b.samples() && a.steps() == b.steps() && a.chunkCount() == b.chunkCount()
+        && a.totalBytes() == b.totalBytes() && a.checksum() == b.checksum();
   }
 
-  private int count(String prefix) {
-    int n = 0;
-    try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, new StringSerializer())) {
+  /** The first stored chunk of round {@code r}, or null. */
+  private SyncChunk anyChunkOf(long r) {
+    try (KeyValueIterator<String, byte[]> it = contributions.prefixScan("c/" + round(r), KEYS)) {
+      return it.hasNext() ? SyncChunk.headerOf(it.next().value) : null;
+    }
+  }
+
+  /** Whether every chunk of replica {@code p}'s contribution to round {@code r} is stored. */
+  private boolean complete(long r, int p) {
+    SyncChunk first = null;
+    int have = 0;
+    try (KeyValueIterator<String, byte[]> it = contributions.prefixScan(contributionPrefix(r, p), KEYS)) {
       while (it.hasNext()) {
-        it.next();
-        n++;
+        SyncChunk c = SyncChunk.headerOf(it.next().value);
+        first = first == null ? c : first;
+        have++;
       }
     }
-    return n;
+    return first != null && have == first.chunkCount();
   }
 
   /** Averages the next round (and any later one already complete) once all its replicas contributed. */
   private void tryAverage(long timestamp) {
     while (true) {
       long r = nextRound();
-      byte[] first = store.get(headerKey(r, 0));
-      if (first == null) {
+      SyncChunk any = anyChunkOf(r);
+      if (any == null) {
         return;
       }
-      int partitions = ByteBuffer.wrap(first).getInt();
-      if (count("done/" + round(r)) < partitions) {
-        return;
+      int partitions = any.partitions();
+      for (int p = 0; p < partitions; p++) {
+        if (!complete(r, p)) {
+          return;
+        }
       }
       average(r, partitions, timestamp);
       firstContribution.headMap(r, true).clear();
+      reported.headMap(r, true).clear();
     }
   }
 
@@ -205,31 +252,35 @@ public final class SyncAggregator implements Processor<String, SyncChunk, String
     SaeModel firstModel = null;
     List<InputNormaliser> statistics = new ArrayList<>(partitions);
     for (int p = 0; p < partitions; p++) {
-      byte[] h = store.get(headerKey(r, p));
-      if (h == null || store.get(doneKey(r, p)) == null) {
+      byte[] firstBytes = contributions.get(chunkKey(r, p, 0));
+      if (firstBytes == null) {
         throw new IllegalStateException("round " + r + " lacks replica " + p + "'s contribution although "
             + partitions + " are complete; replicas disagree on the number of partitions");
       }
-      ByteBuffer hb = ByteBuffer.wrap(h);
-      int theirPartitions = hb.getInt();
-      long samples = hb.getLong();
-      long replicaSteps = hb.getLong();
-      int chunkCount = hb.getInt();
-      int totalBytes = hb.getInt();
-      long checksum = hb.getLong();
-      if (theirPartitions != partitions) {
+      SyncChunk head = SyncChunk.headerOf(firstBytes);
+      if (head.partitions() != partitions) {
         throw new IllegalStateException("replicas disagree on the number of partitions in round " + r + ": "
-            + partitions + " and " + theirPartitions);
+            + partitions + " and " + head.partitions());
       }
-      List<byte[]> parts = new ArrayList<>(chunkCount);
-      for (int i = 0; i < chunkCount; i++) {
-        parts.add(store.get(chunkKey(r, p, i)));
+      List<byte[]> parts = new ArrayList<>(head.chunkCount());
+      for (int i = 0; i < head.chunkCount(); i++) {
+        byte[] stored = contributions.get(chunkKey(r, p, i));
+        if (stored == null) {
+          throw new IllegalStateException("replica " + p + "'s contribution to round " + r + " lacks chunk " + i
+              + " of " + head.chunkCount());
+        }
+        SyncChunk chunk = SyncChunk.fromBytes(stored);
+        if (!sameContribution(head, chunk)) {
+          throw new IllegalStateException("replica " + p + "'s contribution to round " + r + ": chunk " + i
+              + " disagrees with chunk 0 on its header");
+        }
+        parts.add(chunk.payload());
       }
       byte[] bytes = Chunks.join(parts);
-      if (bytes.length != totalBytes || Chunks.crc32(bytes) != checksum) {
+      if (bytes.length != head.totalBytes() || Chunks.crc32(bytes) != head.checksum()) {
         throw new IllegalStateException("replica " + p + "'s contribution to round " + r + " reassembles to "
-            + bytes.length + " bytes with CRC-32 " + Chunks.crc32(bytes) + ", announced " + totalBytes
-            + " bytes with CRC-32 " + checksum);
+            + bytes.length + " bytes with CRC-32 " + Chunks.crc32(bytes) + ", announced " + head.totalBytes()
+            + " bytes with CRC-32 " + head.checksum());
       }
       SaeModel m = SaeModel.fromBytes(bytes);
       if (firstModel == null) {
@@ -244,27 +295,29 @@ public final class SyncAggregator implements Processor<String, SyncChunk, String
       if (m.normaliser() != null) {
         statistics.add(m.normaliser());
       }
-      weights[p] = samples;
-      steps += replicaSteps;
-      if (samples > 0) {
+      weights[p] = head.samples();
+      steps += head.steps();
+      if (head.samples() > 0) {
         trained++;
       }
     }
     SaeParameters avg = ParameterAverage.ofRound(firstModel.config(), params, weights);
     InputNormaliser merged = null;
     if (!statistics.isEmpty()) {
-      byte[] before = store.get(STATISTICS);
+      byte[] before = state.get(STATISTICS);
       InputNormaliser previous = before == null
           ? new InputNormaliser(firstModel.config().inputDim()) : InputNormaliser.fromBytes(before);
       merged = InputNormaliser.merge(previous, statistics);
-      store.put(STATISTICS, merged.toBytes());
+      state.put(STATISTICS, merged.toBytes());
     }
     SaeModel model = SaeModel.of(firstModel.config(), avg, r + 1, merged);
     for (ModelChunk c : ModelPublisher.chunks(model, chunkBytes, context.currentSystemTimeMs(), steps)) {
-      context.forward(new Record<>(modelKey(r + 1, c.getChunkIndex(), keptVersions), c, timestamp));
+      context.forward(new Record<>(modelKey(r + 1, c.getChunkIndex(), keptVersions), c, timestamp), MODEL_SINK);
     }
-    deleteRound(r);
-    store.put(NEXT_ROUND, ByteBuffer.allocate(Long.BYTES).putLong(r + 1).array());
+    for (String key : keysBefore(r + 1)) {
+      forget(key, timestamp);
+    }
+    state.put(NEXT_ROUND, ByteBuffer.allocate(Long.BYTES).putLong(r + 1).array());
     // every replica waits for this version: commit it now rather than at the next commit interval
     context.commit();
     metrics.syncAggregated(partitions, trained);
@@ -273,17 +326,23 @@ public final class SyncAggregator implements Processor<String, SyncChunk, String
         r + 1);
   }
 
-  private void deleteRound(long r) {
+  /** The stored chunks of rounds before {@code round}. */
+  private List<String> keysBefore(long round) {
     List<String> keys = new ArrayList<>();
-    for (String prefix : List.of("c/" + round(r), "m/" + round(r), "done/" + round(r))) {
-      try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, new StringSerializer())) {
-        while (it.hasNext()) {
-          keys.add(it.next().key);
+    try (KeyValueIterator<String, byte[]> it = contributions.range("c/", "c/" + round(round))) {
+      while (it.hasNext()) {
+        String k = it.next().key;
+        if (k.compareTo("c/" + round(round)) < 0) {
+          keys.add(k);
         }
       }
     }
-    for (String k : keys) {
-      store.delete(k);
-    }
+    return keys;
+  }
+
+  /** Deletes a chunk from the store and, by a tombstone, from the sync topic. */
+  private void forget(String key, long timestamp) {
+    contributions.delete(key);
+    context.forward(new Record<String, ModelChunk>(key, null, timestamp), TOMBSTONE_SINK);
   }
 }

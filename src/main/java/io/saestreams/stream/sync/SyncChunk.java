@@ -39,6 +39,15 @@ public record SyncChunk(long round, int partition, int partitions, long samples,
   }
 
   static SyncChunk fromBytes(byte[] bytes) {
+    return parse(bytes, true);
+  }
+
+  /** The chunk's fields with an empty payload (not copied): for reading headers of stored chunks. */
+  static SyncChunk headerOf(byte[] bytes) {
+    return parse(bytes, false);
+  }
+
+  private static SyncChunk parse(byte[] bytes, boolean withPayload) {
     try {
       ByteBuffer b = ByteBuffer.wrap(bytes);
       byte format = b.get();
@@ -58,7 +67,7 @@ public record SyncChunk(long round, int partition, int partitions, long samples,
       if (n < 0 || n != b.remaining()) {
         throw new SerializationException("sync chunk payload of " + n + " bytes with " + b.remaining() + " left");
       }
-      byte[] payload = new byte[n];
+      byte[] payload = new byte[withPayload ? n : 0];
       b.get(payload);
       return new SyncChunk(round, partition, partitions, samples, steps, index, count, total, checksum, payload);
     } catch (BufferUnderflowException e) {

@@ -37,23 +37,50 @@ class SyncAggregatorTest {
   private final RecordingMetrics metrics = new RecordingMetrics();
   private MockProcessorContext<String, ModelChunk> context;
   private SyncAggregator aggregator;
+  private SyncContributions updater;
+  private KeyValueStore<String, byte[]> state;
+  private KeyValueStore<String, byte[]> contributions;
+  private int keptVersions;
+  /** Forwards already looped back to the sync topic's processors (the tombstones' round trip). */
+  private int looped;
 
   private void open() {
     open(1);
   }
 
   private void open(int keptVersions) {
+    this.keptVersions = keptVersions;
+    state = store(SyncAggregator.STORE);
+    contributions = store(SyncContributions.STORE);
+    restart();
+  }
+
+  private static KeyValueStore<String, byte[]> store(String name) {
+    return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
+        .withLoggingDisabled().build();
+  }
+
+  /**
+   * A new aggregator and updater over the same stores, as after a restart whose restore gave the
+   * stores back as they were (a new context: what the old one forwarded is gone).
+   */
+  private void restart() {
     context = new MockProcessorContext<>();
     context.setCurrentSystemTimeMs(1_000L);
-    KeyValueStore<String, byte[]> store =
-        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SyncAggregator.STORE), Serdes.String(),
-            Serdes.ByteArray()).withLoggingDisabled().build();
-    store.init(context.getStateStoreContext(), store);
-    context.addStateStore(store);
+    looped = 0;
+    for (KeyValueStore<String, byte[]> s : List.of(state, contributions)) {
+      if (!s.isOpen()) {
+        s.init(context.getStateStoreContext(), s);
+      }
+      context.addStateStore(s);
+    }
+    MockProcessorContext<Void, Void> updaterContext = new MockProcessorContext<>();
+    updaterContext.addStateStore(contributions);
+    updater = new SyncContributions();
+    updater.init(updaterContext);
     aggregator = new SyncAggregator(CHUNK, keptVersions, metrics);
     aggregator.init(context);
   }
-
   @org.junit.jupiter.params.ParameterizedTest(name = "kept versions {0}")
   @org.junit.jupiter.params.provider.ValueSource(ints = {1, 3})
   void theModelTopicsKeysLetCompactionKeepTheNewestVersions(int kept) {
@@ -64,7 +91,7 @@ class SyncAggregatorTest {
     }
     java.util.Map<String, Long> newestByKey = new java.util.HashMap<>();
     int chunks = 0;
-    for (var f : context.forwarded()) {
+    for (var f : modelForwards()) {
       ModelChunk c = f.record().value();
       String expected = kept == 1 ? Integer.toString(c.getChunkIndex())
           : (c.getModelVersion() % kept) + "/" + c.getChunkIndex();
@@ -172,16 +199,54 @@ class SyncAggregatorTest {
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("disagree on input normalisation");
   }
 
+  /**
+   * Sends chunks through the sync topic's two processors, as the topology does (the updater first),
+   * and loops the tombstones the aggregator writes to the sync topic back through them.
+   */
   private void send(List<SyncChunk> chunks) {
     for (SyncChunk c : chunks) {
-      aggregator.process(new Record<>(Integer.toString(c.partition()), c, 1_000L));
+      deliver(new Record<>(SyncAggregator.chunkKey(c.round(), c.partition(), c.chunkIndex()), c.toBytes(), 1_000L));
     }
+  }
+
+  private void deliver(Record<String, byte[]> record) {
+    updater.process(record);
+    aggregator.process(record);
+    List<MockProcessorContext.CapturedForward<? extends String, ? extends ModelChunk>> all = context.forwarded();
+    while (looped < all.size()) {
+      var f = all.get(looped++);
+      if (SyncAggregator.TOMBSTONE_SINK.equals(f.childName().orElse(null))) {
+        assertThat(f.record().value()).isNull();
+        Record<String, byte[]> tombstone = new Record<>(f.record().key(), null, f.record().timestamp());
+        updater.process(tombstone);
+        aggregator.process(tombstone);
+      }
+    }
+  }
+
+  private List<MockProcessorContext.CapturedForward<? extends String, ? extends ModelChunk>> modelForwards() {
+    return context.forwarded().stream()
+        .filter(f -> SyncAggregator.MODEL_SINK.equals(f.childName().orElse(null))).toList();
+  }
+
+  private List<String> tombstones() {
+    return context.forwarded().stream()
+        .filter(f -> SyncAggregator.TOMBSTONE_SINK.equals(f.childName().orElse(null)))
+        .<String>map(f -> f.record().key()).toList();
+  }
+
+  private List<String> storedChunks() {
+    List<String> keys = new ArrayList<>();
+    try (var it = contributions.all()) {
+      it.forEachRemaining(kv -> keys.add(kv.key));
+    }
+    return keys;
   }
 
   /** The versions forwarded so far, reassembled, in order. */
   private List<SaeModel> published() {
     List<SaeModel> out = new ArrayList<>();
-    List<ModelChunk> chunks = context.forwarded().stream().<ModelChunk>map(f -> f.record().value()).toList();
+    List<ModelChunk> chunks = modelForwards().stream().<ModelChunk>map(f -> f.record().value()).toList();
     long version = -1;
     List<byte[]> parts = new ArrayList<>();
     for (ModelChunk c : chunks) {
@@ -230,7 +295,7 @@ class SyncAggregatorTest {
     assertThat(versions.get(0).toBytes()).isEqualTo(SaeModel.of(CONFIG, expected, 1).toBytes());
     assertThat(metrics.syncAggregated).endsWith("3/2");
     // the model topic's chunks carry the replicas' summed steps
-    assertThat(context.forwarded().get(0).record().value().getTrainingSteps()).isEqualTo(10 + 20 + 30);
+    assertThat(modelForwards().get(0).record().value().getTrainingSteps()).isEqualTo(10 + 20 + 30);
   }
 
   @Test
@@ -246,11 +311,15 @@ class SyncAggregatorTest {
     send(contribution(0, 0, 2, 8, a));
     assertThat(published()).hasSize(1);
     assertThat(context.committed()).as("every replica waits for the version: committed at once").isTrue();
-    int forwarded = context.forwarded().size();
+    int forwarded = modelForwards().size();
+    int deleted = tombstones().size();
     // a contribution sent again after its round was averaged (a replica replaying after a crash
-    // whose first sending had committed) is ignored
-    send(contribution(0, 0, 2, 8, a));
-    assertThat(context.forwarded()).hasSize(forwarded);
+    // whose first sending had committed) publishes nothing, and is deleted again
+    List<SyncChunk> again = contribution(0, 0, 2, 8, a);
+    send(again);
+    assertThat(modelForwards()).hasSize(forwarded);
+    assertThat(tombstones()).hasSize(deleted + again.size());
+    assertThat(storedChunks()).isEmpty();
     assertThat(aggregator.nextRound()).isEqualTo(1);
 
     // round 1: replica 0 idle (weight 0, still the average), replica 1 trained
@@ -328,5 +397,80 @@ class SyncAggregatorTest {
     byte[] truncated = java.util.Arrays.copyOf(c.toBytes(), 20);
     assertThatThrownBy(() -> SyncChunk.fromBytes(truncated))
         .isInstanceOf(org.apache.kafka.common.errors.SerializationException.class);
+  }
+
+  /**
+   * The contributions are kept once, in the store whose changelog is the sync topic: an averaged
+   * round's chunks leave the store and get a tombstone each on the topic, in the transaction of
+   * the version; a later round's chunks stay.
+   */
+  @Test
+  void anAveragedRoundIsDeletedFromTheStoreAndFromTheSyncTopic() {
+    open();
+    Random r = new Random(31);
+    List<SyncChunk> round0 = new ArrayList<>(contribution(0, 0, 2, 8, random(r)));
+    round0.addAll(contribution(0, 1, 2, 8, random(r)));
+    List<SyncChunk> early = contribution(1, 1, 2, 8, random(r));
+    send(round0.subList(0, round0.size() - 1));
+    send(early);
+    assertThat(storedChunks()).hasSize(round0.size() - 1 + early.size());
+    send(round0.subList(round0.size() - 1, round0.size()));
+    assertThat(published()).hasSize(1);
+    assertThat(tombstones()).containsExactlyInAnyOrderElementsOf(
+        round0.stream().map(c -> SyncAggregator.chunkKey(c.round(), c.partition(), c.chunkIndex())).toList());
+    assertThat(storedChunks()).as("round 1's early contribution is kept")
+        .containsExactlyElementsOf(
+            early.stream().map(c -> SyncAggregator.chunkKey(c.round(), c.partition(), c.chunkIndex())).toList());
+    assertThat(context.committed()).isTrue();
+  }
+
+  /**
+   * A restart in the middle of a round goes on from what the restore gives back (the next round
+   * in the aggregator's state, the round's chunks in the contributions store) and publishes what
+   * an uninterrupted aggregator publishes. A chunk of an averaged round that a restore brought
+   * back without its tombstone is dropped at start.
+   */
+  @Test
+  void aRestartMidRoundPublishesWhatAnUninterruptedAggregatorPublishes() {
+    Random r = new Random(32);
+    List<List<SyncChunk>> round0 = List.of(contribution(0, 0, 3, 5, random(r)), contribution(0, 1, 3, 7, random(r)),
+        contribution(0, 2, 3, 2, random(r)));
+    List<List<SyncChunk>> round1 = List.of(contribution(1, 2, 3, 4, random(r)), contribution(1, 0, 3, 6, random(r)),
+        contribution(1, 1, 3, 1, random(r)));
+    open();
+    round0.forEach(this::send);
+    round1.forEach(this::send);
+    List<byte[]> uninterrupted = published().stream().map(SaeModel::toBytes).toList();
+    assertThat(uninterrupted).hasSize(2);
+
+    open();
+    round0.forEach(this::send);
+    send(round1.get(0));
+    send(round1.get(1).subList(0, 1));
+    // what a restore may give back: a chunk of round 0 read before its tombstone was compacted away
+    SyncChunk stale = round0.get(1).get(0);
+    contributions.put(SyncAggregator.chunkKey(0, 1, 0), stale.toBytes());
+    restart();
+    assertThat(storedChunks()).as("the stale chunk is gone, round 1's are kept")
+        .noneMatch(k -> k.startsWith(SyncAggregator.chunkKey(0, 0, 0).substring(0, 23)))
+        .hasSize(round1.get(0).size() + 1);
+    assertThat(aggregator.nextRound()).isEqualTo(1);
+    // the task reprocesses from its committed offset: replica 0's chunks come again, then the rest
+    send(round1.get(1));
+    send(round1.get(2));
+    assertThat(published()).extracting(SaeModel::toBytes).containsExactly(uninterrupted.get(1));
+  }
+
+  @Test
+  void aChunkUnderAnotherKeyOrMissingFromTheStoreFailsTheTask() {
+    open();
+    SyncChunk c = contribution(0, 0, 1, 8, random(new Random(33))).get(0);
+    Record<String, byte[]> wrongKey = new Record<>("0", c.toBytes(), 1L);
+    updater.process(wrongKey);
+    assertThatThrownBy(() -> aggregator.process(wrongKey)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("under the key 0");
+    Record<String, byte[]> notStored = new Record<>(SyncAggregator.chunkKey(0, 0, 0), c.toBytes(), 1L);
+    assertThatThrownBy(() -> aggregator.process(notStored)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("must come before the aggregator");
   }
 }
