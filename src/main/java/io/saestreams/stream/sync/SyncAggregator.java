@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -107,11 +106,20 @@ public final class SyncAggregator implements Processor<String, byte[], String, M
   }
 
   private static String round(long r) {
-    return String.format(Locale.ROOT, "%020d/", r);
+    return zeroPadded(r, 20) + "/";
   }
 
   private static String part(int p) {
-    return String.format(Locale.ROOT, "%010d", p);
+    return zeroPadded(p, 10);
+  }
+
+  /** {@code n} (not negative) in decimal with leading zeros to {@code width} digits, so that keys sort as numbers. */
+  static String zeroPadded(long n, int width) {
+    if (n < 0) {
+      throw new IllegalArgumentException("a round, replica or chunk cannot be negative: " + n);
+    }
+    String digits = Long.toString(n);
+    return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
   }
 
   /** The sync topic's key (and the contributions store's) of chunk {@code i} of replica {@code p}'s contribution to round {@code r}. */
@@ -134,14 +142,19 @@ public final class SyncAggregator implements Processor<String, byte[], String, M
       return; // a tombstone of an averaged round, back from the topic
     }
     SyncChunk c = SyncChunk.headerOf(record.value());
-    String key = chunkKey(c.round(), c.partition(), c.chunkIndex());
     long next = nextRound();
     if (c.round() < next) {
       LOG.debug("dropping chunk {} of replica {}'s contribution to round {}: already averaged", c.chunkIndex(),
           c.partition(), c.round());
-      forget(key, record.timestamp());
+      forget(record.key(), record.timestamp());
       return;
     }
+    String problem = problem(c);
+    if (problem != null) {
+      throw new IllegalStateException("replica " + c.partition() + "'s contribution to round " + c.round()
+          + " is inconsistent: " + problem);
+    }
+    String key = chunkKey(c.round(), c.partition(), c.chunkIndex());
     if (!key.equals(record.key())) {
       throw new IllegalStateException("a chunk of replica " + c.partition() + "'s contribution to round " + c.round()
           + " came under the key " + record.key() + " instead of " + key);
@@ -149,11 +162,6 @@ public final class SyncAggregator implements Processor<String, byte[], String, M
     if (c.round() > next) {
       LOG.warn("replica {} contributes to round {} while round {} is not averaged yet; keeping it for later",
           c.partition(), c.round(), next);
-    }
-    String problem = problem(c);
-    if (problem != null) {
-      throw new IllegalStateException("replica " + c.partition() + "'s contribution to round " + c.round()
-          + " is inconsistent: " + problem);
     }
     if (contributions.get(key) == null) {
       throw new IllegalStateException("chunk " + key + " is not in the store " + SyncContributions.STORE

@@ -472,5 +472,29 @@ class SyncAggregatorTest {
     Record<String, byte[]> notStored = new Record<>(SyncAggregator.chunkKey(0, 0, 0), c.toBytes(), 1L);
     assertThatThrownBy(() -> aggregator.process(notStored)).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("must come before the aggregator");
+    // a replica outside the group, or a chunk outside its contribution, is named as such
+    SyncChunk outside = new SyncChunk(0, 3, 2, 8, 1, 0, 1, 4, 0, new byte[4]);
+    Record<String, byte[]> bad = new Record<>("x", outside.toBytes(), 1L);
+    updater.process(bad);
+    assertThatThrownBy(() -> aggregator.process(bad)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("inconsistent: partition 3 of 2");
+    SyncChunk negative = new SyncChunk(0, 0, 1, 8, 1, -1, 1, 4, 0, new byte[4]);
+    Record<String, byte[]> worse = new Record<>("y", negative.toBytes(), 1L);
+    updater.process(worse);
+    assertThatThrownBy(() -> aggregator.process(worse)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("inconsistent: chunk -1 of 1");
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {0, 7, 42, 1_000_000_007L, Long.MAX_VALUE})
+  void keysAreZeroPaddedAsBeforeSoTheySortAsNumbers(long n) {
+    assertThat(SyncAggregator.zeroPadded(n, 20)).isEqualTo(String.format(java.util.Locale.ROOT, "%020d", n));
+    if (n <= Integer.MAX_VALUE) {
+      assertThat(SyncAggregator.zeroPadded(n, 10)).isEqualTo(String.format(java.util.Locale.ROOT, "%010d", n));
+    }
+    assertThat(SyncAggregator.chunkKey(n, 3, 12)).isEqualTo(
+        "c/" + String.format(java.util.Locale.ROOT, "%020d", n) + "/0000000003/0000000012");
+    assertThatThrownBy(() -> SyncAggregator.zeroPadded(-1, 10)).isInstanceOf(IllegalArgumentException.class);
   }
 }
+
