@@ -106,7 +106,7 @@ public final class TopicSpecs {
    * in order) and be compacted (it is a changelog). Kafka Streams creates only its internal
    * topics, so the application does this before it starts, as it does for its other topics.
    *
-   * @return whether it created the topic
+   * @return whether it created the topic (false also when another instance created it meanwhile)
    * @throws IllegalStateException naming the topic and what is wrong with it
    */
   public static boolean ensureSyncTopic(Admin admin, AppConfig config)
@@ -132,17 +132,7 @@ public final class TopicSpecs {
     short factor = Short.parseShort(replication.trim());
     NewTopic t = new NewTopic(topic, Optional.of(1), factor < 1 ? Optional.empty() : Optional.of(factor))
         .configs(syncTopicConfigs());
-    try {
-      admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      // another instance created it in the meantime
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw e;
-      }
-      return false;
-    }
-    awaitLeaders(admin, List.of(topic), 30_000);
-    return true;
+    return create(admin, List.of(t));
   }
 
   /** Creates the topics that do not exist yet; returns the names it created. */
@@ -152,17 +142,30 @@ public final class TopicSpecs {
     List<NewTopic> missing = of(config, partitions, replication).stream()
         .filter(t -> !existing.contains(t.name())).toList();
     if (!missing.isEmpty()) {
-      try {
-        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        // another client created one of them in the meantime: that is what we wanted
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw e;
-        }
-      }
-      awaitLeaders(admin, missing.stream().map(NewTopic::name).toList(), 30_000);
+      create(admin, missing);
     }
     return missing.stream().map(NewTopic::name).toList();
+  }
+
+  /**
+   * Creates the topics and waits for their leaders. Another client creating one of them in the
+   * meantime is what was wanted, not an error.
+   *
+   * @return whether this call created every one of them
+   */
+  private static boolean create(Admin admin, List<NewTopic> topics)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    boolean all = true;
+    try {
+      admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw e;
+      }
+      all = false;
+    }
+    awaitLeaders(admin, topics.stream().map(NewTopic::name).toList(), 30_000);
+    return all;
   }
 
   /**

@@ -167,18 +167,7 @@ public final class SyncAggregator implements Processor<String, byte[], String, M
       throw new IllegalStateException("chunk " + key + " is not in the store " + SyncContributions.STORE
           + ": its updater must come before the aggregator among the sync topic's processors");
     }
-    int have = 0;
-    try (KeyValueIterator<String, byte[]> it = contributions.prefixScan(contributionPrefix(c.round(), c.partition()), KEYS)) {
-      while (it.hasNext()) {
-        SyncChunk other = SyncChunk.headerOf(it.next().value);
-        if (!sameContribution(c, other)) {
-          throw new IllegalStateException("replica " + c.partition() + "'s contribution to round " + c.round()
-              + ": chunk " + c.chunkIndex() + " disagrees with chunk " + other.chunkIndex() + " on its header");
-        }
-        have++;
-      }
-    }
-    if (have == c.chunkCount()) {
+    if (storedChunksLike(c) == c.chunkCount()) {
       BitSet seen = reported.computeIfAbsent(c.round(), r -> new BitSet());
       if (!seen.get(c.partition())) {
         seen.set(c.partition());
@@ -211,32 +200,44 @@ public final class SyncAggregator implements Processor<String, byte[], String, M
         && a.totalBytes() == b.totalBytes() && a.checksum() == b.checksum();
   }
 
-  /** The first stored chunk of round {@code r}, or null. */
-  private SyncChunk anyChunkOf(long r) {
-    try (KeyValueIterator<String, byte[]> it = contributions.prefixScan("c/" + round(r), KEYS)) {
+  /**
+   * The stored chunks of the contribution {@code like} is a chunk of, each checked to agree with
+   * it on the contribution's header.
+   */
+  private int storedChunksLike(SyncChunk like) {
+    int have = 0;
+    try (KeyValueIterator<String, byte[]> it =
+        contributions.prefixScan(contributionPrefix(like.round(), like.partition()), KEYS)) {
+      while (it.hasNext()) {
+        SyncChunk other = SyncChunk.headerOf(it.next().value);
+        if (!sameContribution(like, other)) {
+          throw new IllegalStateException("replica " + like.partition() + "'s contribution to round " + like.round()
+              + ": chunk " + like.chunkIndex() + " disagrees with chunk " + other.chunkIndex() + " on its header");
+        }
+        have++;
+      }
+    }
+    return have;
+  }
+
+  /** The first stored chunk whose key starts with {@code prefix}, or null. */
+  private SyncChunk firstChunk(String prefix) {
+    try (KeyValueIterator<String, byte[]> it = contributions.prefixScan(prefix, KEYS)) {
       return it.hasNext() ? SyncChunk.headerOf(it.next().value) : null;
     }
   }
 
   /** Whether every chunk of replica {@code p}'s contribution to round {@code r} is stored. */
   private boolean complete(long r, int p) {
-    SyncChunk first = null;
-    int have = 0;
-    try (KeyValueIterator<String, byte[]> it = contributions.prefixScan(contributionPrefix(r, p), KEYS)) {
-      while (it.hasNext()) {
-        SyncChunk c = SyncChunk.headerOf(it.next().value);
-        first = first == null ? c : first;
-        have++;
-      }
-    }
-    return first != null && have == first.chunkCount();
+    SyncChunk first = firstChunk(contributionPrefix(r, p));
+    return first != null && storedChunksLike(first) == first.chunkCount();
   }
 
   /** Averages the next round (and any later one already complete) once all its replicas contributed. */
   private void tryAverage(long timestamp) {
     while (true) {
       long r = nextRound();
-      SyncChunk any = anyChunkOf(r);
+      SyncChunk any = firstChunk("c/" + round(r));
       if (any == null) {
         return;
       }
