@@ -2,6 +2,8 @@ package io.saestreams.cli;
 
 import io.saestreams.model.linalg.Gemm;
 import io.saestreams.model.linalg.Gemms;
+import io.saestreams.model.linalg.SparseKernelBenchmark;
+import io.saestreams.model.linalg.SparseOps;
 import io.saestreams.report.SummaryTable;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -62,6 +64,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--serde", description = "Measure decoding of InputVector records (records/s at d = 64, 784, 4096): the project's direct reader next to Avro's own specific reader, instead of the training engine; --seconds applies.")
   boolean serde;
 
+  @Option(names = "--sparse", description = "Time the sparse kernels of a TopK step (decode, decoder-gradient accumulation, gathered dot products; d = 784, B = 64, k = 8 and 32, n = 256 and 4096): the kernel in use (the Vector API's when the JVM has --add-modules jdk.incubator.vector, which bin/sae-streams adds) next to the scalar one, alternated, instead of the training engine; --seconds applies.")
+  boolean sparse;
+
   @Option(names = "--model-store", description = "Measure how long an instance takes to start (until the newest model version is readable) with --versions versions of a d784·n1024 model on the model topic, for the global model store in memory (what the application uses), persistent after a wipe, and persistent after a clean stop; --rounds starts of each.")
   boolean modelStore;
 
@@ -88,6 +93,9 @@ final class BenchCommand implements Callable<Integer> {
     if (serde) {
       return serde();
     }
+    if (sparse) {
+      return sparse();
+    }
     if (scale) {
       return scale();
     }
@@ -106,7 +114,7 @@ final class BenchCommand implements Callable<Integer> {
       gemms.add(Gemms.create(b));
     }
     if (!json) {
-      err.println("GEMM: " + Gemms.describe());
+      err.println("GEMM: " + Gemms.describe() + "; sparse kernel: " + SparseOps.kernel());
       err.flush();
     }
     if (torch) {
@@ -305,6 +313,45 @@ final class BenchCommand implements Callable<Integer> {
     t.add(prefix + "samples_per_cpu_second_without_jit", w.samplesPerCpuSecondWithoutJit());
   }
 
+  private int sparse() {
+    PrintWriter out = spec.commandLine().getOut();
+    SparseKernelBenchmark bench;
+    try {
+      bench = new SparseKernelBenchmark(seconds);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println(e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    if (!json) {
+      spec.commandLine().getErr().println(bench.describe());
+      spec.commandLine().getErr().flush();
+    }
+    StringBuilder sb = new StringBuilder("[");
+    for (SparseKernelBenchmark.Result r : bench.run()) {
+      if (json) {
+        SummaryTable t = new SummaryTable();
+        t.add("operation", r.operation());
+        t.add("batch", r.batch());
+        t.add("k", r.k());
+        t.add("latents", r.latents());
+        t.add("dimension", r.dim());
+        t.add("scalar_ns_per_batch", r.scalarNanos());
+        t.add("kernel_ns_per_batch", r.activeNanos());
+        t.add("speed_up", r.speedUp());
+        sb.append(sb.length() == 1 ? "" : ",").append(t.toJson());
+      } else {
+        out.printf(Locale.ROOT, "%-17s B=%d k=%-2d n=%-4d d=%d   scalar %,9.0f ns   in use %,9.0f ns   %.1fx%n",
+            r.operation(), r.batch(), r.k(), r.latents(), r.dim(), r.scalarNanos(), r.activeNanos(), r.speedUp());
+        out.flush();
+      }
+    }
+    if (json) {
+      out.println(sb.append(']'));
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
   private int serde() {
     PrintWriter out = spec.commandLine().getOut();
     SerdeBenchmark bench;
@@ -371,6 +418,7 @@ final class BenchCommand implements Callable<Integer> {
         SummaryTable t = new SummaryTable();
         t.add("topology", r.name());
         t.add("model", bench.model());
+        t.add("sparse_kernel", SparseOps.kernel());
         t.add("training_alone_samples_per_second", bench.trainingAloneSamplesPerSecond());
         t.add("scoring_alone_records_per_second", bench.scoringAloneRecordsPerSecond());
         t.add("round", r.round());
@@ -400,8 +448,8 @@ final class BenchCommand implements Callable<Integer> {
       out.println(sb.append(']'));
     } else {
       out.printf(Locale.ROOT, "training alone (same model and data, one thread, no Kafka):"
-          + " %,.0f samples/s (%.0f µs/record)%n", bench.trainingAloneSamplesPerSecond(),
-          1e6 / bench.trainingAloneSamplesPerSecond());
+          + " %,.0f samples/s (%.0f µs/record); sparse kernel %s%n", bench.trainingAloneSamplesPerSecond(),
+          1e6 / bench.trainingAloneSamplesPerSecond(), SparseOps.kernel());
       out.printf(Locale.ROOT, "scoring alone (same model shape, batch and data, one thread, no"
           + " Kafka): %,.0f records/s (%.1f µs/record)%n", bench.scoringAloneRecordsPerSecond(),
           1e6 / bench.scoringAloneRecordsPerSecond());

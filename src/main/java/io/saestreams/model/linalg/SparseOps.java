@@ -8,27 +8,21 @@ package io.saestreams.model.linalg;
  * {@code b*k .. b*k+k-1}. An index of -1 marks an unused slot, which is skipped. Dense matrices are
  * row-major and densely packed (row stride = column count).
  *
- * <p>All methods are static and allocation-free in steady state (a small per-thread scratch row
- * is allocated on a thread's first call and grown if a larger d is seen). Inner loops run on
- * offset-0 scratch rows because HotSpot C2 in JDK 17 only auto-vectorizes loops whose array
- * accesses share one index expression.
+ * <p>All methods are static and allocation-free in steady state. They check their arguments and
+ * run the {@link SparseKernel#active() active kernel}: the Vector API's when the JVM has {@code
+ * jdk.incubator.vector} ({@code bin/sae-streams} and the container image add it), else the scalar
+ * one; both give the same bits.
  */
 public final class SparseOps {
 
-  private static final ThreadLocal<float[][]> SCRATCH =
-      ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[0]});
+  private static final SparseKernel KERNEL = SparseKernel.active();
 
   private SparseOps() {
   }
 
-  private static float[][] scratch(int d) {
-    float[][] s = SCRATCH.get();
-    if (s[0].length < d) {
-      s[0] = new float[d];
-      s[1] = new float[d];
-      s[2] = new float[d];
-    }
-    return s;
+  /** The kernel these methods run: "vector-256" or "scalar". */
+  public static String kernel() {
+    return KERNEL.name();
   }
 
   private static void checkCode(int batch, int k, int[] idx, float[] val) {
@@ -52,7 +46,7 @@ public final class SparseOps {
     }
   }
 
-  private static int rowOf(int id, int rows, int d) {
+  static int rowOf(int id, int rows, int d) {
     if (id >= rows) {
       throw new IndexOutOfBoundsException(
           "latent index " + id + " outside a matrix of " + rows + " rows of width " + d);
@@ -78,46 +72,7 @@ public final class SparseOps {
     if (batch == 0 || d == 0) {
       return;
     }
-    int wRows = w.length / d;
-    float[][] s = scratch(d);
-    float[] acc = s[0];
-    float[] r0 = s[1];
-    float[] r1 = s[2];
-    for (int b = 0; b < batch; b++) {
-      int o = b * d;
-      System.arraycopy(out, o, acc, 0, d);
-      int base = b * k;
-      int pending = -1;
-      float pendingVal = 0f;
-      for (int j = 0; j < k; j++) {
-        int id = idx[base + j];
-        if (id < 0) {
-          continue;
-        }
-        int row = rowOf(id, wRows, d);
-        if (pending < 0) {
-          pending = row;
-          pendingVal = val[base + j];
-          continue;
-        }
-        float v0 = pendingVal;
-        float v1 = val[base + j];
-        System.arraycopy(w, pending, r0, 0, d);
-        System.arraycopy(w, row, r1, 0, d);
-        for (int t = 0; t < d; t++) {
-          acc[t] = Math.fma(v1, r1[t], Math.fma(v0, r0[t], acc[t]));
-        }
-        pending = -1;
-      }
-      if (pending >= 0) {
-        float v0 = pendingVal;
-        System.arraycopy(w, pending, r0, 0, d);
-        for (int t = 0; t < d; t++) {
-          acc[t] = Math.fma(v0, r0[t], acc[t]);
-        }
-      }
-      System.arraycopy(acc, 0, out, o, d);
-    }
+    KERNEL.decode(batch, k, idx, val, w, w.length / d, d, out);
   }
 
   /**
@@ -139,31 +94,7 @@ public final class SparseOps {
     if (batch == 0 || d == 0) {
       return;
     }
-    int wRows = dw.length / d;
-    float[][] s = scratch(d);
-    float[] acc = s[0];
-    float[] gRow = s[1];
-    for (int b = 0; b < batch; b++) {
-      int base = b * k;
-      boolean loaded = false;
-      for (int j = 0; j < k; j++) {
-        int id = idx[base + j];
-        if (id < 0) {
-          continue;
-        }
-        int row = rowOf(id, wRows, d);
-        if (!loaded) {
-          System.arraycopy(g, b * d, gRow, 0, d);
-          loaded = true;
-        }
-        float v = val[base + j];
-        System.arraycopy(dw, row, acc, 0, d);
-        for (int t = 0; t < d; t++) {
-          acc[t] = Math.fma(v, gRow[t], acc[t]);
-        }
-        System.arraycopy(acc, 0, dw, row, d);
-      }
-    }
+    KERNEL.accumulateOuter(batch, k, idx, val, g, d, dw, dw.length / d);
   }
 
   /**
@@ -186,19 +117,6 @@ public final class SparseOps {
       throw new IndexOutOfBoundsException("out needs " + (long) batch * k
           + " elements but has " + out.length);
     }
-    int wRows = d == 0 ? Integer.MAX_VALUE : w.length / d;
-    for (int b = 0; b < batch; b++) {
-      int gRow = b * d;
-      int base = b * k;
-      for (int j = 0; j < k; j++) {
-        int id = idx[base + j];
-        if (id < 0) {
-          out[base + j] = 0f;
-          continue;
-        }
-        int wRow = d == 0 ? 0 : rowOf(id, wRows, d);
-        out[base + j] = VectorOps.dot(g, gRow, w, wRow, d);
-      }
-    }
+    KERNEL.gatherDots(batch, k, idx, g, w, d, d == 0 ? Integer.MAX_VALUE : w.length / d, out);
   }
 }

@@ -7,34 +7,16 @@ package io.saestreams.model.linalg;
  */
 public final class VectorOps {
   private static final int BLOCK = 4096;
+  private static final SparseKernel KERNEL = SparseKernel.active();
 
   private VectorOps() {}
 
-  /** x[xo..xo+len)·y[yo..yo+len). */
+  /**
+   * x[xo..xo+len)·y[yo..yo+len): eight partial sums, element t in sum t mod 8, on the {@link
+   * SparseKernel#active() active kernel} (the same bits on either).
+   */
   public static float dot(float[] x, int xo, float[] y, int yo, int len) {
-    float s0 = 0f;
-    float s1 = 0f;
-    float s2 = 0f;
-    float s3 = 0f;
-    float s4 = 0f;
-    float s5 = 0f;
-    float s6 = 0f;
-    float s7 = 0f;
-    int t = 0;
-    for (; t + 8 <= len; t += 8) {
-      s0 = Math.fma(x[xo + t], y[yo + t], s0);
-      s1 = Math.fma(x[xo + t + 1], y[yo + t + 1], s1);
-      s2 = Math.fma(x[xo + t + 2], y[yo + t + 2], s2);
-      s3 = Math.fma(x[xo + t + 3], y[yo + t + 3], s3);
-      s4 = Math.fma(x[xo + t + 4], y[yo + t + 4], s4);
-      s5 = Math.fma(x[xo + t + 5], y[yo + t + 5], s5);
-      s6 = Math.fma(x[xo + t + 6], y[yo + t + 6], s6);
-      s7 = Math.fma(x[xo + t + 7], y[yo + t + 7], s7);
-    }
-    for (; t < len; t++) {
-      s0 = Math.fma(x[xo + t], y[yo + t], s0);
-    }
-    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    return KERNEL.dot(x, xo, y, yo, len);
   }
 
   /** Σ x[off..off+len), with eight partial sums per block of 4096, added in double. */
