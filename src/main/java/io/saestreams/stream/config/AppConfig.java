@@ -208,8 +208,9 @@ public final class AppConfig extends AbstractConfig {
           + " end). 0 = synchronous rounds: a replica waits for each average before its next round.";
   public static final String TRAIN_SYNC_CHECKPOINT_ROUNDS_CONFIG = "train.sync.checkpoint.rounds";
   public static final String TRAIN_SYNC_CHECKPOINT_ROUNDS_DOC =
-      "data-parallel: a replica checkpoints at every this many round ends (1 = every round; it also"
-          + " checkpoints inside rounds by train.checkpoint.interval.steps and .ms). Between checkpoints"
+      "data-parallel: a replica checkpoints at every this many round ends (1 = every round; a round"
+          + " longer than train.checkpoint.interval.steps or .ms is also checkpointed inside, at those"
+          + " intervals). Between checkpoints"
           + " it records only how many samples each round had; the global model store and the compacted"
           + " model topic keep this many newest versions, so that a replica restarted from a checkpoint"
           + " some rounds old trains those rounds again and takes the same averages. Higher: fewer"
@@ -234,10 +235,12 @@ public final class AppConfig extends AbstractConfig {
           + " turns of two mini-batches (0 = the JVM's available processors). More threads than cores"
           + " only make the replicas preempt each other and evict each other's weights from the caches.";
   public static final String TRAIN_CHECKPOINT_INTERVAL_STEPS_CONFIG = "train.checkpoint.interval.steps";
-  public static final String TRAIN_CHECKPOINT_INTERVAL_STEPS_DOC = "Checkpoint the trainer every this many steps.";
+  public static final String TRAIN_CHECKPOINT_INTERVAL_STEPS_DOC = "Checkpoint the trainer every this many steps (data-parallel: inside a round that runs longer;"
+          + " round ends follow train.sync.checkpoint.rounds).";
   public static final String TRAIN_CHECKPOINT_INTERVAL_MS_CONFIG = "train.checkpoint.interval.ms";
   public static final String TRAIN_CHECKPOINT_INTERVAL_MS_DOC =
-      "Checkpoint the trainer at least this often (wall clock) while it has new samples.";
+      "Checkpoint the trainer at least this often (wall clock) while it has new samples (data-parallel:"
+          + " inside a round that runs longer).";
   public static final String TRAIN_STATE_STORE_CONFIG = "train.state.store";
   public static final String TRAIN_STATE_STORE_DOC =
       "Where the training state is stored between commits: the trainer's (or each replica's) two checkpoint"

@@ -59,8 +59,10 @@ import org.slf4j.LoggerFactory;
  * are recorded), contributing nothing it had contributed — and takes the same averages: the global
  * store keeps the newest {@code train.sync.checkpoint.rounds} versions, and no version newer than
  * those this replica's rounds since its checkpoint need can exist (each needs this replica's next
- * contribution). Checkpoints are also taken inside a round, every {@code
- * train.checkpoint.interval.steps} steps or {@code train.checkpoint.interval.ms}.
+ * contribution). A round that runs longer than {@code train.checkpoint.interval.steps} steps or
+ * {@code train.checkpoint.interval.ms} is also checkpointed inside, at those intervals; shorter
+ * rounds are checkpointed only at their ends, so that the interval, which the single trainer
+ * uses too, does not override {@code train.sync.checkpoint.rounds}.
  *
  * <p><b>Overlapped rounds</b> ({@code train.sync.overlap.steps} k > 0). After contributing round
  * r the replica does not wait: it trains round r + 1 from its own parameters, and after k steps of
@@ -317,9 +319,7 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
       endRound(now);
       drive(now);
     }
-    if (checkpointable() && !replay.isEmpty()
-        && (now - lastCheckpointAt >= settings.checkpointIntervalMs()
-            || steps - lastCheckpointSteps >= settings.checkpointIntervalSteps())) {
+    if (checkpointable() && !replay.isEmpty() && (checkpointDueBySteps() || checkpointDueByClock(now))) {
       checkpoint(now);
     }
   }
@@ -365,9 +365,24 @@ public final class ReplicaProcessor implements Processor<String, TrainingSample,
       endRound(timestamp);
     }
     drain();
-    if (checkpointable() && steps - lastCheckpointSteps >= settings.checkpointIntervalSteps()) {
+    if (checkpointable() && checkpointDueBySteps()) {
       checkpoint(timestamp);
     }
+  }
+
+  /**
+   * A checkpoint inside the round is due by steps: train.checkpoint.interval.steps since the last
+   * checkpoint, and the round itself has had that many steps' samples.
+   */
+  private boolean checkpointDueBySteps() {
+    long interval = settings.checkpointIntervalSteps();
+    return steps - lastCheckpointSteps >= interval && inRound >= interval * settings.trainer().batchSize();
+  }
+
+  /** The same by the clock: train.checkpoint.interval.ms since the last checkpoint and since the round began. */
+  private boolean checkpointDueByClock(long now) {
+    long interval = settings.checkpointIntervalMs();
+    return now - lastCheckpointAt >= interval && now - roundStartedAt >= interval;
   }
 
   /** Whether the round is open: not ended, neither waiting for its snapshot nor for an average. */

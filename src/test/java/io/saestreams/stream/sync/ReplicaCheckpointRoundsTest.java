@@ -54,7 +54,7 @@ class ReplicaCheckpointRoundsTest {
   private static final String MODELS = "models";
   private static final TrainerConfig CONFIG =
       TrainerConfig.defaults(SaeConfig.builder(D, 10).build()).withBatchSize(BATCH).withSeed(7);
-  /** On the stream thread; checkpoints inside rounds every this many steps, never by the clock here. */
+  /** On the stream thread; checkpoints inside rounds longer than this many steps, never by the clock here. */
   private static TrainerSettings settings(int checkpointIntervalSteps) {
     return new TrainerSettings(CONFIG, "java", 600_000, checkpointIntervalSteps, 600_000_000L, 1_000, 1024, false);
   }
@@ -191,7 +191,7 @@ class ReplicaCheckpointRoundsTest {
     Random rnd = new Random(2026);
     for (int checkpointRounds : new int[] {1, 3, 4}) {
       for (int overlapSteps : new int[] {0, 1, 2}) {
-        for (int intervalSteps : new int[] {1_000, 3}) {
+        for (int intervalSteps : new int[] {1_000, 3, 1}) {
           for (int k = 0; k < 2; k++) {
             out.add(Arguments.of(checkpointRounds, overlapSteps, intervalSteps, rnd.nextInt(SAMPLES - ROUND) + ROUND,
                 rnd.nextLong()));
@@ -218,10 +218,15 @@ class ReplicaCheckpointRoundsTest {
       assertThat(again.contributions.get(r)).as("contribution to round %d, bit for bit", r)
           .isEqualTo(once.contributions.get(r));
     }
-    if (intervalSteps == 1_000) {
-      // no checkpoint inside rounds: one every checkpointRounds round ends
-      int rounds = once.contributions.size();
+    int rounds = once.contributions.size();
+    if (intervalSteps > SYNC_STEPS) {
+      // rounds shorter than the interval are not checkpointed inside: one checkpoint every
+      // checkpointRounds round ends, whatever the steps since the last
       assertThat(once.metrics.checkpoints).isBetween(rounds / checkpointRounds - 1, rounds / checkpointRounds);
+    } else if (overlapSteps == 0) {
+      // a round of SYNC_STEPS steps is longer than the interval: checkpoints inside it too (with
+      // overlapped rounds none is taken before the late average, which may come at the round's end)
+      assertThat(once.metrics.checkpoints).isGreaterThan(rounds / checkpointRounds + rounds / 2);
     }
   }
 
