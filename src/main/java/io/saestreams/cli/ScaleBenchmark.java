@@ -9,6 +9,7 @@ import io.saestreams.stream.TopicSpecs;
 import io.saestreams.stream.config.AppConfig;
 import java.io.IOException;
 import java.io.Writer;
+import java.lang.module.ModuleFinder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,6 +41,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * twice, which says nothing about how training scales out once compiled.
  */
 final class ScaleBenchmark {
+  private static final String VECTOR_MODULE = "jdk.incubator.vector";
+
   /**
    * One measurement.
    *
@@ -188,15 +191,21 @@ final class ScaleBenchmark {
         }
         Path log = work.resolve(name + ".log");
         logs.add(log);
-        processes.add(new ProcessBuilder(List.of(
+        List<String> command = new ArrayList<>(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             // the heap of a deployed instance (deploy/Dockerfile): sized, touched and kept from the start
             "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch",
             // compiler threads that end take their CPU time out of /proc's list: keep them all (a
             // HotSpot option; other JVMs ignore it)
             "-XX:+IgnoreUnrecognizedVMOptions", "-XX:-UseDynamicNumberOfCompilerThreads",
-            "-Djava.io.tmpdir=" + Files.createDirectories(work.resolve(name + "-tmp")),
-            "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", props.toString()))
+            "-Djava.io.tmpdir=" + Files.createDirectories(work.resolve(name + "-tmp"))));
+        if (ModuleFinder.ofSystem().find(VECTOR_MODULE).isPresent()) {
+          // the Vector API's kernels, as bin/sae-streams and the container image give an instance
+          command.addAll(List.of("--add-modules", VECTOR_MODULE));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config",
+            props.toString()));
+        processes.add(new ProcessBuilder(command)
             .redirectErrorStream(true).redirectOutput(log.toFile()).start());
       }
       List<URI> endpoints = new ArrayList<>();
