@@ -45,7 +45,9 @@ final class VectorKernel {
         sparse = (SparseKernel) Class.forName(SPARSE_CLASS).getDeclaredConstructor().newInstance();
       } catch (java.lang.reflect.InvocationTargetException e) {
         // the constructor refuses vectors narrower than 256 bits: its message says so
-        sparseReason = e.getCause().getMessage();
+        sparseReason = e.getCause() instanceof UnsupportedOperationException
+            ? e.getCause().getMessage()
+            : "the Vector API sparse kernel could not be loaded: " + e.getCause();
       } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
         sparseReason = "the Vector API sparse kernel could not be loaded: " + e;
       }
