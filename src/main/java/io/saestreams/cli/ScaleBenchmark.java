@@ -3,6 +3,7 @@ package io.saestreams.cli;
 import io.saestreams.data.DatasetSpec;
 import io.saestreams.data.VectorSource;
 import io.saestreams.embedded.EmbeddedKafkaBroker;
+import io.saestreams.model.linalg.Gemms;
 import io.saestreams.registry.EmbeddedSchemaRegistry;
 import io.saestreams.registry.SchemaRegistryClient;
 import io.saestreams.stream.TopicSpecs;
@@ -41,8 +42,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * twice, which says nothing about how training scales out once compiled.
  */
 final class ScaleBenchmark {
-  private static final String VECTOR_MODULE = "jdk.incubator.vector";
-
   /**
    * One measurement.
    *
@@ -199,9 +198,9 @@ final class ScaleBenchmark {
             // HotSpot option; other JVMs ignore it)
             "-XX:+IgnoreUnrecognizedVMOptions", "-XX:-UseDynamicNumberOfCompilerThreads",
             "-Djava.io.tmpdir=" + Files.createDirectories(work.resolve(name + "-tmp"))));
-        if (ModuleFinder.ofSystem().find(VECTOR_MODULE).isPresent()) {
+        if (ModuleFinder.ofSystem().find(Gemms.VECTOR_API_MODULE).isPresent()) {
           // the Vector API's kernels, as bin/sae-streams and the container image give an instance
-          command.addAll(List.of("--add-modules", VECTOR_MODULE));
+          command.addAll(List.of("--add-modules", Gemms.VECTOR_API_MODULE));
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config",
             props.toString()));

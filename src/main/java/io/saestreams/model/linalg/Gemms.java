@@ -12,6 +12,9 @@ public final class Gemms {
   public static final List<String> NAMES =
       List.of("auto", "openblas-bundled", "native", "java-vector", "java", "ejml", "naive");
 
+  /** The module a JVM needs (--add-modules) for the Vector API kernels: java-vector and the sparse kernel. */
+  public static final String VECTOR_API_MODULE = VectorKernel.MODULE;
+
   private static final Logger LOG = Logger.getLogger(Gemms.class.getName());
 
   private Gemms() {

@@ -140,7 +140,7 @@ final class ScalarSparseKernel implements SparseKernel {
           out[base + j] = 0f;
           continue;
         }
-        int wRow = d == 0 ? 0 : SparseOps.rowOf(id, wRows, d);
+        int wRow = SparseOps.rowOf(id, wRows, d);
         out[base + j] = dot(g, gRow, w, wRow, d);
       }
     }

@@ -21,7 +21,10 @@ interface SparseKernel {
   /** {@link SparseOps#accumulateOuter}, arguments checked; {@code wRows} = dw.length / d. */
   void accumulateOuter(int batch, int k, int[] idx, float[] val, float[] g, int d, float[] dw, int wRows);
 
-  /** {@link SparseOps#gatherDots}, arguments checked; {@code wRows} = w.length / d. */
+  /**
+   * {@link SparseOps#gatherDots}, arguments checked; {@code wRows} = w.length / d, or
+   * Integer.MAX_VALUE when d is 0 (every row is then empty, at offset 0).
+   */
   void gatherDots(int batch, int k, int[] idx, float[] g, float[] w, int d, int wRows, float[] out);
 
   /** A short name for logs and benchmarks: "scalar" or "vector-256". */

@@ -3,6 +3,7 @@ package io.saestreams.model.linalg;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 
 /**
  * Times the sparse kernels ({@link SparseOps}) of a TopK autoencoder's step at d = 784: the
@@ -73,7 +74,7 @@ public final class SparseKernelBenchmark {
     return results;
   }
 
-  private Result time(String operation, int batch, int k, int n, java.util.function.Consumer<SparseKernel> call) {
+  private Result time(String operation, int batch, int k, int n, Consumer<SparseKernel> call) {
     double scalar = Double.MAX_VALUE;
     double fast = Double.MAX_VALUE;
     long budget = (long) (seconds * 1e9 / (2 * ALTERNATIONS));
@@ -84,7 +85,7 @@ public final class SparseKernelBenchmark {
     return new Result(operation, batch, k, n, DIM, scalar, fast);
   }
 
-  private static double nanosPerCall(SparseKernel kernel, java.util.function.Consumer<SparseKernel> call, long budget) {
+  private static double nanosPerCall(SparseKernel kernel, Consumer<SparseKernel> call, long budget) {
     long calls = 0;
     long start = System.nanoTime();
     long elapsed;

@@ -201,8 +201,8 @@ public final class SyncAggregator implements Processor<String, byte[], String, M
   }
 
   /**
-   * The stored chunks of the contribution {@code like} is a chunk of, each checked to agree with
-   * it on the contribution's header.
+   * How many chunks of the contribution {@code like} is a chunk of are stored, each checked to
+   * agree with it on the contribution's header.
    */
   private int storedChunksLike(SyncChunk like) {
     int have = 0;

@@ -159,7 +159,7 @@ final class VectorSparseKernel implements SparseKernel {
           continue;
         }
         slots[n] = base + j;
-        rows[n] = d == 0 ? 0 : SparseOps.rowOf(id, wRows, d);
+        rows[n] = SparseOps.rowOf(id, wRows, d);
         n++;
       }
       int i = 0;
